@@ -1,0 +1,4 @@
+//! Rules for Amazon Web Services.
+
+pub mod ec2;
+pub mod iam;

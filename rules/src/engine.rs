@@ -1,0 +1,276 @@
+//! The rule engine: runs selected rules over a snapshot in parallel (rayon).
+//!
+//! For each rule and each resource of a kind the rule targets, the engine first checks the
+//! coverage table: if a unit the rule needs (its target kind or a kind it also reads, in the
+//! resource's account and region, or narrowed to the resource itself) failed or is absent,
+//! the verdict is `NotEvaluated` and the check does not run — missing data is never a pass.
+//! A failed unit of a target kind also yields one `NotEvaluated` for the whole scope, since
+//! resources that were never listed cannot be checked one by one.
+
+use crate::inventory::{Inventory, UnitState};
+use crate::rule::{CheckContext, Params, Rule, Verdict};
+use rayon::prelude::*;
+use soc2scan_providers::{CoverageEntry, CoverageStatus, Resource, ResourceKind, Snapshot};
+
+/// A rule with its resolved parameters, ready to run.
+#[derive(Clone)]
+pub struct RuleRun {
+    /// The rule.
+    pub rule: &'static dyn Rule,
+    /// Its parameters.
+    pub params: Params,
+}
+
+impl RuleRun {
+    /// A rule with default parameters.
+    pub fn with_defaults(rule: &'static dyn Rule) -> RuleRun {
+        RuleRun {
+            rule,
+            params: Params::defaults(rule.meta()),
+        }
+    }
+}
+
+/// What a verdict is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Subject {
+    /// A resource: index into `snapshot.resources`.
+    Resource(u32),
+    /// A whole collection unit that failed: index into `snapshot.coverage`.
+    Unit(u32),
+}
+
+/// One verdict of one rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evaluation {
+    /// Index into [`Report::rules`].
+    pub rule: u32,
+    /// What was checked.
+    pub subject: Subject,
+    /// The outcome.
+    pub verdict: Verdict,
+}
+
+/// The evaluated report: the snapshot, the rules that ran, and every verdict.
+pub struct Report<'s> {
+    /// The snapshot evaluated.
+    pub snapshot: &'s Snapshot,
+    /// The rules that ran, in order.
+    pub rules: Vec<RuleRun>,
+    /// Every verdict, ordered by rule, then scope-level verdicts, then resource order.
+    pub evaluations: Vec<Evaluation>,
+}
+
+/// Runs rules over snapshots.
+pub struct Engine {
+    runs: Vec<RuleRun>,
+}
+
+impl Engine {
+    /// An engine for these rules.
+    pub fn new(runs: Vec<RuleRun>) -> Engine {
+        Engine { runs }
+    }
+
+    /// The rules this engine runs.
+    pub fn rules(&self) -> &[RuleRun] {
+        &self.runs
+    }
+
+    /// Evaluates every rule on the snapshot.
+    pub fn evaluate<'s>(&self, snapshot: &'s Snapshot) -> Report<'s> {
+        let inventory = Inventory::new(snapshot);
+        let now = snapshot.metadata.finished_at;
+        let mut evaluations = Vec::new();
+        for (rule_index, run) in self.runs.iter().enumerate() {
+            let meta = run.rule.meta();
+            let rule_index = rule_index as u32;
+            for (unit_index, entry) in snapshot.coverage.iter().enumerate() {
+                if entry.unit.resource.is_none()
+                    && entry.is_gap()
+                    && meta.targets.contains(&entry.unit.kind)
+                {
+                    evaluations.push(Evaluation {
+                        rule: rule_index,
+                        subject: Subject::Unit(unit_index as u32),
+                        verdict: Verdict::NotEvaluated(unit_gap_reason(entry)),
+                    });
+                }
+            }
+            let context = CheckContext {
+                inventory: &inventory,
+                params: &run.params,
+                now,
+            };
+            for &kind in meta.targets {
+                let indices = inventory.indices_of(kind);
+                let verdicts: Vec<Evaluation> = indices
+                    .par_iter()
+                    .with_min_len(256)
+                    .map(|&index| {
+                        let resource = &snapshot.resources[index as usize];
+                        let verdict =
+                            match missing_coverage(&inventory, meta.needed_kinds(), resource) {
+                                Some(reason) => Verdict::NotEvaluated(reason),
+                                None => run.rule.check(resource, &context),
+                            };
+                        Evaluation {
+                            rule: rule_index,
+                            subject: Subject::Resource(index),
+                            verdict,
+                        }
+                    })
+                    .collect();
+                evaluations.extend(verdicts);
+            }
+        }
+        Report {
+            snapshot,
+            rules: self.runs.clone(),
+            evaluations,
+        }
+    }
+}
+
+fn unit_gap_reason(entry: &CoverageEntry) -> String {
+    match &entry.status {
+        CoverageStatus::Failed { kind, message } => format!(
+            "{} could not be collected ({}: {}); resources in this scope were not checked",
+            entry.unit,
+            kind.as_str(),
+            message
+        ),
+        CoverageStatus::Ok => String::new(),
+    }
+}
+
+/// The reason a resource cannot be checked, if any unit the rule needs is not collected.
+fn missing_coverage(
+    inventory: &Inventory<'_>,
+    needed: impl Iterator<Item = ResourceKind>,
+    resource: &Resource,
+) -> Option<String> {
+    for kind in needed {
+        match inventory.unit_state(resource, kind) {
+            UnitState::Collected => {}
+            UnitState::Failed(entry) => {
+                let CoverageStatus::Failed {
+                    kind: failure,
+                    message,
+                } = &entry.status
+                else {
+                    continue;
+                };
+                return Some(format!(
+                    "{} could not be collected ({}: {}), so {} cannot be checked",
+                    entry.unit,
+                    failure.as_str(),
+                    message,
+                    resource.display_name()
+                ));
+            }
+            UnitState::Absent => {
+                return Some(format!(
+                    "the snapshot has no coverage entry for {} in {}/{}, so {} cannot be checked",
+                    kind,
+                    resource.account,
+                    match kind.collection_scope() {
+                        soc2scan_providers::CollectionScope::Regional => resource.region.as_str(),
+                        soc2scan_providers::CollectionScope::Global =>
+                            soc2scan_providers::GLOBAL_REGION,
+                    },
+                    resource.display_name()
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// Counts of verdicts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Tally {
+    /// Passing checks.
+    pub passed: usize,
+    /// Failing checks.
+    pub failed: usize,
+    /// Checks not evaluated.
+    pub not_evaluated: usize,
+}
+
+impl Tally {
+    /// Adds one verdict.
+    pub fn add(&mut self, verdict: &Verdict) {
+        match verdict {
+            Verdict::Pass => self.passed += 1,
+            Verdict::Fail(_) => self.failed += 1,
+            Verdict::NotEvaluated(_) => self.not_evaluated += 1,
+        }
+    }
+}
+
+impl<'s> Report<'s> {
+    /// The rule run an evaluation belongs to.
+    pub fn rule_of(&self, evaluation: &Evaluation) -> &RuleRun {
+        &self.rules[evaluation.rule as usize]
+    }
+
+    /// The resource an evaluation is about, if it is about one.
+    pub fn resource_of(&self, evaluation: &Evaluation) -> Option<&'s Resource> {
+        match evaluation.subject {
+            Subject::Resource(index) => Some(&self.snapshot.resources[index as usize]),
+            Subject::Unit(_) => None,
+        }
+    }
+
+    /// The coverage entry a scope-level evaluation is about.
+    pub fn unit_of(&self, evaluation: &Evaluation) -> Option<&'s CoverageEntry> {
+        match evaluation.subject {
+            Subject::Unit(index) => Some(&self.snapshot.coverage[index as usize]),
+            Subject::Resource(_) => None,
+        }
+    }
+
+    /// Coverage gaps that affect at least one rule that ran (their kind is a target or
+    /// something a rule also reads). These make a scan incomplete.
+    pub fn relevant_gaps(&self) -> Vec<&'s CoverageEntry> {
+        self.snapshot
+            .gaps()
+            .filter(|gap| {
+                self.rules
+                    .iter()
+                    .any(|run| run.rule.meta().needed_kinds().any(|k| k == gap.unit.kind))
+            })
+            .collect()
+    }
+
+    /// Ids of the rules a coverage gap keeps from being evaluated.
+    pub fn rules_affected_by(&self, gap: &CoverageEntry) -> Vec<&'static str> {
+        self.rules
+            .iter()
+            .map(|run| run.rule.meta())
+            .filter(|meta| meta.needed_kinds().any(|k| k == gap.unit.kind))
+            .map(|meta| meta.id)
+            .collect()
+    }
+
+    /// Totals over every evaluation.
+    pub fn tally(&self) -> Tally {
+        let mut tally = Tally::default();
+        for evaluation in &self.evaluations {
+            tally.add(&evaluation.verdict);
+        }
+        tally
+    }
+
+    /// The failures, most severe first, then in report order.
+    pub fn failures_by_severity(&self) -> Vec<&Evaluation> {
+        let mut failures: Vec<&Evaluation> = self
+            .evaluations
+            .iter()
+            .filter(|e| e.verdict.is_fail())
+            .collect();
+        failures.sort_by_key(|e| std::cmp::Reverse(self.rule_of(e).rule.meta().severity));
+        failures
+    }
+}

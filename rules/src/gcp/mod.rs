@@ -1,0 +1,3 @@
+//! Rules for Google Cloud.
+
+pub mod gcs;

@@ -1,0 +1,94 @@
+//! Every rule soc2scan ships, in a stable order.
+
+use crate::rule::Rule;
+use std::sync::OnceLock;
+
+/// All rules: AWS EC2, AWS IAM, then GCP Cloud Storage.
+pub fn all_rules() -> &'static [&'static dyn Rule] {
+    static ALL: OnceLock<Vec<&'static dyn Rule>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut rules = Vec::new();
+        rules.extend_from_slice(crate::aws::ec2::RULES);
+        rules.extend_from_slice(crate::aws::iam::RULES);
+        rules.extend_from_slice(crate::gcp::gcs::RULES);
+        rules
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::criterion;
+    use crate::docs::{doc_markdown, doc_section};
+
+    #[test]
+    fn ids_are_unique_and_well_formed() {
+        let mut ids: Vec<&str> = all_rules().iter().map(|r| r.meta().id).collect();
+        for id in &ids {
+            let meta = all_rules()
+                .iter()
+                .find(|r| r.meta().id == *id)
+                .unwrap()
+                .meta();
+            let prefix = format!("{}-{}-", meta.provider(), meta.service());
+            assert!(id.starts_with(&prefix), "{id} should start with {prefix}");
+            assert!(id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
+        }
+        let count = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), count, "duplicate rule ids");
+    }
+
+    #[test]
+    fn every_rule_is_documented_with_the_required_sections() {
+        for rule in all_rules() {
+            let meta = rule.meta();
+            let markdown = doc_markdown(meta);
+            for heading in [
+                "What it checks",
+                "Why it matters for SOC 2",
+                "How to fix",
+                "Criteria",
+            ] {
+                let section = doc_section(meta, heading)
+                    .unwrap_or_else(|| panic!("{}: doc lacks '## {heading}'", meta.id));
+                assert!(
+                    !section.trim().is_empty(),
+                    "{}: '## {heading}' is empty",
+                    meta.id
+                );
+            }
+            for sub in ["### Console", "### CLI", "### Terraform"] {
+                assert!(
+                    markdown.contains(sub),
+                    "{}: How to fix lacks {sub}",
+                    meta.id
+                );
+            }
+            let criteria_section = doc_section(meta, "Criteria").unwrap();
+            for id in meta.criteria {
+                assert!(
+                    criterion(id).is_some(),
+                    "{}: unknown criterion {id}",
+                    meta.id
+                );
+                assert!(
+                    criteria_section.contains(id),
+                    "{}: Criteria section omits {id}",
+                    meta.id
+                );
+            }
+            for param in meta.params {
+                assert!(
+                    markdown.contains(param.name),
+                    "{}: doc never mentions parameter {}",
+                    meta.id,
+                    param.name
+                );
+            }
+        }
+    }
+}

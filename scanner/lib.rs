@@ -1,0 +1,1 @@
+//! soc2scan (in progress)
