@@ -107,8 +107,11 @@ impl Engine {
                 let verdicts: Vec<Evaluation> = indices
                     .par_iter()
                     .with_min_len(256)
-                    .map(|&index| {
+                    .filter_map(|&index| {
                         let resource = &snapshot.resources[index as usize];
+                        if !run.rule.applies(resource) {
+                            return None;
+                        }
                         let verdict =
                             match missing_coverage(&inventory, meta.needed_kinds(), resource) {
                                 Some(reason) => Verdict::NotEvaluated(reason),
@@ -205,6 +208,7 @@ impl Tally {
             Verdict::Pass => self.passed += 1,
             Verdict::Fail(_) => self.failed += 1,
             Verdict::NotEvaluated(_) => self.not_evaluated += 1,
+            Verdict::NotApplicable => {}
         }
     }
 }

@@ -257,6 +257,10 @@ pub enum Verdict {
     Fail(String),
     /// The rule could not decide (data missing or unknown); the message says why.
     NotEvaluated(String),
+    /// The rule does not apply to this resource (a stopped instance for a rule about
+    /// running ones, a non-default group for a rule about default groups). The engine
+    /// drops these: they count neither as pass nor as fail.
+    NotApplicable,
 }
 
 impl Verdict {
@@ -266,13 +270,14 @@ impl Verdict {
             Verdict::Pass => "pass",
             Verdict::Fail(_) => "fail",
             Verdict::NotEvaluated(_) => "not_evaluated",
+            Verdict::NotApplicable => "not_applicable",
         }
     }
 
     /// The message of a failure or the reason a check was not evaluated.
     pub fn message(&self) -> Option<&str> {
         match self {
-            Verdict::Pass => None,
+            Verdict::Pass | Verdict::NotApplicable => None,
             Verdict::Fail(message) | Verdict::NotEvaluated(message) => Some(message),
         }
     }
@@ -348,6 +353,14 @@ pub struct CheckContext<'a> {
 pub trait Rule: Send + Sync + 'static {
     /// The rule's metadata.
     fn meta(&self) -> &'static RuleMeta;
+
+    /// Whether the rule applies to this resource at all (e.g. only running instances, only
+    /// default security groups). Decided before coverage is consulted, so a resource the
+    /// rule does not apply to is never reported as not evaluated. Defaults to `true`.
+    fn applies(&self, resource: &Resource) -> bool {
+        let _ = resource;
+        true
+    }
 
     /// Checks one resource of one of the rule's target kinds.
     fn check(&self, resource: &Resource, ctx: &CheckContext<'_>) -> Verdict;
