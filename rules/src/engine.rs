@@ -117,11 +117,11 @@ impl Engine {
                                 Some(reason) => Verdict::NotEvaluated(reason),
                                 None => run.rule.check(resource, &context),
                             };
-                        Evaluation {
+                        (verdict != Verdict::NotApplicable).then_some(Evaluation {
                             rule: rule_index,
                             subject: Subject::Resource(index),
                             verdict,
-                        }
+                        })
                     })
                     .collect();
                 evaluations.extend(verdicts);
