@@ -1,0 +1,161 @@
+//! Command-line parsing (clap) and the single point where errors are reported.
+
+use crate::commands;
+use crate::error::CliError;
+use crate::exit;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const ABOUT: &str = "SOC 2 evidence from cloud configuration: scan AWS, Google Cloud and Terraform \
+plans with one rule set, report SARIF for GitHub code scanning, JSON, tables or Markdown.";
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  clean
+  1  failing findings at or above --fail-on (default: high)
+  2  usage or input error (nothing is written)
+  3  scan incomplete: coverage gaps kept rules from being evaluated (unless --allow-incomplete)
+
+Examples:
+  soc2scan scan --snapshot examples/acme-snapshot.json
+  soc2scan scan --snapshot snap.json --output sarif=results.sarif --output table
+  soc2scan scan --snapshot snap.json --criteria CC6.1,A1.2 --fail-on critical
+  soc2scan explain aws-ec2-sg-admin-ports-public
+  soc2scan criteria";
+
+/// soc2scan command line.
+#[derive(Debug, Parser)]
+#[command(name = "soc2scan", version, about = ABOUT, after_help = AFTER_HELP, propagate_version = true)]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate the rules on a snapshot and report the results.
+    Scan(ScanArgs),
+    /// List the rules (or print docs/rules.md with --format markdown).
+    Rules(ListArgs),
+    /// Show a rule's documentation: what it checks, why it matters for SOC 2, how to fix it.
+    Explain {
+        /// Rule id, e.g. aws-ec2-ebs-volume-unencrypted.
+        rule_id: String,
+    },
+    /// List the SOC 2 criteria with the number of rules mapped to each.
+    Criteria(ListArgs),
+}
+
+/// Output format of the listing commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// A table.
+    Table,
+    /// JSON.
+    Json,
+    /// Markdown.
+    Markdown,
+}
+
+/// Arguments of `rules` and `criteria`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+/// Arguments of `scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Snapshot file to evaluate (written by `soc2scan snapshot`, or by hand; see
+    /// docs/snapshot-format.md).
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: PathBuf,
+
+    /// Report format written to standard output: table, json, sarif or markdown. Shorthand
+    /// for --output FORMAT. Repeatable only together with --output FORMAT=PATH.
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+
+    /// Write a report: FORMAT=PATH to a file (atomically), or FORMAT alone for standard
+    /// output. Repeatable, e.g. --output sarif=results.sarif --output table.
+    #[arg(long = "output", short = 'o', value_name = "FORMAT[=PATH]")]
+    pub outputs: Vec<String>,
+
+    /// Lowest severity that makes the run exit 1: critical, high, medium, low, info, or
+    /// none. [default: high]
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<String>,
+
+    /// Exit 0 or 1 even when coverage gaps kept rules from being evaluated (otherwise 3).
+    #[arg(long)]
+    pub allow_incomplete: bool,
+
+    /// Only these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub rules: Vec<String>,
+
+    /// Skip these rules (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub skip_rules: Vec<String>,
+
+    /// Only rules mapped to these SOC 2 criteria, e.g. CC6.1,A1.2.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub criteria: Vec<String>,
+
+    /// Only rules in these categories: security, availability, confidentiality.
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub categories: Vec<String>,
+
+    /// Only rules at or above this severity.
+    #[arg(long, value_name = "SEVERITY")]
+    pub min_severity: Option<String>,
+
+    /// SARIF category (automationDetails.id); default soc2scan/<provider>/<account>/.
+    #[arg(long, value_name = "CATEGORY")]
+    pub sarif_category: Option<String>,
+
+    /// Also emit passing checks as SARIF results of kind "pass" (evidence for auditors).
+    #[arg(long)]
+    pub sarif_include_pass: bool,
+
+    /// Configuration file [default: ./soc2scan.toml when it exists].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Print nothing on standard error but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Parses the command line, runs the command, reports errors once, returns the exit code.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() { exit::USAGE } else { exit::CLEAN };
+            let _ = error.print();
+            return ExitCode::from(code);
+        }
+    };
+    match dispatch(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("soc2scan: error: {error}");
+            ExitCode::from(exit::USAGE)
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<u8, CliError> {
+    match cli.command {
+        Command::Scan(args) => commands::scan::run(&args),
+        Command::Rules(args) => commands::listing::rules(args.format),
+        Command::Explain { rule_id } => commands::listing::explain(&rule_id),
+        Command::Criteria(args) => commands::listing::criteria(args.format),
+    }
+}

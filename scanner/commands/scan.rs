@@ -1,0 +1,296 @@
+//! `soc2scan scan`: load a snapshot, run the selected rules, write the reports, decide the
+//! exit code.
+//!
+//! Nothing is written unless everything succeeds: every report is rendered in memory, then
+//! each file report is staged in a temporary file beside its destination, and only when all
+//! are staged are they renamed into place. Standard output comes last.
+
+use super::print_stdout;
+use crate::cli::ScanArgs;
+use crate::config::Config;
+use crate::error::CliError;
+use crate::exit::{self, Outcome};
+use chrono::Utc;
+use soc2scan_output::{Format, RenderContext};
+use soc2scan_providers::Snapshot;
+use soc2scan_rules::{Category, Engine, Report, RuleRun, Selection, Severity};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Where a report goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// Standard output.
+    Stdout,
+    /// A file, written atomically.
+    File(PathBuf),
+}
+
+/// One requested report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputSpec {
+    /// Its format.
+    pub format: Format,
+    /// Where it goes.
+    pub destination: Destination,
+}
+
+/// Parses `--format` and `--output` into report specs (default: a table on stdout).
+pub fn output_specs(format: Option<&str>, outputs: &[String]) -> Result<Vec<OutputSpec>, CliError> {
+    let parse_format = |name: &str| -> Result<Format, CliError> {
+        name.trim()
+            .parse::<Format>()
+            .map_err(|error| CliError::Usage(format!("--output/--format {name:?}: {error}")))
+    };
+    let mut specs = Vec::new();
+    if let Some(name) = format {
+        specs.push(OutputSpec {
+            format: parse_format(name)?,
+            destination: Destination::Stdout,
+        });
+    }
+    for output in outputs {
+        let (name, destination) = match output.split_once('=') {
+            Some((name, "-")) => (name, Destination::Stdout),
+            Some((name, "")) => {
+                return Err(CliError::Usage(format!(
+                    "--output {output:?}: missing path after '='; use FORMAT=PATH or FORMAT alone for standard output"
+                )))
+            }
+            Some((name, path)) => (name, Destination::File(PathBuf::from(path))),
+            None => (output.as_str(), Destination::Stdout),
+        };
+        specs.push(OutputSpec {
+            format: parse_format(name)?,
+            destination,
+        });
+    }
+    if specs.is_empty() {
+        specs.push(OutputSpec {
+            format: Format::Table,
+            destination: Destination::Stdout,
+        });
+    }
+    if specs.iter().filter(|s| s.destination == Destination::Stdout).count() > 1 {
+        return Err(CliError::Usage(
+            "only one report can go to standard output; give the others a file: --output FORMAT=PATH"
+                .to_string(),
+        ));
+    }
+    let mut files: Vec<&PathBuf> = specs
+        .iter()
+        .filter_map(|s| match &s.destination {
+            Destination::File(path) => Some(path),
+            Destination::Stdout => None,
+        })
+        .collect();
+    files.sort();
+    if let Some(pair) = files.windows(2).find(|pair| pair[0] == pair[1]) {
+        return Err(CliError::Usage(format!(
+            "two reports would be written to {}; give each its own file",
+            pair[0].display()
+        )));
+    }
+    Ok(specs)
+}
+
+fn parse_severity(flag: &str, value: &str) -> Result<Severity, CliError> {
+    Severity::parse(value).ok_or_else(|| {
+        CliError::Usage(format!(
+            "{flag} {value:?}: expected one of critical, high, medium, low, info"
+        ))
+    })
+}
+
+/// `--fail-on`: a severity, or `none`.
+fn parse_fail_on(value: &str) -> Result<Option<Severity>, CliError> {
+    if value.trim().eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    parse_severity("--fail-on", value).map(Some)
+}
+
+fn prefer<T: Clone>(cli: &[T], config: &[T]) -> Vec<T> {
+    if cli.is_empty() {
+        config.to_vec()
+    } else {
+        cli.to_vec()
+    }
+}
+
+/// The rules to run, with parameters from the configuration.
+pub fn rule_runs(args: &ScanArgs, config: &Config) -> Result<Vec<RuleRun>, CliError> {
+    let categories = prefer(&args.categories, &config.scan.categories)
+        .iter()
+        .map(|name| {
+            Category::parse(name).ok_or_else(|| {
+                CliError::Usage(format!(
+                    "--categories {name:?}: expected security, availability or confidentiality"
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let min_severity = match args.min_severity.as_ref().or(config.scan.min_severity.as_ref()) {
+        Some(value) => Some(parse_severity("--min-severity", value)?),
+        None => None,
+    };
+    let selection = Selection {
+        rules: prefer(&args.rules, &config.scan.rules),
+        skip_rules: prefer(&args.skip_rules, &config.scan.skip_rules),
+        criteria: prefer(&args.criteria, &config.scan.criteria),
+        categories,
+        min_severity,
+    };
+    let overrides = config.rule_params()?;
+    let runs = selection
+        .resolve()?
+        .into_iter()
+        .map(|rule| {
+            let mut run = RuleRun::with_defaults(rule);
+            for (rule_id, name, value) in &overrides {
+                if *rule_id == rule.meta().id {
+                    // Validated when the configuration was parsed.
+                    run.params.set(name, value.clone()).map_err(|error| CliError::Config {
+                        path: config.path.clone().unwrap_or_default(),
+                        message: error.to_string(),
+                    })?;
+                }
+            }
+            Ok(run)
+        })
+        .collect::<Result<Vec<_>, CliError>>()?;
+    Ok(runs)
+}
+
+/// Runs `soc2scan scan`.
+pub fn run(args: &ScanArgs) -> Result<u8, CliError> {
+    let invocation_started = Utc::now();
+    let config = Config::discover(args.config.as_deref())?;
+    let specs = output_specs(args.format.as_deref(), &args.outputs)?;
+    let fail_on = match args.fail_on.as_ref().or(config.scan.fail_on.as_ref()) {
+        Some(value) => parse_fail_on(value)?,
+        None => Some(Severity::High),
+    };
+    let allow_incomplete = args.allow_incomplete || config.scan.allow_incomplete.unwrap_or(false);
+    let runs = rule_runs(args, &config)?;
+
+    let snapshot = Snapshot::load(&args.snapshot)?;
+    let report = Engine::new(runs).evaluate(&snapshot);
+    let outcome = exit::outcome(&report, fail_on, allow_incomplete);
+
+    let context = RenderContext {
+        tool_version: crate::VERSION.to_string(),
+        invocation_started,
+        invocation_finished: Utc::now(),
+        sarif_category: args.sarif_category.clone().or(config.scan.sarif_category.clone()),
+        sarif_include_pass: args.sarif_include_pass,
+        exit_code: Some(i32::from(outcome.code)),
+        command_line: Some(command_line()),
+    };
+    let rendered = specs
+        .iter()
+        .map(|spec| Ok((spec, soc2scan_output::render(spec.format, &report, &context)?)))
+        .collect::<Result<Vec<_>, CliError>>()?;
+    write_reports(&rendered)?;
+    if !args.quiet {
+        eprintln!("{}", summary_line(&report, &outcome, fail_on));
+    }
+    Ok(outcome.code)
+}
+
+fn command_line() -> String {
+    std::env::args().collect::<Vec<_>>().join(" ")
+}
+
+/// Stages every file report beside its destination, then renames them all into place, then
+/// prints the standard-output report.
+fn write_reports(rendered: &[(&OutputSpec, String)]) -> Result<(), CliError> {
+    let mut staged = Vec::new();
+    for (spec, text) in rendered {
+        if let Destination::File(path) = &spec.destination {
+            staged.push((path, stage(path, text)?));
+        }
+    }
+    for (path, file) in staged {
+        file.persist(path).map_err(|error| {
+            CliError::Usage(format!("{}: cannot write report: {}", path.display(), error.error))
+        })?;
+    }
+    for (spec, text) in rendered {
+        if spec.destination == Destination::Stdout {
+            print_stdout(text)?;
+        }
+    }
+    Ok(())
+}
+
+fn stage(path: &Path, text: &str) -> Result<tempfile::NamedTempFile, CliError> {
+    let cannot = |error: std::io::Error| {
+        CliError::Usage(format!("{}: cannot write report: {error}", path.display()))
+    };
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::Builder::new()
+        .prefix(".soc2scan-")
+        .suffix(".tmp")
+        .tempfile_in(directory)
+        .map_err(cannot)?;
+    file.write_all(text.as_bytes()).map_err(cannot)?;
+    file.as_file().sync_all().map_err(cannot)?;
+    Ok(file)
+}
+
+fn summary_line(report: &Report<'_>, outcome: &Outcome, fail_on: Option<Severity>) -> String {
+    let tally = report.tally();
+    let mut line = format!(
+        "soc2scan: {} rules, {} checks: {} passed, {} failed, {} not evaluated",
+        report.rules.len(),
+        tally.passed + tally.failed + tally.not_evaluated,
+        tally.passed,
+        tally.failed,
+        tally.not_evaluated
+    );
+    if outcome.gaps > 0 {
+        line.push_str(&format!(
+            "; {} coverage gap{} (scan incomplete)",
+            outcome.gaps,
+            if outcome.gaps == 1 { "" } else { "s" }
+        ));
+    }
+    let reason = match outcome.code {
+        exit::INCOMPLETE => "incomplete scan",
+        exit::FINDINGS => "failures at or above --fail-on",
+        _ => "clean",
+    };
+    let threshold = fail_on.map_or("none".to_string(), |s| s.to_string());
+    line.push_str(&format!(
+        "; {} at or above {threshold}; exit {} ({reason})",
+        outcome.failing, outcome.code
+    ));
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_specs_default_to_table_on_stdout() {
+        let specs = output_specs(None, &[]).unwrap_or_default();
+        assert_eq!(specs.len(), 1);
+        assert_eq!(specs[0].destination, Destination::Stdout);
+    }
+
+    #[test]
+    fn output_specs_reject_two_stdout_reports_and_duplicate_files() {
+        assert!(output_specs(Some("json"), &["table".to_string()]).is_err());
+        assert!(output_specs(None, &["sarif=a".to_string(), "json=a".to_string()]).is_err());
+        assert!(output_specs(None, &["sarif=".to_string()]).is_err());
+        assert!(output_specs(None, &["xml=a".to_string()]).is_err());
+        let specs = output_specs(None, &["sarif=out.sarif".to_string(), "table".to_string()])
+            .unwrap_or_default();
+        assert_eq!(specs.len(), 2);
+    }
+}

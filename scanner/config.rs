@@ -1,0 +1,203 @@
+//! The configuration file, `soc2scan.toml`.
+//!
+//! soc2scan reads `--config FILE`, or `soc2scan.toml` in the working directory when it
+//! exists. Flags on the command line override the file. Unknown keys, unknown rule ids and
+//! mistyped or out-of-range parameters are errors naming the file, never ignored.
+//!
+//! ```toml
+//! [scan]
+//! fail_on = "high"            # critical | high | medium | low | info | none
+//! allow_incomplete = false
+//! skip_rules = ["aws-ec2-instance-public-ip"]
+//! categories = ["security", "availability"]
+//! min_severity = "low"
+//!
+//! [rules.aws-ec2-ebs-volume-no-recent-backup]
+//! max_backup_age_days = 14
+//!
+//! [rules.aws-ec2-sg-data-ports-public]
+//! data_ports = [5432, 6379]
+//! ```
+
+use crate::error::CliError;
+use serde::Deserialize;
+use soc2scan_rules::rule::ParamValue;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The default configuration file name, looked up in the working directory.
+pub const DEFAULT_CONFIG_FILE: &str = "soc2scan.toml";
+
+/// The parsed configuration file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// `[scan]`: defaults for `soc2scan scan` flags.
+    #[serde(default)]
+    pub scan: ScanSettings,
+    /// `[rules.<id>]`: parameter overrides per rule.
+    #[serde(default)]
+    pub rules: BTreeMap<String, BTreeMap<String, toml::Value>>,
+    /// Where the configuration came from (not a key in the file).
+    #[serde(skip)]
+    pub path: Option<PathBuf>,
+}
+
+/// `[scan]` settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScanSettings {
+    /// Lowest severity that fails the run (`none` never fails on findings).
+    pub fail_on: Option<String>,
+    /// Exit 0/1 even when coverage gaps make the scan incomplete.
+    pub allow_incomplete: Option<bool>,
+    /// Only these rules.
+    #[serde(default)]
+    pub rules: Vec<String>,
+    /// Never these rules.
+    #[serde(default)]
+    pub skip_rules: Vec<String>,
+    /// Only rules mapped to these criteria.
+    #[serde(default)]
+    pub criteria: Vec<String>,
+    /// Only rules in these categories.
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// Only rules at or above this severity.
+    pub min_severity: Option<String>,
+    /// SARIF `automationDetails.id` category.
+    pub sarif_category: Option<String>,
+}
+
+impl Config {
+    /// Loads `explicit` if given (it must exist), else `soc2scan.toml` in the working
+    /// directory if present, else the defaults.
+    pub fn discover(explicit: Option<&Path>) -> Result<Config, CliError> {
+        match explicit {
+            Some(path) => Config::load(path),
+            None => {
+                let default = Path::new(DEFAULT_CONFIG_FILE);
+                if default.is_file() {
+                    Config::load(default)
+                } else {
+                    Ok(Config::default())
+                }
+            }
+        }
+    }
+
+    /// Loads and parses one file.
+    pub fn load(path: &Path) -> Result<Config, CliError> {
+        let text = std::fs::read_to_string(path).map_err(|error| CliError::Config {
+            path: path.to_path_buf(),
+            message: format!("cannot read configuration file: {error}"),
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// Parses configuration text; `path` names it in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, CliError> {
+        let mut config: Config = toml::from_str(text).map_err(|error| CliError::Config {
+            path: path.to_path_buf(),
+            message: toml_message(text, &error),
+        })?;
+        config.path = Some(path.to_path_buf());
+        // Validate rule ids and parameters now, so a typo fails before any scan starts.
+        config.rule_params()?;
+        Ok(config)
+    }
+
+    fn error(&self, message: String) -> CliError {
+        CliError::Config {
+            path: self
+                .path
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_FILE)),
+            message,
+        }
+    }
+
+    /// The parameter overrides, checked against each rule's declared parameters.
+    pub fn rule_params(&self) -> Result<Vec<(&'static str, String, ParamValue)>, CliError> {
+        let mut overrides = Vec::new();
+        for (rule_id, params) in &self.rules {
+            let rule = soc2scan_rules::select::require_rule(rule_id)
+                .map_err(|error| self.error(format!("[rules.{rule_id}]: {error}")))?;
+            let mut resolved = soc2scan_rules::Params::defaults(rule.meta());
+            for (name, value) in params {
+                let value = param_value(value).ok_or_else(|| {
+                    self.error(format!(
+                        "[rules.{rule_id}] {name}: expected a whole number or a list of whole numbers, found {}",
+                        value.type_str()
+                    ))
+                })?;
+                resolved
+                    .set(name, value.clone())
+                    .map_err(|error| self.error(format!("[rules.{rule_id}]: {error}")))?;
+                overrides.push((rule.meta().id, name.clone(), value));
+            }
+        }
+        Ok(overrides)
+    }
+}
+
+fn param_value(value: &toml::Value) -> Option<ParamValue> {
+    match value {
+        toml::Value::Integer(number) => Some(ParamValue::Integer(*number)),
+        toml::Value::Array(items) => items
+            .iter()
+            .map(toml::Value::as_integer)
+            .collect::<Option<Vec<i64>>>()
+            .map(ParamValue::IntegerList),
+        _ => None,
+    }
+}
+
+/// toml's message with the line and column of its span.
+fn toml_message(text: &str, error: &toml::de::Error) -> String {
+    let message = error.message().trim().to_string();
+    match error.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            format!("line {line}, column {column}: {message}")
+        }
+        None => message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, String> {
+        Config::parse(text, Path::new("soc2scan.toml")).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn accepts_scan_settings_and_params() {
+        let config = parse(
+            "[scan]\nfail_on = \"medium\"\n\n[rules.aws-ec2-ebs-volume-unencrypted]\n",
+        )
+        .expect("valid");
+        assert_eq!(config.scan.fail_on.as_deref(), Some("medium"));
+    }
+
+    #[test]
+    fn unknown_key_names_file_and_position() {
+        let error = parse("[scan]\nfail_onn = \"high\"\n").unwrap_err();
+        assert!(error.starts_with("soc2scan.toml: line 2, column 1"), "{error}");
+        assert!(error.contains("fail_onn"), "{error}");
+    }
+
+    #[test]
+    fn unknown_rule_and_unknown_param_are_errors() {
+        let error = parse("[rules.aws-nope]\nx = 1\n").unwrap_err();
+        assert!(error.contains("unknown rule id \"aws-nope\""), "{error}");
+        let error = parse("[rules.aws-ec2-ebs-volume-unencrypted]\nx = 1\n").unwrap_err();
+        assert!(error.contains("no parameter \"x\""), "{error}");
+        let error = parse("[rules.aws-ec2-ebs-volume-unencrypted]\nx = \"a\"\n").unwrap_err();
+        assert!(error.contains("expected a whole number"), "{error}");
+    }
+}

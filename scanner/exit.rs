@@ -1,0 +1,54 @@
+//! The exit-code policy.
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | clean: no failure at or above `--fail-on`, and the scan is complete |
+//! | 1 | failing findings at or above `--fail-on` (default `high`) |
+//! | 2 | usage or input error (nothing is written) |
+//! | 3 | scan incomplete: a coverage gap kept rules that ran from being evaluated, unless `--allow-incomplete` |
+//!
+//! An incomplete scan outranks failing findings: the findings are real, but a gate or an
+//! evidence job must not read "1" as "these are all the findings there are".
+
+use soc2scan_rules::{Report, Severity};
+
+/// Clean.
+pub const CLEAN: u8 = 0;
+/// Failing findings at or above the threshold.
+pub const FINDINGS: u8 = 1;
+/// Usage or input error.
+pub const USAGE: u8 = 2;
+/// Coverage gaps.
+pub const INCOMPLETE: u8 = 3;
+
+/// Why a scan exits the way it does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The exit code.
+    pub code: u8,
+    /// Failures at or above the threshold.
+    pub failing: usize,
+    /// Coverage gaps that affected the rules that ran.
+    pub gaps: usize,
+}
+
+/// Decides the exit code of a scan.
+pub fn outcome(report: &Report<'_>, fail_on: Option<Severity>, allow_incomplete: bool) -> Outcome {
+    let failing = match fail_on {
+        Some(threshold) => report
+            .evaluations
+            .iter()
+            .filter(|e| e.verdict.is_fail() && report.rule_of(e).rule.meta().severity >= threshold)
+            .count(),
+        None => 0,
+    };
+    let gaps = report.relevant_gaps().len();
+    let code = if gaps > 0 && !allow_incomplete {
+        INCOMPLETE
+    } else if failing > 0 {
+        FINDINGS
+    } else {
+        CLEAN
+    };
+    Outcome { code, failing, gaps }
+}
