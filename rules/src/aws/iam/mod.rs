@@ -1,22 +1,26 @@
 //! AWS IAM rules: root user, password policy, users' credentials, privileges.
 
 mod access_key_not_rotated;
+mod admin_privileges;
 mod credentials_unused;
 mod password_policy_weak;
 mod root_access_key;
 mod root_mfa_off;
 mod user_console_no_mfa;
+mod user_direct_policy;
 mod user_two_active_keys;
 
 #[cfg(test)]
 mod test_support;
 
 pub use access_key_not_rotated::AccessKeyNotRotated;
+pub use admin_privileges::AdminPrivileges;
 pub use credentials_unused::CredentialsUnused;
 pub use password_policy_weak::PasswordPolicyWeak;
 pub use root_access_key::RootAccessKey;
 pub use root_mfa_off::RootMfaOff;
 pub use user_console_no_mfa::UserConsoleNoMfa;
+pub use user_direct_policy::UserDirectPolicy;
 pub use user_two_active_keys::UserTwoActiveKeys;
 
 use crate::rule::{Rule, Verdict};
@@ -24,7 +28,17 @@ use chrono::{DateTime, Utc};
 use soc2scan_providers::{IamUser, Resource, ResourceConfig, UserCredentials};
 
 /// The IAM rules, in documentation order.
-pub const RULES: &[&dyn Rule] = &[&RootMfaOff, &RootAccessKey, &PasswordPolicyWeak, &UserConsoleNoMfa, &AccessKeyNotRotated, &CredentialsUnused, &UserTwoActiveKeys];
+pub const RULES: &[&dyn Rule] = &[
+    &RootMfaOff,
+    &RootAccessKey,
+    &PasswordPolicyWeak,
+    &UserConsoleNoMfa,
+    &AccessKeyNotRotated,
+    &CredentialsUnused,
+    &AdminPrivileges,
+    &UserDirectPolicy,
+    &UserTwoActiveKeys,
+];
 
 /// "IAM user alice", "IAM role deploy": how messages name a principal.
 fn principal(resource: &Resource) -> String {
