@@ -162,7 +162,8 @@ impl<'de> Deserialize<'de> for PolicyDocument {
         #[derive(Deserialize)]
         #[serde(untagged)]
         enum Form {
-            Object(RawDocument),
+            // Boxed: a raw document is far larger than the string form.
+            Object(Box<RawDocument>),
             Text(String),
         }
         match Form::deserialize(deserializer).map_err(|_| {
@@ -170,10 +171,15 @@ impl<'de> Deserialize<'de> for PolicyDocument {
                 "expected an IAM policy document: an object with a Statement, or that JSON as a (URL-encoded) string",
             )
         })? {
-            Form::Object(raw) => Ok(PolicyDocument {
-                version: raw.version,
-                statements: raw.statement.into(),
-            }),
+            Form::Object(raw) => {
+                let RawDocument {
+                    version, statement, ..
+                } = *raw;
+                Ok(PolicyDocument {
+                    version,
+                    statements: statement.into(),
+                })
+            }
             Form::Text(text) => PolicyDocument::parse(&text).map_err(de::Error::custom),
         }
     }

@@ -1,6 +1,77 @@
 //! AWS IAM rules: root user, password policy, users' credentials, privileges.
 
-use crate::rule::Rule;
+mod access_key_not_rotated;
+mod admin_privileges;
+mod credentials_unused;
+mod password_policy_weak;
+mod root_access_key;
+mod root_mfa_off;
+mod user_console_no_mfa;
+mod user_direct_policy;
+mod user_two_active_keys;
+
+#[cfg(test)]
+mod test_support;
+
+pub use access_key_not_rotated::AccessKeyNotRotated;
+pub use admin_privileges::AdminPrivileges;
+pub use credentials_unused::CredentialsUnused;
+pub use password_policy_weak::PasswordPolicyWeak;
+pub use root_access_key::RootAccessKey;
+pub use root_mfa_off::RootMfaOff;
+pub use user_console_no_mfa::UserConsoleNoMfa;
+pub use user_direct_policy::UserDirectPolicy;
+pub use user_two_active_keys::UserTwoActiveKeys;
+
+use crate::rule::{Rule, Verdict};
+use chrono::{DateTime, Utc};
+use soc2scan_providers::{IamUser, Resource, ResourceConfig, UserCredentials};
 
 /// The IAM rules, in documentation order.
-pub const RULES: &[&dyn Rule] = &[];
+pub const RULES: &[&dyn Rule] = &[
+    &RootMfaOff,
+    &RootAccessKey,
+    &PasswordPolicyWeak,
+    &UserConsoleNoMfa,
+    &AccessKeyNotRotated,
+    &CredentialsUnused,
+    &AdminPrivileges,
+    &UserDirectPolicy,
+    &UserTwoActiveKeys,
+];
+
+/// "IAM user alice", "IAM role deploy": how messages name a principal.
+fn principal(resource: &Resource) -> String {
+    format!("{} {}", resource.kind().label(), resource.display_name())
+}
+
+/// The user behind a resource, or the verdict to give when it is not one.
+fn as_user(resource: &Resource) -> Result<&IamUser, Verdict> {
+    match &resource.config {
+        ResourceConfig::IamUser(user) => Ok(user),
+        _ => Err(Verdict::NotEvaluated(format!(
+            "{} is not an IAM user",
+            resource.id
+        ))),
+    }
+}
+
+/// A user's credential-report facts, or `NotEvaluated` when the snapshot has none for them
+/// (the report could not be read, or it has no row for this user).
+fn credentials_of<'a>(
+    resource: &Resource,
+    user: &'a IamUser,
+) -> Result<&'a UserCredentials, Verdict> {
+    user.credentials.as_ref().ok_or_else(|| {
+        Verdict::NotEvaluated(format!(
+            "the snapshot has no credential report row for {}, so its passwords, MFA and \
+             access keys are unknown",
+            principal(resource)
+        ))
+    })
+}
+
+/// Whole days from `then` to `now` (negative if `then` is after `now`).
+fn days_since(now: DateTime<Utc>, then: DateTime<Utc>) -> i64 {
+    (now - then).num_days()
+}

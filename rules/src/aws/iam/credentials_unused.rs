@@ -1,0 +1,419 @@
+use super::{as_user, credentials_of, days_since, principal};
+use crate::declare_rule;
+use crate::rule::{CheckContext, ParamDefault, ParamSpec, Rule, RuleMeta, Verdict};
+use chrono::{DateTime, Utc};
+use soc2scan_providers::{LastUsed, Resource};
+
+const MAX_UNUSED: &str = "max_unused_days";
+
+declare_rule! {
+    /// ## What it checks
+    ///
+    /// Fails for every IAM user with an active credential — a console password or an
+    /// active access key — that has not been used for more than `max_unused_days` (45)
+    /// days, or never at all, and that was created more than that many days ago (so new
+    /// users get time to sign in). A password's creation is when it was last set (or, if
+    /// the report does not say, when the user was created); a key's is when it was last
+    /// rotated. The message lists every stale credential. Users with no active credential
+    /// are not judged; a credential whose last use is unknown makes the user not evaluated,
+    /// unless another credential already fails.
+    ///
+    /// ## Why it matters for SOC 2
+    ///
+    /// CC6.2 expects credentials to be removed when they are no longer needed. A password
+    /// or key nobody uses is a standing way in that no one would miss, typically left
+    /// behind by someone who changed roles or left, or by a retired integration; unused
+    /// credentials are what access reviews look for, and auditors ask for evidence that
+    /// they are found and removed.
+    ///
+    /// ## How to fix
+    ///
+    /// Confirm with the owner that the credential is not needed, then remove the console
+    /// password and deactivate (later delete) the access key. If the user has no remaining
+    /// purpose, delete the user.
+    ///
+    /// ### Console
+    ///
+    /// IAM → Users → the user → Security credentials → Console sign-in → Manage console
+    /// access → Disable; Access keys → Actions → Deactivate, then Delete.
+    ///
+    /// ### CLI
+    ///
+    /// ```sh
+    /// aws iam generate-credential-report && aws iam get-credential-report
+    /// aws iam delete-login-profile --user-name alice
+    /// aws iam update-access-key --user-name alice --access-key-id AKIA... --status Inactive
+    /// aws iam delete-access-key --user-name alice --access-key-id AKIA...
+    /// ```
+    ///
+    /// ### Terraform
+    ///
+    /// Remove the `aws_iam_user_login_profile` and `aws_iam_access_key` resources of the
+    /// user (or the whole user) and apply; while deciding, deactivate the key:
+    ///
+    /// ```hcl
+    /// resource "aws_iam_access_key" "legacy" {
+    ///   user   = aws_iam_user.legacy.name
+    ///   status = "Inactive"
+    /// }
+    /// ```
+    ///
+    /// ## Criteria
+    ///
+    /// CC6.2 (removing credentials that are no longer needed).
+    pub struct CredentialsUnused {
+        id: "aws-iam-credentials-unused",
+        title: "IAM user credentials unused",
+        severity: Medium,
+        criteria: ["CC6.2"],
+        targets: [IamUser],
+        also_reads: [IamCredentialReport],
+        params: [ParamSpec {
+            name: MAX_UNUSED,
+            description: "Days an active credential may go unused (and must have existed) before it fails",
+            default: ParamDefault::Integer(45),
+            min: 1,
+            max: 3650,
+        }],
+    }
+}
+
+/// What the rule learned about one active credential.
+enum Finding {
+    /// Unused too long; the text says how.
+    Stale(String),
+    /// Cannot tell; the text names the credential and why.
+    Unknown(String),
+}
+
+impl Rule for CredentialsUnused {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, resource: &Resource, ctx: &CheckContext<'_>) -> Verdict {
+        let user = match as_user(resource) {
+            Ok(user) => user,
+            Err(verdict) => return verdict,
+        };
+        let credentials = match credentials_of(resource, user) {
+            Ok(credentials) => credentials,
+            Err(verdict) => return verdict,
+        };
+        let judge = Judge {
+            now: ctx.now,
+            max_unused: ctx.params.integer(MAX_UNUSED),
+            user_created: user.create_date,
+        };
+        let mut active = 0;
+        let mut findings = Vec::new();
+        if credentials.password_enabled {
+            active += 1;
+            let set = credentials
+                .password_last_changed
+                .unwrap_or(user.create_date);
+            findings.extend(judge.credential(
+                "console password",
+                Some(set),
+                credentials.password_last_used,
+            ));
+        }
+        for key in credentials.access_keys.iter().filter(|key| key.active) {
+            active += 1;
+            findings.extend(judge.credential(
+                &format!("access key {}", key.slot),
+                key.last_rotated,
+                key.last_used,
+            ));
+        }
+        let stale: Vec<&str> = findings
+            .iter()
+            .filter_map(|f| match f {
+                Finding::Stale(text) => Some(text.as_str()),
+                Finding::Unknown(_) => None,
+            })
+            .collect();
+        let unknown: Vec<&str> = findings
+            .iter()
+            .filter_map(|f| match f {
+                Finding::Unknown(text) => Some(text.as_str()),
+                Finding::Stale(_) => None,
+            })
+            .collect();
+        if !stale.is_empty() {
+            Verdict::Fail(format!(
+                "{} has credentials unused for more than {} days: {}; expected credentials \
+                 unused for {} days to be disabled or removed",
+                principal(resource),
+                judge.max_unused,
+                stale.join("; "),
+                judge.max_unused
+            ))
+        } else if !unknown.is_empty() {
+            Verdict::NotEvaluated(format!(
+                "cannot tell whether the credentials of {} are unused: {}",
+                principal(resource),
+                unknown.join("; ")
+            ))
+        } else if active == 0 {
+            Verdict::NotApplicable
+        } else {
+            Verdict::Pass
+        }
+    }
+}
+
+/// Judges credentials against the snapshot time and the threshold.
+struct Judge {
+    now: DateTime<Utc>,
+    max_unused: i64,
+    /// No credential of a user is older than the user.
+    user_created: DateTime<Utc>,
+}
+
+impl Judge {
+    fn within_window(&self, time: DateTime<Utc>) -> bool {
+        days_since(self.now, time) <= self.max_unused
+    }
+
+    /// A finding for one active credential, or `None` when it is in use or too new to judge.
+    fn credential(
+        &self,
+        what: &str,
+        created: Option<DateTime<Utc>>,
+        last_used: LastUsed,
+    ) -> Option<Finding> {
+        if let LastUsed::Used { at } = last_used {
+            // Used long ago implies created long ago.
+            return (!self.within_window(at)).then(|| {
+                Finding::Stale(format!(
+                    "{what} last used {} days ago",
+                    days_since(self.now, at)
+                ))
+            });
+        }
+        let too_new = match created {
+            Some(created) => self.within_window(created),
+            None => self.within_window(self.user_created),
+        };
+        if too_new {
+            return None;
+        }
+        Some(match (last_used, created) {
+            (LastUsed::Never, Some(created)) => Finding::Stale(format!(
+                "{what} never used (created {} days ago)",
+                days_since(self.now, created)
+            )),
+            (LastUsed::Never, None) => Finding::Unknown(format!(
+                "{what} was never used and the credential report gives no creation date"
+            )),
+            _ => Finding::Unknown(format!(
+                "the credential report does not say when {what} was last used"
+            )),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::*;
+    use crate::rule::{ParamValue, Params};
+    use crate::testing::*;
+    use soc2scan_providers::{AccessKey, IamUser, ResourceKind};
+
+    fn with_password(name: &str, set_days_ago: Option<i64>, last_used: LastUsed) -> IamUser {
+        let mut u = user(name);
+        let c = creds(&mut u);
+        c.password_enabled = true;
+        c.password_last_changed = set_days_ago.map(days_ago);
+        c.password_last_used = last_used;
+        u
+    }
+
+    fn with_keys(name: &str, keys: Vec<AccessKey>) -> IamUser {
+        let mut u = user(name);
+        creds(&mut u).access_keys = keys;
+        u
+    }
+
+    fn verdicts(users: Vec<IamUser>) -> Vec<(String, Verdict)> {
+        run(
+            &CredentialsUnused,
+            &snapshot(users.into_iter().map(user_resource).collect()),
+        )
+    }
+
+    #[test]
+    fn recently_used_credentials_pass() {
+        let results = verdicts(vec![
+            with_password("pw", Some(300), used(3)),
+            with_keys("key", vec![key(1, true, Some(300), used(45))]),
+        ]);
+        assert_pass(&verdict_of(&results, &user_arn("pw")));
+        assert_pass(&verdict_of(&results, &user_arn("key")));
+    }
+
+    #[test]
+    fn long_unused_password_and_key_fail() {
+        let results = verdicts(vec![
+            with_password("pw", Some(300), used(46)),
+            with_keys("key", vec![key(2, true, Some(300), used(100))]),
+        ]);
+        assert_fail(
+            &verdict_of(&results, &user_arn("pw")),
+            &[
+                "IAM user pw",
+                "console password last used 46 days ago",
+                "more than 45 days",
+                "expected",
+            ],
+        );
+        assert_fail(
+            &verdict_of(&results, &user_arn("key")),
+            &["access key 2 last used 100 days ago"],
+        );
+    }
+
+    #[test]
+    fn never_used_credentials_fail_once_old_enough() {
+        let results = verdicts(vec![
+            with_password("old-pw", Some(60), LastUsed::Never),
+            with_password("new-pw", Some(10), LastUsed::Never),
+            with_keys("old-key", vec![key(1, true, Some(90), LastUsed::Never)]),
+            with_keys("new-key", vec![key(1, true, Some(5), LastUsed::Never)]),
+        ]);
+        assert_fail(
+            &verdict_of(&results, &user_arn("old-pw")),
+            &["console password never used (created 60 days ago)"],
+        );
+        assert_pass(&verdict_of(&results, &user_arn("new-pw")));
+        assert_fail(
+            &verdict_of(&results, &user_arn("old-key")),
+            &["access key 1 never used (created 90 days ago)"],
+        );
+        assert_pass(&verdict_of(&results, &user_arn("new-key")));
+    }
+
+    #[test]
+    fn password_without_change_date_counts_from_user_creation() {
+        let mut young = with_password("young", None, LastUsed::Never);
+        young.create_date = days_ago(20);
+        let results = verdicts(vec![with_password("old", None, LastUsed::Never), young]);
+        assert_fail(
+            &verdict_of(&results, &user_arn("old")),
+            &["console password never used (created 400 days ago)"],
+        );
+        assert_pass(&verdict_of(&results, &user_arn("young")));
+    }
+
+    #[test]
+    fn every_stale_credential_is_listed() {
+        let mut u = with_password("many", Some(200), used(90));
+        creds(&mut u).access_keys = vec![
+            key(1, true, Some(200), LastUsed::Never),
+            key(2, true, Some(200), used(1)),
+        ];
+        let Verdict::Fail(message) = verdict_of(&verdicts(vec![u]), &user_arn("many")) else {
+            panic!("expected a failure");
+        };
+        assert!(message.contains("console password last used 90 days ago"));
+        assert!(message.contains("access key 1 never used"));
+        assert!(!message.contains("access key 2"), "{message}");
+    }
+
+    #[test]
+    fn unknown_last_use_is_not_evaluated_unless_another_credential_fails() {
+        let mut unknown_and_stale = with_password("both", Some(200), LastUsed::Unknown);
+        creds(&mut unknown_and_stale).access_keys = vec![key(1, true, Some(200), used(300))];
+        let mut unknown_but_new = with_password("new", Some(3), LastUsed::Unknown);
+        creds(&mut unknown_but_new).access_keys = vec![key(1, true, Some(200), used(2))];
+        let results = verdicts(vec![
+            with_password("unknown", Some(200), LastUsed::Unknown),
+            with_keys(
+                "unknown-key",
+                vec![key(1, true, Some(200), LastUsed::Unknown)],
+            ),
+            unknown_and_stale,
+            unknown_but_new,
+        ]);
+        assert_not_evaluated(
+            &verdict_of(&results, &user_arn("unknown")),
+            &["IAM user unknown", "console password"],
+        );
+        assert_not_evaluated(
+            &verdict_of(&results, &user_arn("unknown-key")),
+            &["access key 1"],
+        );
+        assert_fail(
+            &verdict_of(&results, &user_arn("both")),
+            &["access key 1 last used 300 days ago"],
+        );
+        assert_pass(&verdict_of(&results, &user_arn("new")));
+    }
+
+    #[test]
+    fn never_used_key_without_creation_date() {
+        let mut young = with_keys("young", vec![key(1, true, None, LastUsed::Never)]);
+        young.create_date = days_ago(10);
+        let results = verdicts(vec![
+            with_keys("old", vec![key(1, true, None, LastUsed::Never)]),
+            young,
+        ]);
+        assert_not_evaluated(
+            &verdict_of(&results, &user_arn("old")),
+            &["access key 1", "no creation date"],
+        );
+        assert_pass(&verdict_of(&results, &user_arn("young")));
+    }
+
+    #[test]
+    fn inactive_credentials_are_ignored() {
+        let results = verdicts(vec![
+            with_keys("inactive", vec![key(1, false, Some(500), LastUsed::Never)]),
+            user("nothing"),
+        ]);
+        assert!(results.is_empty(), "{results:?}");
+    }
+
+    #[test]
+    fn missing_credentials_and_failed_report_are_not_evaluated() {
+        let mut unknown = user("unknown");
+        unknown.credentials = None;
+        let results = verdicts(vec![unknown]);
+        assert_not_evaluated(
+            &verdict_of(&results, &user_arn("unknown")),
+            &["credential report"],
+        );
+        let mut snap = snapshot(vec![user_resource(with_password("pw", Some(300), used(1)))]);
+        fail_unit(&mut snap, ResourceKind::IamCredentialReport);
+        assert_not_evaluated(
+            &verdict_of(&run(&CredentialsUnused, &snap), &user_arn("pw")),
+            &["iam_credential_report"],
+        );
+    }
+
+    #[test]
+    fn threshold_is_a_parameter() {
+        let snap = snapshot(vec![user_resource(with_password(
+            "pw",
+            Some(300),
+            used(20),
+        ))]);
+        assert_pass(&verdict_of(
+            &run(&CredentialsUnused, &snap),
+            &user_arn("pw"),
+        ));
+        let mut params = Params::defaults(&CredentialsUnused::META);
+        params
+            .set(MAX_UNUSED, ParamValue::Integer(14))
+            .expect("valid threshold");
+        assert_fail(
+            &verdict_of(
+                &run_with(&CredentialsUnused, params, &snap),
+                &user_arn("pw"),
+            ),
+            &["last used 20 days ago", "more than 14 days"],
+        );
+    }
+}

@@ -1,0 +1,180 @@
+use super::{as_user, credentials_of, principal};
+use crate::declare_rule;
+use crate::rule::{CheckContext, Rule, RuleMeta, Verdict};
+use soc2scan_providers::Resource;
+
+declare_rule! {
+    /// ## What it checks
+    ///
+    /// Fails for every IAM user that has a console password but no MFA device, as the
+    /// credential report tells it. Users without a console password are not judged.
+    ///
+    /// ## Why it matters for SOC 2
+    ///
+    /// CC6.1 expects logical access to be protected by strong authentication. A user who
+    /// signs in to the AWS console with only a password loses the account to one phishing
+    /// page, leaked password database or reused password. Auditors ask for evidence that
+    /// every person with console access uses multi-factor authentication.
+    ///
+    /// ## How to fix
+    ///
+    /// Have the user register an MFA device (a FIDO2 security key or an authenticator
+    /// app), or remove their console password if they do not need the console. Enforce it
+    /// with a policy that denies everything except MFA self-service while
+    /// `aws:MultiFactorAuthPresent` is false, or move people to IAM Identity Center.
+    ///
+    /// ### Console
+    ///
+    /// IAM → Users → the user → Security credentials → Multi-factor authentication (MFA) →
+    /// Assign MFA device (or, to remove console access: Console sign-in → Manage console
+    /// access → Disable).
+    ///
+    /// ### CLI
+    ///
+    /// ```sh
+    /// aws iam create-virtual-mfa-device --virtual-mfa-device-name alice \
+    ///   --outfile alice-qr.png --bootstrap-method QRCodePNG
+    /// aws iam enable-mfa-device --user-name alice \
+    ///   --serial-number arn:aws:iam::111122223333:mfa/alice \
+    ///   --authentication-code1 123456 --authentication-code2 789012
+    /// # or, if the user needs no console access:
+    /// aws iam delete-login-profile --user-name alice
+    /// ```
+    ///
+    /// ### Terraform
+    ///
+    /// MFA devices are registered by their owner; Terraform can require them:
+    ///
+    /// ```hcl
+    /// data "aws_iam_policy_document" "require_mfa" {
+    ///   statement {
+    ///     sid         = "DenyAllWithoutMFA"
+    ///     effect      = "Deny"
+    ///     not_actions = ["iam:CreateVirtualMFADevice", "iam:EnableMFADevice",
+    ///                    "iam:ListMFADevices", "iam:ResyncMFADevice", "sts:GetSessionToken"]
+    ///     resources   = ["*"]
+    ///     condition {
+    ///       test     = "BoolIfExists"
+    ///       variable = "aws:MultiFactorAuthPresent"
+    ///       values   = ["false"]
+    ///     }
+    ///   }
+    /// }
+    ///
+    /// resource "aws_iam_group_policy" "require_mfa" {
+    ///   group  = aws_iam_group.humans.name
+    ///   policy = data.aws_iam_policy_document.require_mfa.json
+    /// }
+    /// ```
+    ///
+    /// ## Criteria
+    ///
+    /// CC6.1 (logical access security: multi-factor authentication).
+    pub struct UserConsoleNoMfa {
+        id: "aws-iam-user-console-no-mfa",
+        title: "IAM user with console password has no MFA",
+        severity: High,
+        criteria: ["CC6.1"],
+        targets: [IamUser],
+        also_reads: [IamCredentialReport],
+        params: [],
+    }
+}
+
+impl Rule for UserConsoleNoMfa {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, resource: &Resource, _ctx: &CheckContext<'_>) -> Verdict {
+        let user = match as_user(resource) {
+            Ok(user) => user,
+            Err(verdict) => return verdict,
+        };
+        let credentials = match credentials_of(resource, user) {
+            Ok(credentials) => credentials,
+            Err(verdict) => return verdict,
+        };
+        if !credentials.password_enabled {
+            Verdict::NotApplicable
+        } else if credentials.mfa_active {
+            Verdict::Pass
+        } else {
+            Verdict::Fail(format!(
+                "{} can sign in to the console with a password but has no MFA device; \
+                 expected an MFA device for every user with a console password",
+                principal(resource)
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::*;
+    use crate::testing::*;
+    use soc2scan_providers::ResourceKind;
+
+    fn console_user(name: &str, mfa: bool) -> Resource {
+        let mut u = user(name);
+        creds(&mut u).password_enabled = true;
+        creds(&mut u).mfa_active = mfa;
+        user_resource(u)
+    }
+
+    #[test]
+    fn console_user_with_mfa_passes_and_without_fails() {
+        let snap = snapshot(vec![
+            console_user("alice", true),
+            console_user("bob", false),
+        ]);
+        let results = run(&UserConsoleNoMfa, &snap);
+        assert_pass(&verdict_of(&results, &user_arn("alice")));
+        assert_fail(
+            &verdict_of(&results, &user_arn("bob")),
+            &["IAM user bob", "console", "no MFA", "expected"],
+        );
+    }
+
+    #[test]
+    fn users_without_console_password_are_not_judged() {
+        let mut with_mfa = user("svc-mfa");
+        creds(&mut with_mfa).mfa_active = true;
+        let snap = snapshot(vec![user_resource(user("svc")), user_resource(with_mfa)]);
+        assert!(run(&UserConsoleNoMfa, &snap).is_empty());
+    }
+
+    #[test]
+    fn missing_credential_row_is_not_evaluated() {
+        let mut u = user("carol");
+        u.credentials = None;
+        let results = run(&UserConsoleNoMfa, &snapshot(vec![user_resource(u)]));
+        assert_not_evaluated(
+            &verdict_of(&results, &user_arn("carol")),
+            &["credential report", "IAM user carol"],
+        );
+    }
+
+    #[test]
+    fn failed_credential_report_is_not_evaluated_even_for_passing_users() {
+        let mut snap = snapshot(vec![console_user("alice", true)]);
+        fail_unit(&mut snap, ResourceKind::IamCredentialReport);
+        let results = run(&UserConsoleNoMfa, &snap);
+        assert_not_evaluated(
+            &verdict_of(&results, &user_arn("alice")),
+            &["iam_credential_report", "access_denied"],
+        );
+    }
+
+    #[test]
+    fn failed_user_listing_is_not_evaluated_for_the_scope() {
+        let mut snap = snapshot(vec![console_user("alice", true)]);
+        fail_unit(&mut snap, ResourceKind::IamUser);
+        let results = run(&UserConsoleNoMfa, &snap);
+        assert!(results
+            .iter()
+            .any(|(s, v)| s.starts_with("unit:") && matches!(v, Verdict::NotEvaluated(_))));
+        assert!(!results.iter().any(|(_, v)| *v == Verdict::Pass));
+    }
+}
