@@ -11,9 +11,20 @@
 //!   UDP, a missing port or a port of `-1` means every port. ICMP never covers a port (its
 //!   "ports" are ICMP types and codes).
 
+use super::named;
+use crate::rule::{ParamDefault, ParamSpec};
 use ipnet::IpNet;
-use soc2scan_providers::{NetworkAclEntry, SecurityGroup, SecurityGroupRule};
+use soc2scan_providers::{NetworkAclEntry, Resource, SecurityGroup, SecurityGroupRule};
 use std::fmt;
+
+/// The `admin_ports` parameter shared by the security group and network ACL rules.
+pub const ADMIN_PORTS_PARAM: ParamSpec = ParamSpec {
+    name: "admin_ports",
+    description: "Remote administration ports that must not be open to the internet (22 is checked on TCP, other ports on TCP and UDP)",
+    default: ParamDefault::IntegerList(&[22, 3389]),
+    min: 0,
+    max: 65535,
+};
 
 /// A protocol that carries ports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -271,6 +282,36 @@ pub fn open_ingress(group: &SecurityGroup) -> impl Iterator<Item = OpenIngress<'
     })
 }
 
+/// How messages name a security group: `security group sg-1 named "web" in vpc-1`.
+pub fn sg_subject(resource: &Resource, group: &SecurityGroup) -> String {
+    let mut subject = format!("security group {}", named(resource));
+    if group.group_name != resource.display_name() && group.group_name != group.group_id {
+        subject.push_str(&format!(" named \"{}\"", group.group_name));
+    }
+    if let Some(vpc) = &group.vpc_id {
+        subject.push_str(&format!(" in {vpc}"));
+    }
+    subject
+}
+
+/// A security group rule in words: `tcp port 22 from 10.0.0.0/8, sg-1` (`to` for outbound).
+pub fn sg_rule_text(rule: &SecurityGroupRule, preposition: &str) -> String {
+    let peers: Vec<String> = rule
+        .ipv4_ranges
+        .iter()
+        .chain(&rule.ipv6_ranges)
+        .map(ToString::to_string)
+        .chain(rule.referenced_groups.iter().cloned())
+        .chain(rule.prefix_list_ids.iter().cloned())
+        .collect();
+    let traffic = Traffic::of_sg_rule(rule);
+    if peers.is_empty() {
+        traffic.to_string()
+    } else {
+        format!("{traffic} {preposition} {}", peers.join(", "))
+    }
+}
+
 /// A port-list parameter as ports, sorted and deduplicated (values outside 0–65535, which
 /// parameter validation already refuses, are dropped).
 pub fn port_list(values: &[i64]) -> Vec<u16> {
@@ -423,6 +464,31 @@ mod tests {
         assert_eq!(open.len(), 1);
         assert_eq!(open[0].sources_text(), "0.0.0.0/0, ::/0");
         assert_eq!(open[0].traffic.to_string(), "tcp port 22");
+    }
+
+    #[test]
+    fn sg_rules_read_as_text() {
+        let mut rule = SecurityGroupRule {
+            protocol: "-1".to_string(),
+            from_port: None,
+            to_port: None,
+            ipv4_ranges: vec!["10.0.0.0/8".parse().unwrap()],
+            ipv6_ranges: vec!["::/0".parse().unwrap()],
+            referenced_groups: vec!["sg-1".to_string()],
+            prefix_list_ids: vec!["pl-1".to_string()],
+        };
+        assert_eq!(
+            sg_rule_text(&rule, "from"),
+            "all traffic from 10.0.0.0/8, ::/0, sg-1, pl-1"
+        );
+        rule.protocol = "udp".to_string();
+        rule.from_port = Some(53);
+        rule.to_port = Some(53);
+        rule.ipv4_ranges.clear();
+        rule.ipv6_ranges.clear();
+        rule.referenced_groups.clear();
+        rule.prefix_list_ids.clear();
+        assert_eq!(sg_rule_text(&rule, "to"), "udp port 53");
     }
 
     #[test]
