@@ -1,0 +1,215 @@
+use super::network::{open_ingress, port_list, ports_text, services_text, sg_subject, TCP_AND_UDP};
+use super::wrong_kind;
+use crate::declare_rule;
+use crate::rule::{CheckContext, ParamDefault, ParamSpec, Rule, RuleMeta, Verdict};
+use soc2scan_providers::{Resource, ResourceConfig};
+
+declare_rule! {
+    /// ## What it checks
+    ///
+    /// Fails for every security group with an inbound rule from the internet — any IPv4 or
+    /// IPv6 range of prefix length 0, `0.0.0.0/0` or `::/0` — that covers a database, cache,
+    /// queue or search port listed in `data_ports`. The default list: 1433 (SQL Server),
+    /// 1521, 2483, 2484 (Oracle), 3306 (MySQL), 5432 (PostgreSQL), 5984 (CouchDB), 6379
+    /// (Redis), 7000, 7001, 9042 (Cassandra), 8086 (InfluxDB), 9092 (Kafka), 9200, 9300
+    /// (Elasticsearch/OpenSearch), 11211 (Memcached), 27017–27019 (MongoDB).
+    ///
+    /// Port ranges are evaluated as ranges, protocol `-1` is all traffic, and a listed port
+    /// counts on TCP and on UDP. ICMP rules never cover a port.
+    ///
+    /// ## Why it matters for SOC 2
+    ///
+    /// CC6.6 expects logical access from outside the system boundary to be restricted.
+    /// Data stores reachable from the internet are found by scanners within hours; many
+    /// ship with weak or no authentication, and a single one exposed is a direct path to
+    /// the data the audit is about.
+    ///
+    /// ## How to fix
+    ///
+    /// Remove the inbound rule and allow the port only from the application's security
+    /// group or from private ranges. Reach data stores for administration over a VPN or
+    /// Session Manager port forwarding.
+    ///
+    /// ### Console
+    ///
+    /// EC2 → Network & Security → Security Groups → select the group → Inbound rules → Edit
+    /// inbound rules → change the source of the database rule from `0.0.0.0/0` / `::/0` to
+    /// the application's security group → Save rules.
+    ///
+    /// ### CLI
+    ///
+    /// ```sh
+    /// aws ec2 revoke-security-group-ingress --group-id sg-0123 \
+    ///   --protocol tcp --port 5432 --cidr 0.0.0.0/0
+    /// aws ec2 authorize-security-group-ingress --group-id sg-0123 \
+    ///   --protocol tcp --port 5432 --source-group sg-0app
+    /// ```
+    ///
+    /// ### Terraform
+    ///
+    /// ```hcl
+    /// resource "aws_vpc_security_group_ingress_rule" "postgres_from_app" {
+    ///   security_group_id            = aws_security_group.db.id
+    ///   ip_protocol                  = "tcp"
+    ///   from_port                    = 5432
+    ///   to_port                      = 5432
+    ///   referenced_security_group_id = aws_security_group.app.id
+    /// }
+    /// ```
+    ///
+    /// ## Criteria
+    ///
+    /// CC6.6 (logical access from outside the system boundary).
+    pub struct SgDataPortsPublic {
+        id: "aws-ec2-sg-data-ports-public",
+        title: "Security group allows database or cache ports from the internet",
+        severity: High,
+        criteria: ["CC6.6"],
+        targets: [SecurityGroup],
+        also_reads: [],
+        params: [ParamSpec {
+            name: "data_ports",
+            description: "Database, cache, queue and search ports that must not be open to the internet (checked on TCP and UDP)",
+            default: ParamDefault::IntegerList(&[
+                1433, 1521, 2483, 2484, 3306, 5432, 5984, 6379, 7000, 7001, 8086, 9042, 9092,
+                9200, 9300, 11211, 27017, 27018, 27019,
+            ]),
+            min: 0,
+            max: 65535,
+        }],
+    }
+}
+
+impl Rule for SgDataPortsPublic {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, resource: &Resource, ctx: &CheckContext<'_>) -> Verdict {
+        let ResourceConfig::SecurityGroup(group) = &resource.config else {
+            return wrong_kind(resource, "a security group");
+        };
+        let ports = port_list(ctx.params.integer_list("data_ports"));
+        let exposures: Vec<String> = open_ingress(group)
+            .filter_map(|open| {
+                let covered = open.traffic.covered(&ports, |_| TCP_AND_UDP);
+                (!covered.is_empty()).then(|| {
+                    format!(
+                        "{} from {} (covers {})",
+                        open.traffic,
+                        open.sources_text(),
+                        services_text(&covered)
+                    )
+                })
+            })
+            .collect();
+        if exposures.is_empty() {
+            return Verdict::Pass;
+        }
+        Verdict::Fail(format!(
+            "{} allows inbound traffic from the internet to data store ports: {}; expected \
+             data ports ({}) reachable only from application security groups or private ranges",
+            sg_subject(resource, group),
+            exposures.join("; "),
+            ports_text(&ports)
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::ec2::fixtures::{arn, security_group, sg_rule, tcp};
+    use crate::rule::{ParamValue, Params};
+    use crate::testing::*;
+    use soc2scan_providers::{ResourceKind, SecurityGroupRule};
+
+    fn verdict(ingress: Vec<SecurityGroupRule>) -> Verdict {
+        let snap = snapshot(vec![security_group("sg-1", ingress)]);
+        verdict_of(
+            &run(&SgDataPortsPublic, &snap),
+            &arn("security-group", "sg-1"),
+        )
+    }
+
+    #[test]
+    fn data_ports_from_private_ranges_pass() {
+        let mut from_app = tcp(5432, &["10.0.0.0/16"]);
+        from_app.referenced_groups.push("sg-app".to_string());
+        assert_pass(&verdict(vec![from_app, tcp(443, &["0.0.0.0/0"])]));
+    }
+
+    #[test]
+    fn postgres_from_the_internet_fails() {
+        assert_fail(
+            &verdict(vec![tcp(5432, &["0.0.0.0/0", "::/0"])]),
+            &[
+                "security group sg-1",
+                "tcp port 5432 from 0.0.0.0/0, ::/0 (covers 5432/tcp)",
+                "expected data ports (1433, 1521",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_range_covering_data_ports_lists_each() {
+        assert_fail(
+            &verdict(vec![sg_rule("tcp", Some(6000), Some(7500), &["::/0"])]),
+            &["covers 6379/tcp, 7000/tcp, 7001/tcp"],
+        );
+    }
+
+    #[test]
+    fn all_traffic_and_udp_count() {
+        assert_fail(
+            &verdict(vec![sg_rule("-1", None, None, &["0.0.0.0/0"])]),
+            &["all traffic", "11211/udp"],
+        );
+        assert_fail(
+            &verdict(vec![sg_rule(
+                "udp",
+                Some(11211),
+                Some(11211),
+                &["0.0.0.0/0"],
+            )]),
+            &["covers 11211/udp"],
+        );
+    }
+
+    #[test]
+    fn icmp_does_not_count() {
+        assert_pass(&verdict(vec![sg_rule(
+            "icmp",
+            Some(0),
+            Some(65535),
+            &["0.0.0.0/0"],
+        )]));
+    }
+
+    #[test]
+    fn data_ports_can_be_overridden() {
+        let snap = snapshot(vec![security_group(
+            "sg-1",
+            vec![tcp(5432, &["0.0.0.0/0"]), tcp(8123, &["0.0.0.0/0"])],
+        )]);
+        let mut params = Params::defaults(&SgDataPortsPublic::META);
+        params
+            .set("data_ports", ParamValue::IntegerList(vec![8123]))
+            .unwrap();
+        let results = run_with(&SgDataPortsPublic, params, &snap);
+        let verdict = verdict_of(&results, &arn("security-group", "sg-1"));
+        assert_fail(&verdict, &["covers 8123/tcp", "expected data ports (8123)"]);
+        assert!(!verdict.message().unwrap().contains("5432"));
+    }
+
+    #[test]
+    fn failed_collection_is_not_evaluated() {
+        let mut snap = snapshot(vec![security_group("sg-1", vec![])]);
+        drop_unit(&mut snap, ResourceKind::SecurityGroup);
+        let results = run(&SgDataPortsPublic, &snap);
+        assert_not_evaluated(
+            &verdict_of(&results, &arn("security-group", "sg-1")),
+            &["no coverage entry"],
+        );
+    }
+}
