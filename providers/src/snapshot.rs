@@ -567,6 +567,24 @@ mod tests {
         }));
     }
 
+    #[test]
+    fn documented_example_loads() {
+        let doc = include_str!("../../docs/snapshot-format.md");
+        let section = doc
+            .split("## A short example")
+            .nth(1)
+            .expect("docs/snapshot-format.md has a short example");
+        let json = section
+            .split("```json")
+            .nth(1)
+            .and_then(|block| block.split("```").next())
+            .expect("the short example is a json block");
+        let snapshot =
+            Snapshot::from_json_slice(json.as_bytes(), Path::new("docs/snapshot-format.md"))
+                .unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(snapshot.resources.len(), 2);
+    }
+
     /// A small valid snapshot document to break in each test.
     fn valid_document() -> Value {
         json!({
