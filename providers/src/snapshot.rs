@@ -394,11 +394,34 @@ fn strip_position(error: &serde_json::Error) -> String {
     }
 }
 
+/// "an array", "a string", … from the first byte of a JSON value.
+fn json_value_kind(first: Option<u8>) -> &'static str {
+    match first {
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    }
+}
+
 fn check_header(bytes: &[u8], path: &Path) -> Result<(), LoadError> {
     #[derive(Deserialize)]
     struct Header {
         format: Option<serde_json::Value>,
         format_version: Option<serde_json::Value>,
+    }
+    // A derived struct also deserialises from a JSON array, where a long array would surface
+    // as a misleading "trailing characters" syntax error: only an object can be a snapshot.
+    let first = bytes.iter().copied().find(|b| !b.is_ascii_whitespace());
+    if first.is_some() && first != Some(b'{') {
+        return match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+            Err(error) => Err(data_error(path, String::new(), &error)),
+            Ok(_) => Err(LoadError::NotSnapshot {
+                path: path.to_path_buf(),
+                found: format!("; found {}", json_value_kind(first)),
+            }),
+        };
     }
     let header: Header = match serde_json::from_slice::<Header>(bytes) {
         Ok(header) => header,
@@ -442,5 +465,405 @@ fn check_header(bytes: &[u8], path: &Path) -> Result<(), LoadError> {
             path: path.to_path_buf(),
             found: "; found no \"format_version\" field".to_string(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{CollectionScope, ResourceConfig};
+    use serde_json::{json, Value};
+
+    const EXAMPLE: &str = include_str!("../../examples/acme-snapshot.json");
+
+    fn example() -> Snapshot {
+        Snapshot::from_json_slice(EXAMPLE.as_bytes(), Path::new("examples/acme-snapshot.json"))
+            .unwrap_or_else(|error| panic!("the bundled example must load: {error}"))
+    }
+
+    #[test]
+    fn example_loads_with_exactly_one_coverage_gap() {
+        let snapshot = example();
+        let gaps: Vec<&CoverageEntry> = snapshot.gaps().collect();
+        assert_eq!(gaps.len(), 1, "{gaps:?}");
+        let gap = gaps[0];
+        assert_eq!(gap.unit.region, "us-east-1");
+        assert_eq!(gap.unit.kind, ResourceKind::FlowLog);
+        assert!(matches!(
+            &gap.status,
+            CoverageStatus::Failed { kind: FailureKind::AccessDenied, message }
+                if message.contains("ec2:DescribeFlowLogs")
+        ));
+        assert_eq!(
+            snapshot.metadata.finished_at.to_rfc3339(),
+            "2026-11-20T06:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn example_covers_every_kind_in_every_scanned_scope_once() {
+        let snapshot = example();
+        let mut units = HashSet::new();
+        for entry in &snapshot.coverage {
+            assert!(units.insert(entry.unit.clone()), "duplicate {}", entry.unit);
+        }
+        for target in &snapshot.metadata.targets {
+            let regional_scopes: Vec<&str> = target.regions.iter().map(String::as_str).collect();
+            for kind in ResourceKind::ALL
+                .iter()
+                .filter(|kind| kind.provider() == target.provider)
+            {
+                let regions = match kind.collection_scope() {
+                    CollectionScope::Regional => regional_scopes.clone(),
+                    CollectionScope::Global => vec![GLOBAL_REGION],
+                };
+                for region in regions {
+                    let unit = CollectionUnit {
+                        provider: target.provider,
+                        account: target.account.clone(),
+                        region: region.to_string(),
+                        kind: *kind,
+                        resource: None,
+                    };
+                    assert!(units.contains(&unit), "no coverage entry for {unit}");
+                }
+            }
+        }
+        assert_eq!(
+            units.len(),
+            snapshot.coverage.len(),
+            "coverage has entries for unscanned scopes"
+        );
+        for resource in &snapshot.resources {
+            let unit = CollectionUnit {
+                provider: resource.provider,
+                account: resource.account.clone(),
+                region: Snapshot::coverage_region(resource).to_string(),
+                kind: resource.kind(),
+                resource: None,
+            };
+            assert!(
+                units.contains(&unit),
+                "{} has no coverage unit",
+                resource.id
+            );
+        }
+    }
+
+    #[test]
+    fn example_round_trips_and_holds_no_key_ids() {
+        let snapshot = example();
+        let json = snapshot.to_json_pretty().expect("serialises");
+        let again = Snapshot::from_json_slice(json.as_bytes(), Path::new("round-trip.json"))
+            .expect("re-loads");
+        assert_eq!(again, snapshot);
+        // Access key ids (AKIA…, ASIA…) and user ids (AIDA…) never belong in a snapshot.
+        for prefix in ["AKIA", "ASIA", "AIDA"] {
+            assert!(!EXAMPLE.contains(prefix), "example contains {prefix}…");
+        }
+        assert!(snapshot.resources.iter().all(|r| match &r.config {
+            ResourceConfig::IamUser(user) => user.user_id.is_none(),
+            _ => true,
+        }));
+    }
+
+    #[test]
+    fn documented_example_loads() {
+        let doc = include_str!("../../docs/snapshot-format.md");
+        let section = doc
+            .split("## A short example")
+            .nth(1)
+            .expect("docs/snapshot-format.md has a short example");
+        let json = section
+            .split("```json")
+            .nth(1)
+            .and_then(|block| block.split("```").next())
+            .expect("the short example is a json block");
+        let snapshot =
+            Snapshot::from_json_slice(json.as_bytes(), Path::new("docs/snapshot-format.md"))
+                .unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(snapshot.resources.len(), 2);
+    }
+
+    /// A small valid snapshot document to break in each test.
+    fn valid_document() -> Value {
+        json!({
+            "format": SNAPSHOT_FORMAT,
+            "format_version": SNAPSHOT_FORMAT_VERSION,
+            "metadata": {
+                "tool": {"name": "soc2scan", "version": "0.1.0"},
+                "started_at": "2026-11-20T05:59:00Z",
+                "finished_at": "2026-11-20T06:00:00Z",
+                "targets": [{"provider": "aws", "account": "111122223333", "regions": ["eu-west-1"]}]
+            },
+            "coverage": [{
+                "unit": {"provider": "aws", "account": "111122223333", "region": "eu-west-1", "kind": "ebs_volume"},
+                "status": "ok"
+            }],
+            "resources": [
+                {
+                    "id": "arn:aws:ec2:eu-west-1:111122223333:volume/vol-0a1b2c3d4e5f60718",
+                    "provider": "aws",
+                    "account": "111122223333",
+                    "region": "eu-west-1",
+                    "config": {"ebs_volume": {
+                        "volume_id": "vol-0a1b2c3d4e5f60718",
+                        "encrypted": true,
+                        "state": "in-use",
+                        "availability_zone": "eu-west-1a",
+                        "size_gib": 8
+                    }}
+                },
+                {
+                    "id": "arn:aws:ec2:eu-west-1:111122223333:volume/vol-0f1e2d3c4b5a69788",
+                    "provider": "aws",
+                    "account": "111122223333",
+                    "region": "eu-west-1",
+                    "config": {"ebs_volume": {
+                        "volume_id": "vol-0f1e2d3c4b5a69788",
+                        "encrypted": false,
+                        "state": "available",
+                        "availability_zone": "eu-west-1b",
+                        "size_gib": 100
+                    }}
+                }
+            ]
+        })
+    }
+
+    const PATH: &str = "scans/broken-snapshot.json";
+
+    fn load(document: &Value) -> Result<Snapshot, LoadError> {
+        let text = serde_json::to_string_pretty(document).expect("serialises");
+        Snapshot::from_json_slice(text.as_bytes(), Path::new(PATH))
+    }
+
+    fn load_error(document: &Value) -> LoadError {
+        match load(document) {
+            Ok(_) => panic!("a broken snapshot loaded"),
+            Err(error) => {
+                assert!(
+                    error.to_string().starts_with(PATH),
+                    "message must name the file: {error}"
+                );
+                error
+            }
+        }
+    }
+
+    #[test]
+    fn valid_document_loads() {
+        let snapshot = load(&valid_document()).expect("loads");
+        assert_eq!(snapshot.resources.len(), 2);
+        assert_eq!(snapshot.gaps().count(), 0);
+    }
+
+    #[test]
+    fn not_json_is_a_syntax_error_with_line_and_column() {
+        let text = b"{\n  \"format\": \"soc2scan-snapshot\",\n  \"format_version\": 1,\n  oops\n}";
+        let error = Snapshot::from_json_slice(text, Path::new(PATH)).expect_err("not JSON");
+        let LoadError::Syntax { line, column, .. } = &error else {
+            panic!("expected a syntax error, got {error:?}");
+        };
+        assert_eq!((*line, *column), (4, 3));
+        let message = error.to_string();
+        assert!(
+            message.starts_with(&format!("{PATH}:4:3: not valid JSON")),
+            "{message}"
+        );
+
+        let truncated = &EXAMPLE.as_bytes()[..EXAMPLE.len() / 2];
+        let error = Snapshot::from_json_slice(truncated, Path::new(PATH)).expect_err("truncated");
+        assert!(matches!(error, LoadError::Syntax { .. }), "{error:?}");
+        assert!(error.to_string().starts_with(PATH));
+
+        let error = Snapshot::from_json_slice(b"", Path::new(PATH)).expect_err("empty");
+        assert!(matches!(error, LoadError::Syntax { .. }), "{error:?}");
+    }
+
+    #[test]
+    fn other_json_is_not_a_snapshot() {
+        for document in [
+            json!([1, 2, 3]),
+            json!("soc2scan-snapshot"),
+            json!(42),
+            json!({"format": "sarif", "format_version": 1}),
+            json!({"format_version": 1}),
+            json!({"format": SNAPSHOT_FORMAT}),
+        ] {
+            let error = load_error(&document);
+            assert!(
+                matches!(error, LoadError::NotSnapshot { .. }),
+                "{document}: {error:?}"
+            );
+            assert!(error.to_string().contains("not a soc2scan snapshot"));
+        }
+    }
+
+    #[test]
+    fn wrong_format_version_is_a_version_error() {
+        let mut document = valid_document();
+        document["format_version"] = json!(2);
+        let error = load_error(&document);
+        assert!(
+            matches!(&error, LoadError::Version { found, .. } if found == "2"),
+            "{error:?}"
+        );
+        let message = error.to_string();
+        assert!(
+            message.contains("format_version 2 is not supported"),
+            "{message}"
+        );
+        assert!(message.contains(&format!("reads format_version {SNAPSHOT_FORMAT_VERSION}")));
+    }
+
+    #[track_caller]
+    fn assert_data_error(document: &Value, expected_path: &str, fragments: &[&str]) {
+        let error = load_error(document);
+        let LoadError::Data {
+            json_path,
+            line,
+            column,
+            ..
+        } = &error
+        else {
+            panic!("expected a data error, got {error:?}");
+        };
+        assert_eq!(json_path, expected_path, "{error}");
+        assert!(*line > 0 && *column > 0, "{error}");
+        let message = error.to_string();
+        assert!(
+            message.contains(&format!("at {expected_path}:")),
+            "{message}"
+        );
+        for fragment in fragments {
+            assert!(message.contains(fragment), "{message} lacks {fragment}");
+        }
+    }
+
+    #[test]
+    fn mistyped_field_names_its_json_path() {
+        let mut document = valid_document();
+        document["resources"][0]["config"]["ebs_volume"]["encrypted"] = json!("yes");
+        assert_data_error(
+            &document,
+            "resources[0].config.ebs_volume.encrypted",
+            &["invalid type", "expected a boolean"],
+        );
+    }
+
+    #[test]
+    fn missing_field_names_its_json_path() {
+        let mut document = valid_document();
+        document["resources"][1]["config"]["ebs_volume"]
+            .as_object_mut()
+            .expect("object")
+            .remove("encrypted");
+        assert_data_error(
+            &document,
+            "resources[1].config.ebs_volume",
+            &["missing field `encrypted`"],
+        );
+
+        let mut document = valid_document();
+        document["metadata"]
+            .as_object_mut()
+            .expect("object")
+            .remove("finished_at");
+        assert_data_error(&document, "metadata", &["missing field `finished_at`"]);
+    }
+
+    #[test]
+    fn unknown_field_and_unknown_kind_are_data_errors() {
+        let mut document = valid_document();
+        document["resources"][0]["config"]["ebs_volume"]["user_data"] = json!("c2VjcmV0");
+        assert_data_error(
+            &document,
+            "resources[0].config.ebs_volume.user_data",
+            &["unknown field `user_data`"],
+        );
+
+        let mut document = valid_document();
+        let config = document["resources"][0]["config"]["ebs_volume"].take();
+        document["resources"][0]["config"] = json!({ "ec2_volume": config });
+        assert_data_error(
+            &document,
+            "resources[0].config",
+            &["unknown variant `ec2_volume`", "ebs_volume"],
+        );
+
+        let mut document = valid_document();
+        document["coverage"][0]["unit"]["kind"] = json!("s3_bucket");
+        assert_data_error(
+            &document,
+            "coverage[0].unit.kind",
+            &["unknown variant `s3_bucket`"],
+        );
+    }
+
+    #[test]
+    fn unparsable_time_is_a_data_error() {
+        let mut document = valid_document();
+        document["metadata"]["finished_at"] = json!("yesterday");
+        assert_data_error(&document, "metadata.finished_at", &[]);
+    }
+
+    #[test]
+    fn duplicate_id_is_invalid() {
+        let mut document = valid_document();
+        document["resources"][1]["id"] = document["resources"][0]["id"].clone();
+        let error = load_error(&document);
+        assert!(
+            matches!(&error, LoadError::Invalid { json_path, .. } if json_path == "resources[1].id"),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("duplicate resource id"));
+        assert!(error.to_string().contains("vol-0a1b2c3d4e5f60718"));
+    }
+
+    #[test]
+    fn provider_kind_mismatch_is_invalid() {
+        let mut document = valid_document();
+        document["resources"][0]["provider"] = json!("gcp");
+        let error = load_error(&document);
+        assert!(
+            matches!(&error, LoadError::Invalid { json_path, .. } if json_path == "resources[0].provider"),
+            "{error:?}"
+        );
+        assert!(error
+            .to_string()
+            .contains("a ebs_volume resource belongs to provider aws, not gcp"));
+
+        let mut document = valid_document();
+        document["coverage"][0]["unit"]["kind"] = json!("gcs_bucket");
+        let error = load_error(&document);
+        assert!(
+            matches!(&error, LoadError::Invalid { json_path, .. } if json_path == "coverage[0].unit"),
+            "{error:?}"
+        );
+        assert!(error
+            .to_string()
+            .contains("kind gcs_bucket belongs to provider gcp, not aws"));
+    }
+
+    #[test]
+    fn empty_identifiers_are_invalid() {
+        let mut document = valid_document();
+        document["resources"][0]["account"] = json!("");
+        let error = load_error(&document);
+        assert!(
+            matches!(&error, LoadError::Invalid { json_path, .. } if json_path == "resources[0]"),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn unreadable_file_is_an_io_error_naming_it() {
+        let path = Path::new("/nonexistent/soc2scan/snapshot.json");
+        let error = Snapshot::load(path).expect_err("no such file");
+        assert!(matches!(error, LoadError::Io { .. }), "{error:?}");
+        assert!(error
+            .to_string()
+            .starts_with("/nonexistent/soc2scan/snapshot.json: cannot read snapshot"));
     }
 }
