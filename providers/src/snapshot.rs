@@ -324,7 +324,7 @@ impl Snapshot {
                 return Err(invalid(
                     format!("resources[{index}].provider"),
                     format!(
-                        "a {} resource belongs to provider {}, not {}",
+                        "resources of kind {} belong to provider {}, not {}",
                         kind,
                         kind.provider(),
                         resource.provider
@@ -372,7 +372,7 @@ fn data_error(path: &Path, json_path: String, error: &serde_json::Error) -> Load
         return LoadError::Syntax {
             path: path.to_path_buf(),
             line: error.line(),
-            column: error.column(),
+            column: error.column().max(1),
             message: strip_position(error),
         };
     }
@@ -380,7 +380,7 @@ fn data_error(path: &Path, json_path: String, error: &serde_json::Error) -> Load
         path: path.to_path_buf(),
         json_path,
         line: error.line(),
-        column: error.column(),
+        column: error.column().max(1),
         message: strip_position(error),
     }
 }

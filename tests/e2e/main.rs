@@ -3,5 +3,4 @@
 
 mod cli;
 mod common;
-mod example;
 mod golden;
