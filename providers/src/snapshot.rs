@@ -832,7 +832,7 @@ mod tests {
         );
         assert!(error
             .to_string()
-            .contains("a ebs_volume resource belongs to provider aws, not gcp"));
+            .contains("resources of kind ebs_volume belong to provider aws, not gcp"));
 
         let mut document = valid_document();
         document["coverage"][0]["unit"]["kind"] = json!("gcs_bucket");
