@@ -1,0 +1,406 @@
+//! The JSON report: a stable, documented schema (`format: "soc2scan-report"`,
+//! `format_version: 1`) with the summary and every verdict, passes included.
+//!
+//! Fields are only ever added within a format version; see `docs/output-formats.md`.
+
+use crate::identity::evaluation_fingerprint;
+use crate::summary::Summary;
+use crate::{Format, OutputError, RenderContext};
+use chrono::{DateTime, Utc};
+use serde::ser::{SerializeSeq, Serializer};
+use serde::Serialize;
+use soc2scan_providers::{CollectionUnit, Provider, ResourceKind, ScanTarget, ToolInfo};
+use soc2scan_rules::{Category, ParamValue, Report, Severity};
+use std::collections::BTreeMap;
+
+/// The `format` marker of a JSON report.
+pub const REPORT_FORMAT: &str = "soc2scan-report";
+/// The JSON report format version this build writes.
+pub const REPORT_FORMAT_VERSION: u32 = 1;
+
+/// Renders the JSON report (pretty-printed, ending in a newline).
+pub fn render_json(report: &Report<'_>, ctx: &RenderContext) -> Result<String, OutputError> {
+    let summary = Summary::of(report);
+    let document = JsonReport::new(report, ctx, &summary);
+    let mut text =
+        serde_json::to_string_pretty(&document).map_err(|source| OutputError::Serialize {
+            format: Format::Json,
+            source,
+        })?;
+    text.push('\n');
+    Ok(text)
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    format: &'static str,
+    format_version: u32,
+    tool: Tool<'a>,
+    generated_at: DateTime<Utc>,
+    snapshot: SnapshotInfo<'a>,
+    summary: SummaryJson,
+    criteria: Vec<CriterionJson>,
+    coverage_gaps: Vec<GapJson<'a>>,
+    rules: Vec<RuleJson<'a>>,
+    results: Results<'a>,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    name: &'static str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct SnapshotInfo<'a> {
+    tool: &'a ToolInfo,
+    started_at: DateTime<Utc>,
+    finished_at: DateTime<Utc>,
+    targets: &'a [ScanTarget],
+}
+
+#[derive(Serialize)]
+struct SummaryJson {
+    rules: usize,
+    passed: usize,
+    failed: usize,
+    not_evaluated: usize,
+    by_severity: BySeverity,
+    complete: bool,
+}
+
+/// Failed checks per severity, most severe first.
+#[derive(Serialize)]
+struct BySeverity {
+    critical: usize,
+    high: usize,
+    medium: usize,
+    low: usize,
+    info: usize,
+}
+
+#[derive(Serialize)]
+struct CriterionJson {
+    id: &'static str,
+    title: &'static str,
+    category: Option<Category>,
+    rules: usize,
+    passed: usize,
+    failed: usize,
+    not_evaluated: usize,
+}
+
+#[derive(Serialize)]
+struct GapJson<'a> {
+    unit: &'a CollectionUnit,
+    failure: &'static str,
+    message: &'a str,
+    affects_rules: bool,
+    rules: &'a [&'static str],
+}
+
+#[derive(Serialize)]
+struct RuleJson<'a> {
+    id: &'static str,
+    title: &'static str,
+    severity: Severity,
+    criteria: &'static [&'static str],
+    params: BTreeMap<&'static str, &'a ParamValue>,
+}
+
+#[derive(Serialize)]
+struct ResultJson<'a> {
+    rule_id: &'static str,
+    severity: Severity,
+    verdict: &'static str,
+    message: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource: Option<ResourceJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<&'a CollectionUnit>,
+    criteria: &'static [&'static str],
+    fingerprint: String,
+}
+
+#[derive(Serialize)]
+struct ResourceJson<'a> {
+    id: &'a str,
+    kind: ResourceKind,
+    provider: Provider,
+    account: &'a str,
+    region: &'a str,
+    name: &'a str,
+}
+
+/// Every verdict, serialised one by one rather than collected first: a large snapshot has
+/// millions of them.
+struct Results<'a> {
+    report: &'a Report<'a>,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.report;
+        let mut seq = serializer.serialize_seq(Some(report.evaluations.len()))?;
+        for evaluation in &report.evaluations {
+            let meta = report.rule_of(evaluation).rule.meta();
+            let resource = report.resource_of(evaluation).map(|r| ResourceJson {
+                id: &r.id,
+                kind: r.kind(),
+                provider: r.provider,
+                account: &r.account,
+                region: &r.region,
+                name: r.display_name(),
+            });
+            seq.serialize_element(&ResultJson {
+                rule_id: meta.id,
+                severity: meta.severity,
+                verdict: evaluation.verdict.as_str(),
+                message: evaluation.verdict.message(),
+                resource,
+                scope: report.unit_of(evaluation).map(|entry| &entry.unit),
+                criteria: meta.criteria,
+                fingerprint: evaluation_fingerprint(report, evaluation),
+            })?;
+        }
+        seq.end()
+    }
+}
+
+impl<'a> JsonReport<'a> {
+    fn new(report: &'a Report<'a>, ctx: &'a RenderContext, summary: &'a Summary<'a>) -> Self {
+        let metadata = &report.snapshot.metadata;
+        JsonReport {
+            format: REPORT_FORMAT,
+            format_version: REPORT_FORMAT_VERSION,
+            tool: Tool {
+                name: "soc2scan",
+                version: &ctx.tool_version,
+            },
+            generated_at: ctx.invocation_finished,
+            snapshot: SnapshotInfo {
+                tool: &metadata.tool,
+                started_at: metadata.started_at,
+                finished_at: metadata.finished_at,
+                targets: &metadata.targets,
+            },
+            summary: SummaryJson {
+                rules: summary.rules,
+                passed: summary.checks.passed,
+                failed: summary.checks.failed,
+                not_evaluated: summary.checks.not_evaluated,
+                by_severity: BySeverity {
+                    critical: summary.failed_at(Severity::Critical),
+                    high: summary.failed_at(Severity::High),
+                    medium: summary.failed_at(Severity::Medium),
+                    low: summary.failed_at(Severity::Low),
+                    info: summary.failed_at(Severity::Info),
+                },
+                complete: summary.complete,
+            },
+            criteria: summary
+                .criteria
+                .iter()
+                .map(|c| CriterionJson {
+                    id: c.id,
+                    title: c.title,
+                    category: c.category,
+                    rules: c.rules,
+                    passed: c.resources.passed,
+                    failed: c.resources.failed,
+                    not_evaluated: c.resources.not_evaluated,
+                })
+                .collect(),
+            coverage_gaps: summary
+                .gaps
+                .iter()
+                .map(|gap| {
+                    let (failure, message) = gap.failure();
+                    GapJson {
+                        unit: &gap.entry.unit,
+                        failure,
+                        message,
+                        affects_rules: gap.affects_rules(),
+                        rules: &gap.rules,
+                    }
+                })
+                .collect(),
+            rules: report
+                .rules
+                .iter()
+                .map(|run| {
+                    let meta = run.rule.meta();
+                    RuleJson {
+                        id: meta.id,
+                        title: meta.title,
+                        severity: meta.severity,
+                        criteria: meta.criteria,
+                        params: run.params.iter().collect(),
+                    }
+                })
+                .collect(),
+            results: Results { report },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::identity::fingerprint;
+    use crate::test_support::{context, Fixture, BUCKET_RULE_ID, EBS_RULE_ID, TAG_RULE_ID};
+    use serde_json::{json, Value};
+
+    fn render(fixture: &Fixture) -> Value {
+        let report = fixture.report();
+        let text = render_json(&report, &context()).unwrap();
+        assert!(text.ends_with("}\n"));
+        serde_json::from_str(&text).unwrap()
+    }
+
+    #[test]
+    fn header_snapshot_and_summary() {
+        let document = render(&Fixture::standard());
+        assert_eq!(document["format"], "soc2scan-report");
+        assert_eq!(document["format_version"], 1);
+        assert_eq!(
+            document["tool"],
+            json!({"name": "soc2scan", "version": "0.1.0"})
+        );
+        assert_eq!(document["generated_at"], "2026-06-01T09:06:00Z");
+        assert_eq!(document["snapshot"]["started_at"], "2026-06-01T09:00:00Z");
+        assert_eq!(document["snapshot"]["finished_at"], "2026-06-01T09:02:00Z");
+        assert_eq!(
+            document["snapshot"]["targets"][0]["account"],
+            "111122223333"
+        );
+        assert_eq!(
+            document["summary"],
+            json!({
+                "rules": 3,
+                "passed": 4,
+                "failed": 3,
+                "not_evaluated": 5,
+                "by_severity": {"critical": 1, "high": 1, "medium": 0, "low": 1, "info": 0},
+                "complete": false
+            })
+        );
+    }
+
+    #[test]
+    fn criteria_gaps_and_rules() {
+        let document = render(&Fixture::standard());
+        let cc61 = &document["criteria"][0];
+        assert_eq!(cc61["id"], "CC6.1");
+        assert_eq!(cc61["title"], "Logical access security");
+        assert_eq!(cc61["category"], "security");
+        assert_eq!(cc61["rules"], 2);
+        // Volumes: enc passes both, plain fails, plan passes one and is undecided by the
+        // other (not evaluated), east and the failed us-east-1 scope are not evaluated.
+        assert_eq!(cc61["passed"], 1);
+        assert_eq!(cc61["failed"], 1);
+        assert_eq!(cc61["not_evaluated"], 3);
+
+        let gaps = document["coverage_gaps"].as_array().unwrap();
+        assert_eq!(gaps.len(), 2);
+        assert_eq!(
+            gaps[0],
+            json!({
+                "unit": {"provider": "aws", "account": "111122223333", "region": "us-east-1", "kind": "ebs_volume"},
+                "failure": "access_denied",
+                "message": "ec2:DescribeVolumes: UnauthorizedOperation",
+                "affects_rules": true,
+                "rules": [EBS_RULE_ID, TAG_RULE_ID]
+            })
+        );
+        assert_eq!(gaps[1]["affects_rules"], false);
+
+        let rules = document["rules"].as_array().unwrap();
+        assert_eq!(
+            rules[0],
+            json!({
+                "id": EBS_RULE_ID,
+                "title": "EBS volume is not encrypted",
+                "severity": "high",
+                "criteria": ["CC6.1", "C1.1"],
+                "params": {}
+            })
+        );
+        assert_eq!(rules[2]["id"], BUCKET_RULE_ID);
+    }
+
+    #[test]
+    fn every_verdict_is_a_result() {
+        let fixture = Fixture::standard();
+        let report = fixture.report();
+        let document = render(&fixture);
+        let results = document["results"].as_array().unwrap();
+        assert_eq!(results.len(), report.evaluations.len());
+        let count = |verdict: &str| results.iter().filter(|r| r["verdict"] == verdict).count();
+        assert_eq!(
+            (count("pass"), count("fail"), count("not_evaluated")),
+            (4, 3, 5)
+        );
+
+        let arn = "arn:aws:ec2:eu-west-1:111122223333:volume/vol-plain";
+        let failure = results
+            .iter()
+            .find(|r| r["rule_id"] == EBS_RULE_ID && r["resource"]["id"] == arn)
+            .unwrap();
+        assert_eq!(failure["verdict"], "fail");
+        assert_eq!(failure["severity"], "high");
+        assert_eq!(failure["criteria"], json!(["CC6.1", "C1.1"]));
+        assert_eq!(
+            failure["resource"],
+            json!({
+                "id": arn,
+                "kind": "ebs_volume",
+                "provider": "aws",
+                "account": "111122223333",
+                "region": "eu-west-1",
+                "name": "db data|primary"
+            })
+        );
+        assert!(failure.get("scope").is_none());
+        assert_eq!(failure["fingerprint"], fingerprint(EBS_RULE_ID, arn));
+        assert!(failure["message"]
+            .as_str()
+            .unwrap()
+            .contains("is not encrypted"));
+
+        let pass = results.iter().find(|r| r["verdict"] == "pass").unwrap();
+        assert_eq!(pass["message"], Value::Null);
+
+        let scope = results
+            .iter()
+            .find(|r| r.get("scope").is_some())
+            .expect("a scope-level verdict");
+        assert_eq!(scope["verdict"], "not_evaluated");
+        assert_eq!(scope["scope"]["region"], "us-east-1");
+        assert!(scope.get("resource").is_none());
+        assert_eq!(
+            scope["fingerprint"],
+            fingerprint(
+                scope["rule_id"].as_str().unwrap(),
+                "coverage-unit:aws/111122223333/us-east-1/ebs_volume"
+            )
+        );
+    }
+
+    #[test]
+    fn fingerprints_match_the_sarif_ones() {
+        let fixture = Fixture::standard();
+        let report = fixture.report();
+        let json: Value = serde_json::from_str(&render_json(&report, &context()).unwrap()).unwrap();
+        let sarif: Value =
+            serde_json::from_str(&crate::render_sarif(&report, &context()).unwrap()).unwrap();
+        for result in sarif["runs"][0]["results"].as_array().unwrap() {
+            let print = &result["partialFingerprints"][crate::FINGERPRINT_KEY];
+            assert!(json["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["fingerprint"] == *print && r["verdict"] == "fail"));
+        }
+    }
+}

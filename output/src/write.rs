@@ -1,0 +1,135 @@
+//! Atomic file writes: a failed run never leaves a half-written report.
+
+use crate::OutputError;
+use std::io::Write;
+use std::path::Path;
+
+/// Writes `contents` to `path` atomically: a temporary file in the same directory, flushed
+/// to disk, then renamed over `path`. Either the whole new file is there or the old one (or
+/// nothing) is; the temporary file is removed on any error, and the error names `path`.
+///
+/// A new file gets mode 0644 (the temporary file's 0600 would surprise CI artifact
+/// uploaders); a file that already exists keeps its permissions.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), OutputError> {
+    let fail = |action: String| {
+        let path = path.to_path_buf();
+        move |source: std::io::Error| OutputError::Write {
+            path,
+            action,
+            source,
+        }
+    };
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    if path.file_name().is_none() {
+        return Err(fail("checking the path".to_string())(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "the path names no file",
+        )));
+    }
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".soc2scan-")
+        .suffix(".tmp")
+        .tempfile_in(directory)
+        .map_err(fail(format!(
+            "creating a temporary file in {}",
+            directory.display()
+        )))?;
+    temporary
+        .write_all(contents)
+        .map_err(fail("writing a temporary file".to_string()))?;
+    let permissions = match std::fs::metadata(path) {
+        Ok(existing) if existing.is_file() => Some(existing.permissions()),
+        _ => default_permissions(),
+    };
+    if let Some(permissions) = permissions {
+        temporary
+            .as_file()
+            .set_permissions(permissions)
+            .map_err(fail("setting permissions".to_string()))?;
+    }
+    temporary
+        .as_file()
+        .sync_all()
+        .map_err(fail("flushing to disk".to_string()))?;
+    temporary
+        .persist(path)
+        .map_err(|error| fail("renaming into place".to_string())(error.error))?;
+    sync_directory(directory);
+    Ok(())
+}
+
+#[cfg(unix)]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    None
+}
+
+/// Makes the rename durable. Best effort: the file is complete either way.
+fn sync_directory(directory: &Path) {
+    #[cfg(unix)]
+    if let Ok(handle) = std::fs::File::open(directory) {
+        let _ = handle.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = directory;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leftovers(directory: &Path) -> Vec<String> {
+        std::fs::read_dir(directory)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with(".soc2scan-"))
+            .collect()
+    }
+
+    #[test]
+    fn writes_and_replaces_whole_files() {
+        let directory = tempfile::tempdir().unwrap();
+        let path = directory.path().join("results.sarif");
+        write_atomic(&path, b"first").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"first");
+        write_atomic(&path, b"second, longer").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"second, longer");
+        assert!(leftovers(directory.path()).is_empty());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o644);
+        }
+    }
+
+    #[test]
+    fn missing_directory_is_an_error_naming_the_path() {
+        let directory = tempfile::tempdir().unwrap();
+        let path = directory.path().join("no-such-dir").join("out.json");
+        let error = write_atomic(&path, b"x").unwrap_err().to_string();
+        assert!(error.starts_with(&path.display().to_string()), "{error}");
+        assert!(error.contains("creating a temporary file"), "{error}");
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn a_directory_in_the_way_leaves_no_partial_file() {
+        let directory = tempfile::tempdir().unwrap();
+        let path = directory.path().join("report.json");
+        std::fs::create_dir(&path).unwrap();
+        let error = write_atomic(&path, b"{}").unwrap_err().to_string();
+        assert!(error.contains("report.json"), "{error}");
+        assert!(error.contains("renaming into place"), "{error}");
+        assert!(path.is_dir());
+        assert!(leftovers(directory.path()).is_empty());
+    }
+}
