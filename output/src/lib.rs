@@ -28,7 +28,7 @@ use std::str::FromStr;
 pub use identity::{fingerprint, FINGERPRINT_KEY};
 pub use sarif::{render_sarif, render_sarif_with_limits, SarifLimits};
 pub use summary::Summary;
-pub use write::write_atomic;
+pub use write::{stage, write_atomic, StagedFile};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

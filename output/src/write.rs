@@ -11,35 +11,50 @@ use std::path::Path;
 /// A new file gets mode 0644 (the temporary file's 0600 would surprise CI artifact
 /// uploaders); a file that already exists keeps its permissions.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), OutputError> {
-    let fail = |action: String| {
-        let path = path.to_path_buf();
-        move |source: std::io::Error| OutputError::Write {
-            path,
-            action,
-            source,
-        }
-    };
+    stage(path, contents)?.commit()
+}
+
+/// A report written to a temporary file beside its destination, not yet in place.
+///
+/// Staging every report first and committing them only when all were staged means a run
+/// that cannot write one report writes none. Dropping a staged file removes it.
+pub struct StagedFile {
+    path: std::path::PathBuf,
+    directory: std::path::PathBuf,
+    temporary: tempfile::NamedTempFile,
+}
+
+fn io_error(path: &Path, action: String) -> impl FnOnce(std::io::Error) -> OutputError {
+    let path = path.to_path_buf();
+    move |source| OutputError::Write {
+        path,
+        action,
+        source,
+    }
+}
+
+/// Writes `contents` to a flushed temporary file in `path`'s directory.
+pub fn stage(path: &Path, contents: &[u8]) -> Result<StagedFile, OutputError> {
     let directory = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
     if path.file_name().is_none() {
-        return Err(fail("checking the path".to_string())(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "the path names no file",
-        )));
+        return Err(io_error(path, "checking the path".to_string())(
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path names no file"),
+        ));
     }
     let mut temporary = tempfile::Builder::new()
         .prefix(".soc2scan-")
         .suffix(".tmp")
         .tempfile_in(directory)
-        .map_err(fail(format!(
-            "creating a temporary file in {}",
-            directory.display()
-        )))?;
+        .map_err(io_error(
+            path,
+            format!("creating a temporary file in {}", directory.display()),
+        ))?;
     temporary
         .write_all(contents)
-        .map_err(fail("writing a temporary file".to_string()))?;
+        .map_err(io_error(path, "writing a temporary file".to_string()))?;
     let permissions = match std::fs::metadata(path) {
         Ok(existing) if existing.is_file() => Some(existing.permissions()),
         _ => default_permissions(),
@@ -48,17 +63,33 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), OutputError> {
         temporary
             .as_file()
             .set_permissions(permissions)
-            .map_err(fail("setting permissions".to_string()))?;
+            .map_err(io_error(path, "setting permissions".to_string()))?;
     }
     temporary
         .as_file()
         .sync_all()
-        .map_err(fail("flushing to disk".to_string()))?;
-    temporary
-        .persist(path)
-        .map_err(|error| fail("renaming into place".to_string())(error.error))?;
-    sync_directory(directory);
-    Ok(())
+        .map_err(io_error(path, "flushing to disk".to_string()))?;
+    Ok(StagedFile {
+        path: path.to_path_buf(),
+        directory: directory.to_path_buf(),
+        temporary,
+    })
+}
+
+impl StagedFile {
+    /// Renames the staged file over its destination.
+    pub fn commit(self) -> Result<(), OutputError> {
+        let StagedFile {
+            path,
+            directory,
+            temporary,
+        } = self;
+        temporary
+            .persist(&path)
+            .map_err(|error| io_error(&path, "renaming into place".to_string())(error.error))?;
+        sync_directory(&directory);
+        Ok(())
+    }
 }
 
 #[cfg(unix)]

@@ -14,8 +14,7 @@ use chrono::Utc;
 use soc2scan_output::{Format, RenderContext};
 use soc2scan_providers::Snapshot;
 use soc2scan_rules::{Category, Engine, Report, RuleRun, Selection, Severity};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Where a report goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,7 +51,7 @@ pub fn output_specs(format: Option<&str>, outputs: &[String]) -> Result<Vec<Outp
     for output in outputs {
         let (name, destination) = match output.split_once('=') {
             Some((name, "-")) => (name, Destination::Stdout),
-            Some((name, "")) => {
+            Some((_, "")) => {
                 return Err(CliError::Usage(format!(
                     "--output {output:?}: missing path after '='; use FORMAT=PATH or FORMAT alone for standard output"
                 )))
@@ -71,7 +70,12 @@ pub fn output_specs(format: Option<&str>, outputs: &[String]) -> Result<Vec<Outp
             destination: Destination::Stdout,
         });
     }
-    if specs.iter().filter(|s| s.destination == Destination::Stdout).count() > 1 {
+    if specs
+        .iter()
+        .filter(|s| s.destination == Destination::Stdout)
+        .count()
+        > 1
+    {
         return Err(CliError::Usage(
             "only one report can go to standard output; give the others a file: --output FORMAT=PATH"
                 .to_string(),
@@ -130,7 +134,11 @@ pub fn rule_runs(args: &ScanArgs, config: &Config) -> Result<Vec<RuleRun>, CliEr
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let min_severity = match args.min_severity.as_ref().or(config.scan.min_severity.as_ref()) {
+    let min_severity = match args
+        .min_severity
+        .as_ref()
+        .or(config.scan.min_severity.as_ref())
+    {
         Some(value) => Some(parse_severity("--min-severity", value)?),
         None => None,
     };
@@ -150,10 +158,12 @@ pub fn rule_runs(args: &ScanArgs, config: &Config) -> Result<Vec<RuleRun>, CliEr
             for (rule_id, name, value) in &overrides {
                 if *rule_id == rule.meta().id {
                     // Validated when the configuration was parsed.
-                    run.params.set(name, value.clone()).map_err(|error| CliError::Config {
-                        path: config.path.clone().unwrap_or_default(),
-                        message: error.to_string(),
-                    })?;
+                    run.params
+                        .set(name, value.clone())
+                        .map_err(|error| CliError::Config {
+                            path: config.path.clone().unwrap_or_default(),
+                            message: error.to_string(),
+                        })?;
                 }
             }
             Ok(run)
@@ -178,24 +188,39 @@ pub fn run(args: &ScanArgs) -> Result<u8, CliError> {
     let report = Engine::new(runs).evaluate(&snapshot);
     let outcome = exit::outcome(&report, fail_on, allow_incomplete);
 
-    let context = RenderContext {
-        tool_version: crate::VERSION.to_string(),
-        invocation_started,
-        invocation_finished: Utc::now(),
-        sarif_category: args.sarif_category.clone().or(config.scan.sarif_category.clone()),
-        sarif_include_pass: args.sarif_include_pass,
-        exit_code: Some(i32::from(outcome.code)),
-        command_line: Some(command_line()),
-    };
+    let mut context = RenderContext::new(crate::VERSION, invocation_started, Utc::now());
+    context.sarif_category = args
+        .sarif_category
+        .clone()
+        .or(config.scan.sarif_category.clone());
+    context.sarif_include_pass = args.sarif_include_pass;
+    context.exit_code = Some(i32::from(outcome.code));
+    context.command_line = Some(command_line());
+    context.terminal_width = Some(table_width());
     let rendered = specs
         .iter()
-        .map(|spec| Ok((spec, soc2scan_output::render(spec.format, &report, &context)?)))
+        .map(|spec| {
+            Ok((
+                spec,
+                soc2scan_output::render(spec.format, &report, &context)?,
+            ))
+        })
         .collect::<Result<Vec<_>, CliError>>()?;
     write_reports(&rendered)?;
     if !args.quiet {
         eprintln!("{}", summary_line(&report, &outcome, fail_on));
     }
     Ok(outcome.code)
+}
+
+/// Width the table wraps to: `$COLUMNS` when set, else 160 (wide enough for a terminal or a
+/// CI log, and the same everywhere, so a saved table reads the same as a printed one).
+fn table_width() -> u16 {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|columns| columns.trim().parse::<u16>().ok())
+        .filter(|columns| *columns >= 40)
+        .unwrap_or(160)
 }
 
 fn command_line() -> String {
@@ -208,13 +233,11 @@ fn write_reports(rendered: &[(&OutputSpec, String)]) -> Result<(), CliError> {
     let mut staged = Vec::new();
     for (spec, text) in rendered {
         if let Destination::File(path) = &spec.destination {
-            staged.push((path, stage(path, text)?));
+            staged.push(soc2scan_output::stage(path, text.as_bytes())?);
         }
     }
-    for (path, file) in staged {
-        file.persist(path).map_err(|error| {
-            CliError::Usage(format!("{}: cannot write report: {}", path.display(), error.error))
-        })?;
+    for file in staged {
+        file.commit()?;
     }
     for (spec, text) in rendered {
         if spec.destination == Destination::Stdout {
@@ -222,24 +245,6 @@ fn write_reports(rendered: &[(&OutputSpec, String)]) -> Result<(), CliError> {
         }
     }
     Ok(())
-}
-
-fn stage(path: &Path, text: &str) -> Result<tempfile::NamedTempFile, CliError> {
-    let cannot = |error: std::io::Error| {
-        CliError::Usage(format!("{}: cannot write report: {error}", path.display()))
-    };
-    let directory = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut file = tempfile::Builder::new()
-        .prefix(".soc2scan-")
-        .suffix(".tmp")
-        .tempfile_in(directory)
-        .map_err(cannot)?;
-    file.write_all(text.as_bytes()).map_err(cannot)?;
-    file.as_file().sync_all().map_err(cannot)?;
-    Ok(file)
 }
 
 fn summary_line(report: &Report<'_>, outcome: &Outcome, fail_on: Option<Severity>) -> String {

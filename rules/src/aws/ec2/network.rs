@@ -324,16 +324,26 @@ pub fn port_list(values: &[i64]) -> Vec<u16> {
     ports
 }
 
-/// `22, 3389`.
-pub fn ports_text(ports: &[u16]) -> String {
-    let parts: Vec<String> = ports.iter().map(u16::to_string).collect();
+/// How many items a message lists before it says "and N more": findings must stay readable
+/// in a table row and a code-scanning alert.
+const LISTED_ITEMS: usize = 6;
+
+fn capped_list<T: ToString>(items: &[T]) -> String {
+    let mut parts: Vec<String> = items.iter().take(LISTED_ITEMS).map(T::to_string).collect();
+    if items.len() > LISTED_ITEMS {
+        parts.push(format!("and {} more", items.len() - LISTED_ITEMS));
+    }
     parts.join(", ")
 }
 
-/// `22/tcp, 3389/tcp`.
+/// `22, 3389` (long lists end in "and N more").
+pub fn ports_text(ports: &[u16]) -> String {
+    capped_list(ports)
+}
+
+/// `22/tcp, 3389/tcp` (long lists end in "and N more").
 pub fn services_text(services: &[ServicePort]) -> String {
-    let parts: Vec<String> = services.iter().map(ToString::to_string).collect();
-    parts.join(", ")
+    capped_list(services)
 }
 
 #[cfg(test)]
