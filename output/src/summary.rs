@@ -1,10 +1,10 @@
 //! The summary every human-facing format shows, computed once: totals, failures by
 //! severity, a per-criterion view, coverage gaps and unexplained `NotEvaluated` verdicts.
 
-use soc2scan_providers::{CollectionScope, CoverageEntry, CoverageStatus, Provider, GLOBAL_REGION};
+use soc2scan_providers::{CoverageEntry, CoverageStatus};
 use soc2scan_rules::catalog::criterion;
 use soc2scan_rules::{Category, Evaluation, Report, Severity, Subject, Tally, Verdict};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// How many distinct reasons [`UnexplainedNotEvaluated::reasons`] keeps.
 pub const MAX_REASONS: usize = 3;
@@ -229,46 +229,10 @@ fn criteria_summary(report: &Report<'_>) -> Vec<CriterionSummary> {
         .collect()
 }
 
-/// `NotEvaluated` verdicts about resources whose needed units all have no failed coverage
-/// entry. (Scope-level verdicts are about a gap by construction.)
+/// `NotEvaluated` verdicts that no failed coverage unit explains (the rule could not decide,
+/// or a needed unit is absent from the coverage table).
 fn unexplained_not_evaluated<'s>(report: &'s Report<'_>) -> Vec<UnexplainedNotEvaluated<'s>> {
-    let mut failed_scopes = HashSet::new();
-    let mut failed_resources = HashSet::new();
-    for gap in report.snapshot.gaps() {
-        let unit = &gap.unit;
-        match &unit.resource {
-            Some(resource) => {
-                failed_resources.insert((resource.as_str(), unit.kind));
-            }
-            None => {
-                failed_scopes.insert((
-                    unit.provider,
-                    unit.account.as_str(),
-                    unit.region.as_str(),
-                    unit.kind,
-                ));
-            }
-        }
-    }
-    let explained = |evaluation: &Evaluation| -> bool {
-        let Some(resource) = report.resource_of(evaluation) else {
-            return true;
-        };
-        report
-            .rule_of(evaluation)
-            .rule
-            .meta()
-            .needed_kinds()
-            .any(|kind| {
-                let region = match kind.collection_scope() {
-                    CollectionScope::Regional => resource.region.as_str(),
-                    CollectionScope::Global => GLOBAL_REGION,
-                };
-                let provider: Provider = kind.provider();
-                failed_resources.contains(&(resource.id.as_str(), kind))
-                    || failed_scopes.contains(&(provider, resource.account.as_str(), region, kind))
-            })
-    };
+    let explained = |evaluation: &Evaluation| evaluation.gap.is_some();
 
     let mut per_rule: Vec<Option<UnexplainedNotEvaluated<'s>>> = vec![None; report.rules.len()];
     for evaluation in &report.evaluations {
@@ -297,6 +261,7 @@ fn unexplained_not_evaluated<'s>(report: &'s Report<'_>) -> Vec<UnexplainedNotEv
 mod tests {
     use super::*;
     use crate::test_support::Fixture;
+    use std::collections::HashSet;
 
     #[test]
     fn totals_criteria_and_gaps() {

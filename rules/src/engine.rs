@@ -10,7 +10,9 @@
 use crate::inventory::{Inventory, UnitState};
 use crate::rule::{CheckContext, Params, Rule, Verdict};
 use rayon::prelude::*;
-use soc2scan_providers::{CoverageEntry, CoverageStatus, Resource, ResourceKind, Snapshot};
+use soc2scan_providers::{
+    CollectionScope, CoverageEntry, CoverageStatus, Resource, ResourceKind, Snapshot, GLOBAL_REGION,
+};
 
 /// A rule with its resolved parameters, ready to run.
 #[derive(Clone)]
@@ -49,6 +51,10 @@ pub struct Evaluation {
     pub subject: Subject,
     /// The outcome.
     pub verdict: Verdict,
+    /// For a `NotEvaluated` caused by a failed collection unit: that unit's index in
+    /// `snapshot.coverage`. `None` when the rule itself could not decide (an unknown value)
+    /// or a needed unit is absent from the coverage table.
+    pub gap: Option<u32>,
 }
 
 /// The evaluated report: the snapshot, the rules that ran, and every verdict.
@@ -94,6 +100,7 @@ impl Engine {
                         rule: rule_index,
                         subject: Subject::Unit(unit_index as u32),
                         verdict: Verdict::NotEvaluated(unit_gap_reason(entry)),
+                        gap: Some(unit_index as u32),
                     });
                 }
             }
@@ -112,15 +119,16 @@ impl Engine {
                         if !run.rule.applies(resource) {
                             return None;
                         }
-                        let verdict =
+                        let (verdict, gap) =
                             match missing_coverage(&inventory, meta.needed_kinds(), resource) {
-                                Some(reason) => Verdict::NotEvaluated(reason),
-                                None => run.rule.check(resource, &context),
+                                Some((reason, gap)) => (Verdict::NotEvaluated(reason), gap),
+                                None => (run.rule.check(resource, &context), None),
                             };
                         (verdict != Verdict::NotApplicable).then_some(Evaluation {
                             rule: rule_index,
                             subject: Subject::Resource(index),
                             verdict,
+                            gap,
                         })
                     })
                     .collect();
@@ -147,16 +155,17 @@ fn unit_gap_reason(entry: &CoverageEntry) -> String {
     }
 }
 
-/// The reason a resource cannot be checked, if any unit the rule needs is not collected.
+/// The reason a resource cannot be checked, if any unit the rule needs is not collected,
+/// with the index of the failed coverage entry (none when the unit is absent).
 fn missing_coverage(
     inventory: &Inventory<'_>,
     needed: impl Iterator<Item = ResourceKind>,
     resource: &Resource,
-) -> Option<String> {
+) -> Option<(String, Option<u32>)> {
     for kind in needed {
         match inventory.unit_state(resource, kind) {
             UnitState::Collected => {}
-            UnitState::Failed(entry) => {
+            UnitState::Failed(index, entry) => {
                 let CoverageStatus::Failed {
                     kind: failure,
                     message,
@@ -164,26 +173,28 @@ fn missing_coverage(
                 else {
                     continue;
                 };
-                return Some(format!(
+                let reason = format!(
                     "{} could not be collected ({}: {}), so {} cannot be checked",
                     entry.unit,
                     failure.as_str(),
                     message,
                     resource.display_name()
-                ));
+                );
+                return Some((reason, Some(index)));
             }
             UnitState::Absent => {
-                return Some(format!(
+                let region = match kind.collection_scope() {
+                    CollectionScope::Regional => resource.region.as_str(),
+                    CollectionScope::Global => GLOBAL_REGION,
+                };
+                let reason = format!(
                     "the snapshot has no coverage entry for {} in {}/{}, so {} cannot be checked",
                     kind,
                     resource.account,
-                    match kind.collection_scope() {
-                        soc2scan_providers::CollectionScope::Regional => resource.region.as_str(),
-                        soc2scan_providers::CollectionScope::Global =>
-                            soc2scan_providers::GLOBAL_REGION,
-                    },
+                    region,
                     resource.display_name()
-                ));
+                );
+                return Some((reason, None));
             }
         }
     }
@@ -276,5 +287,67 @@ impl<'s> Report<'s> {
             .collect();
         failures.sort_by_key(|e| std::cmp::Reverse(self.rule_of(e).rule.meta().severity));
         failures
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::ec2::EbsVolumeUnencrypted;
+    use crate::testing::{drop_unit, fail_unit, resource, snapshot, ACCOUNT, REGION};
+    use soc2scan_providers::{EbsVolume, ResourceConfig};
+
+    fn volume() -> Resource {
+        resource(
+            &format!("arn:aws:ec2:{REGION}:{ACCOUNT}:volume/vol-1"),
+            ResourceConfig::EbsVolume(EbsVolume {
+                volume_id: "vol-1".to_string(),
+                encrypted: true,
+                kms_key_id: None,
+                state: "in-use".to_string(),
+                attachments: vec![],
+                availability_zone: "eu-west-1a".to_string(),
+                size_gib: 8,
+                create_time: None,
+            }),
+        )
+    }
+
+    fn evaluate(snapshot: &Snapshot) -> Vec<Evaluation> {
+        Engine::new(vec![RuleRun::with_defaults(&EbsVolumeUnencrypted)])
+            .evaluate(snapshot)
+            .evaluations
+    }
+
+    #[test]
+    fn not_evaluated_verdicts_point_at_the_failed_unit() {
+        let mut snap = snapshot(vec![volume()]);
+        fail_unit(&mut snap, ResourceKind::EbsVolume);
+        let gap_index = snap
+            .coverage
+            .iter()
+            .position(|entry| entry.is_gap())
+            .map(|index| index as u32);
+        let evaluations = evaluate(&snap);
+        assert_eq!(
+            evaluations.len(),
+            2,
+            "one scope-level and one resource verdict"
+        );
+        for evaluation in &evaluations {
+            assert!(matches!(evaluation.verdict, Verdict::NotEvaluated(_)));
+            assert_eq!(evaluation.gap, gap_index);
+        }
+    }
+
+    #[test]
+    fn an_absent_unit_is_not_evaluated_without_a_gap_and_a_pass_has_none() {
+        let mut snap = snapshot(vec![volume()]);
+        assert_eq!(evaluate(&snap)[0].verdict, Verdict::Pass);
+        assert_eq!(evaluate(&snap)[0].gap, None);
+        drop_unit(&mut snap, ResourceKind::EbsVolume);
+        let evaluations = evaluate(&snap);
+        assert!(matches!(evaluations[0].verdict, Verdict::NotEvaluated(_)));
+        assert_eq!(evaluations[0].gap, None);
     }
 }

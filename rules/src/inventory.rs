@@ -20,8 +20,8 @@ type UnitKey<'s> = (Provider, &'s str, &'s str, ResourceKind);
 pub enum UnitState<'s> {
     /// Collected completely.
     Collected,
-    /// Failed: the entry says why.
-    Failed(&'s CoverageEntry),
+    /// Failed: the entry (at this index of `snapshot.coverage`) says why.
+    Failed(u32, &'s CoverageEntry),
     /// The coverage table has no entry for it.
     Absent,
 }
@@ -30,8 +30,8 @@ pub enum UnitState<'s> {
 pub struct Inventory<'s> {
     snapshot: &'s Snapshot,
     by_kind: Vec<Vec<u32>>,
-    units: HashMap<UnitKey<'s>, &'s CoverageEntry>,
-    resource_units: HashMap<(&'s str, ResourceKind), &'s CoverageEntry>,
+    units: HashMap<UnitKey<'s>, (u32, &'s CoverageEntry)>,
+    resource_units: HashMap<(&'s str, ResourceKind), (u32, &'s CoverageEntry)>,
     // Keyed by the provider's short id, then filtered by (account, region): HashMap lookups
     // with tuple keys of borrowed strings would tie callers to the snapshot's lifetime.
     snapshots_by_volume: HashMap<&'s str, Vec<Located<'s, EbsSnapshot>>>,
@@ -53,13 +53,14 @@ impl<'s> Inventory<'s> {
             managed_policies: HashMap::new(),
             groups: HashMap::new(),
         };
-        for entry in &snapshot.coverage {
+        for (index, entry) in snapshot.coverage.iter().enumerate() {
             let unit = &entry.unit;
+            let indexed = (index as u32, entry);
             match &unit.resource {
                 Some(resource) => {
                     inventory
                         .resource_units
-                        .insert((resource.as_str(), unit.kind), entry);
+                        .insert((resource.as_str(), unit.kind), indexed);
                 }
                 None => {
                     let key = (
@@ -69,9 +70,9 @@ impl<'s> Inventory<'s> {
                         unit.kind,
                     );
                     // A failed entry wins over an ok one for the same unit.
-                    let keep_existing = inventory.units.get(&key).is_some_and(|e| e.is_gap());
+                    let keep_existing = inventory.units.get(&key).is_some_and(|(_, e)| e.is_gap());
                     if !keep_existing {
-                        inventory.units.insert(key, entry);
+                        inventory.units.insert(key, indexed);
                     }
                 }
             }
@@ -179,9 +180,9 @@ impl<'s> Inventory<'s> {
     /// Whether the unit of `kind` that covers `resource` (same account; same region for
     /// regional kinds) was collected, including any unit narrowed to this one resource.
     pub fn unit_state(&self, resource: &Resource, kind: ResourceKind) -> UnitState<'s> {
-        if let Some(entry) = self.resource_units.get(&(resource.id.as_str(), kind)) {
+        if let Some(&(index, entry)) = self.resource_units.get(&(resource.id.as_str(), kind)) {
             if entry.is_gap() {
-                return UnitState::Failed(entry);
+                return UnitState::Failed(index, entry);
             }
         }
         let region = match kind.collection_scope() {
@@ -200,9 +201,9 @@ impl<'s> Inventory<'s> {
         kind: ResourceKind,
     ) -> UnitState<'s> {
         match self.units.get(&(provider, account, region, kind)) {
-            Some(entry) => match entry.status {
+            Some(&(index, entry)) => match entry.status {
                 CoverageStatus::Ok => UnitState::Collected,
-                CoverageStatus::Failed { .. } => UnitState::Failed(entry),
+                CoverageStatus::Failed { .. } => UnitState::Failed(index, entry),
             },
             None => UnitState::Absent,
         }
