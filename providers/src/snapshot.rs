@@ -337,10 +337,14 @@ impl Snapshot {
                     "id, account and region must not be empty".to_string(),
                 ));
             }
-            if !seen.insert(resource.id.as_str()) {
+            // Unique per account: AWS-managed policies share one ARN across accounts.
+            if !seen.insert((resource.account.as_str(), resource.id.as_str())) {
                 return Err(invalid(
                     format!("resources[{index}].id"),
-                    format!("duplicate resource id {:?}", resource.id),
+                    format!(
+                        "duplicate resource id {:?} in account {}",
+                        resource.id, resource.account
+                    ),
                 ));
             }
         }

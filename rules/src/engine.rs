@@ -119,11 +119,15 @@ impl Engine {
                         if !run.rule.applies(resource) {
                             return None;
                         }
-                        let (verdict, gap) =
-                            match missing_coverage(&inventory, meta.needed_kinds(), resource) {
-                                Some((reason, gap)) => (Verdict::NotEvaluated(reason), gap),
-                                None => (run.rule.check(resource, &context), None),
-                            };
+                        let (verdict, gap) = match missing_coverage(
+                            &inventory,
+                            meta.needed_kinds(),
+                            index,
+                            resource,
+                        ) {
+                            Some((reason, gap)) => (Verdict::NotEvaluated(reason), gap),
+                            None => (run.rule.check(resource, &context), None),
+                        };
                         (verdict != Verdict::NotApplicable).then_some(Evaluation {
                             rule: rule_index,
                             subject: Subject::Resource(index),
@@ -160,10 +164,11 @@ fn unit_gap_reason(entry: &CoverageEntry) -> String {
 fn missing_coverage(
     inventory: &Inventory<'_>,
     needed: impl Iterator<Item = ResourceKind>,
+    index: u32,
     resource: &Resource,
 ) -> Option<(String, Option<u32>)> {
     for kind in needed {
-        match inventory.unit_state(resource, kind) {
+        match inventory.unit_state(index, kind) {
             UnitState::Collected => {}
             UnitState::Failed(index, entry) => {
                 let CoverageStatus::Failed {

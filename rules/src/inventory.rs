@@ -13,7 +13,16 @@ struct Located<'s, T> {
     item: &'s T,
 }
 
-type UnitKey<'s> = (Provider, &'s str, &'s str, ResourceKind);
+/// Number of resource kinds: the width of a scope's row in the unit table.
+const KIND_COUNT: usize = ResourceKind::ALL.len();
+
+/// A coverage scope: provider × account × region. Resolved to a small integer once per
+/// resource, so the engine's coverage checks (one per rule, resource and needed kind — a few
+/// million on a large estate) are array lookups instead of string hashing.
+type ScopeId = u32;
+const NO_SCOPE: ScopeId = ScopeId::MAX;
+
+type IndexedEntry<'s> = (u32, &'s CoverageEntry);
 
 /// Whether a collection unit was collected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,14 +39,17 @@ pub enum UnitState<'s> {
 pub struct Inventory<'s> {
     snapshot: &'s Snapshot,
     by_kind: Vec<Vec<u32>>,
-    units: HashMap<UnitKey<'s>, (u32, &'s CoverageEntry)>,
-    resource_units: HashMap<(&'s str, ResourceKind), (u32, &'s CoverageEntry)>,
-    // Keyed by the provider's short id, then filtered by (account, region): HashMap lookups
-    // with tuple keys of borrowed strings would tie callers to the snapshot's lifetime.
-    snapshots_by_volume: HashMap<&'s str, Vec<Located<'s, EbsSnapshot>>>,
-    flow_logs_by_resource: HashMap<&'s str, Vec<Located<'s, FlowLog>>>,
-    managed_policies: HashMap<&'s str, &'s IamManagedPolicy>,
-    groups: HashMap<&'s str, Vec<Located<'s, IamGroup>>>,
+    scopes: HashMap<(Provider, &'s str, &'s str), ScopeId>,
+    /// Per scope, per kind: the unit's coverage entry (a failed entry wins over an ok one).
+    unit_table: Vec<[Option<IndexedEntry<'s>>; KIND_COUNT]>,
+    /// Per resource: its regional scope and its account's global scope.
+    resource_scopes: Vec<(ScopeId, ScopeId)>,
+    resource_units: HashMap<(&'s str, ResourceKind), IndexedEntry<'s>>,
+    // Keyed by the provider's short id, then filtered by (account, region).
+    snapshots_by_volume: SortedIndex<'s, EbsSnapshot>,
+    flow_logs_by_resource: SortedIndex<'s, FlowLog>,
+    managed_policies: SortedIndex<'s, IamManagedPolicy>,
+    groups: SortedIndex<'s, IamGroup>,
 }
 
 impl<'s> Inventory<'s> {
@@ -46,12 +58,14 @@ impl<'s> Inventory<'s> {
         let mut inventory = Inventory {
             snapshot,
             by_kind: vec![Vec::new(); ResourceKind::ALL.len()],
-            units: HashMap::new(),
+            scopes: HashMap::new(),
+            unit_table: Vec::new(),
+            resource_scopes: Vec::with_capacity(snapshot.resources.len()),
             resource_units: HashMap::new(),
-            snapshots_by_volume: HashMap::new(),
-            flow_logs_by_resource: HashMap::new(),
-            managed_policies: HashMap::new(),
-            groups: HashMap::new(),
+            snapshots_by_volume: SortedIndex::default(),
+            flow_logs_by_resource: SortedIndex::default(),
+            managed_policies: SortedIndex::default(),
+            groups: SortedIndex::default(),
         };
         for (index, entry) in snapshot.coverage.iter().enumerate() {
             let unit = &entry.unit;
@@ -63,22 +77,55 @@ impl<'s> Inventory<'s> {
                         .insert((resource.as_str(), unit.kind), indexed);
                 }
                 None => {
-                    let key = (
-                        unit.provider,
-                        unit.account.as_str(),
-                        unit.region.as_str(),
-                        unit.kind,
-                    );
+                    let next = inventory.scopes.len() as ScopeId;
+                    let scope = *inventory
+                        .scopes
+                        .entry((unit.provider, unit.account.as_str(), unit.region.as_str()))
+                        .or_insert(next);
+                    if scope == next {
+                        inventory.unit_table.push([None; KIND_COUNT]);
+                    }
+                    let slot = &mut inventory.unit_table[scope as usize][unit.kind as usize];
                     // A failed entry wins over an ok one for the same unit.
-                    let keep_existing = inventory.units.get(&key).is_some_and(|(_, e)| e.is_gap());
-                    if !keep_existing {
-                        inventory.units.insert(key, indexed);
+                    if !slot.is_some_and(|(_, existing)| existing.is_gap()) {
+                        *slot = Some(indexed);
                     }
                 }
             }
         }
+        // Snapshots have few (account, region) pairs: a short list scanned linearly beats
+        // hashing two strings for each of a million resources.
+        let mut seen_scopes: Vec<(Provider, &str, &str, (ScopeId, ScopeId))> = Vec::new();
         for (index, resource) in snapshot.resources.iter().enumerate() {
             inventory.by_kind[resource.kind() as usize].push(index as u32);
+            let known = seen_scopes.iter().find(|(provider, account, region, _)| {
+                *provider == resource.provider
+                    && *region == resource.region
+                    && *account == resource.account
+            });
+            let scopes = match known {
+                Some((_, _, _, scopes)) => *scopes,
+                None => {
+                    let lookup = |region: &str| {
+                        inventory
+                            .scopes
+                            .get(&(resource.provider, resource.account.as_str(), region))
+                            .copied()
+                            .unwrap_or(NO_SCOPE)
+                    };
+                    let scopes = (lookup(&resource.region), lookup(GLOBAL_REGION));
+                    if seen_scopes.len() < 64 {
+                        seen_scopes.push((
+                            resource.provider,
+                            &resource.account,
+                            &resource.region,
+                            scopes,
+                        ));
+                    }
+                    scopes
+                }
+            };
+            inventory.resource_scopes.push(scopes);
             let account = resource.account.as_str();
             let region = resource.region.as_str();
             match &resource.config {
@@ -86,43 +133,34 @@ impl<'s> Inventory<'s> {
                     if let Some(volume_id) = &snap.volume_id {
                         inventory
                             .snapshots_by_volume
-                            .entry(volume_id.as_str())
-                            .or_default()
-                            .push(Located {
-                                account,
-                                region,
-                                item: snap,
-                            });
+                            .push(volume_id, account, region, snap);
                     }
                 }
-                ResourceConfig::FlowLog(flow_log) => inventory
-                    .flow_logs_by_resource
-                    .entry(flow_log.resource_id.as_str())
-                    .or_default()
-                    .push(Located {
+                ResourceConfig::FlowLog(flow_log) => {
+                    inventory.flow_logs_by_resource.push(
+                        &flow_log.resource_id,
                         account,
                         region,
-                        item: flow_log,
-                    }),
+                        flow_log,
+                    );
+                }
                 ResourceConfig::IamManagedPolicy(policy) => {
                     inventory
                         .managed_policies
-                        .insert(resource.id.as_str(), policy);
+                        .push(&resource.id, account, region, policy);
                 }
                 ResourceConfig::IamGroup(group) => {
                     inventory
                         .groups
-                        .entry(group.group_name.as_str())
-                        .or_default()
-                        .push(Located {
-                            account,
-                            region,
-                            item: group,
-                        });
+                        .push(&group.group_name, account, region, group);
                 }
                 _ => {}
             }
         }
+        inventory.snapshots_by_volume.sort();
+        inventory.flow_logs_by_resource.sort();
+        inventory.managed_policies.sort();
+        inventory.groups.sort();
         inventory
     }
 
@@ -150,7 +188,7 @@ impl<'s> Inventory<'s> {
         region: &'a str,
         volume_id: &str,
     ) -> impl Iterator<Item = &'s EbsSnapshot> + 'a {
-        located(self.snapshots_by_volume.get(volume_id), account, region)
+        self.snapshots_by_volume.located(volume_id, account, region)
     }
 
     /// Flow logs recording a VPC, subnet or interface in the same account and region.
@@ -160,36 +198,43 @@ impl<'s> Inventory<'s> {
         region: &'a str,
         resource_id: &str,
     ) -> impl Iterator<Item = &'s FlowLog> + 'a {
-        located(self.flow_logs_by_resource.get(resource_id), account, region)
+        self.flow_logs_by_resource
+            .located(resource_id, account, region)
     }
 
-    /// A managed policy by ARN.
-    pub fn managed_policy(&self, arn: &str) -> Option<&'s IamManagedPolicy> {
-        self.managed_policies.get(arn).copied()
+    /// A managed policy by account and ARN (AWS-managed policies share one ARN across
+    /// accounts; each account's snapshot carries its own copy).
+    pub fn managed_policy(&self, account: &str, arn: &str) -> Option<&'s IamManagedPolicy> {
+        self.managed_policies
+            .located(arn, account, GLOBAL_REGION)
+            .next()
     }
 
     /// An IAM group by account and name.
     pub fn group(&self, account: &str, name: &str) -> Option<&'s IamGroup> {
-        self.groups
-            .get(name)?
-            .iter()
-            .find(|group| group.account == account)
-            .map(|group| group.item)
+        self.groups.located(name, account, GLOBAL_REGION).next()
     }
 
-    /// Whether the unit of `kind` that covers `resource` (same account; same region for
-    /// regional kinds) was collected, including any unit narrowed to this one resource.
-    pub fn unit_state(&self, resource: &Resource, kind: ResourceKind) -> UnitState<'s> {
-        if let Some(&(index, entry)) = self.resource_units.get(&(resource.id.as_str(), kind)) {
-            if entry.is_gap() {
-                return UnitState::Failed(index, entry);
+    /// Whether the unit of `kind` that covers the resource at `index` (same account; same
+    /// region for regional kinds) was collected, including any unit narrowed to this one
+    /// resource.
+    pub fn unit_state(&self, index: u32, kind: ResourceKind) -> UnitState<'s> {
+        let resource = &self.snapshot.resources[index as usize];
+        if !self.resource_units.is_empty() {
+            if let Some(&(entry_index, entry)) =
+                self.resource_units.get(&(resource.id.as_str(), kind))
+            {
+                if entry.is_gap() {
+                    return UnitState::Failed(entry_index, entry);
+                }
             }
         }
-        let region = match kind.collection_scope() {
-            CollectionScope::Regional => resource.region.as_str(),
-            CollectionScope::Global => GLOBAL_REGION,
+        let (regional, global) = self.resource_scopes[index as usize];
+        let scope = match kind.collection_scope() {
+            CollectionScope::Regional => regional,
+            CollectionScope::Global => global,
         };
-        self.scope_state(kind.provider(), &resource.account, region, kind)
+        self.scope_unit(scope, kind)
     }
 
     /// Whether a whole unit was collected.
@@ -200,8 +245,21 @@ impl<'s> Inventory<'s> {
         region: &str,
         kind: ResourceKind,
     ) -> UnitState<'s> {
-        match self.units.get(&(provider, account, region, kind)) {
-            Some(&(index, entry)) => match entry.status {
+        let scope = self
+            .scopes
+            .get(&(provider, account, region))
+            .copied()
+            .unwrap_or(NO_SCOPE);
+        self.scope_unit(scope, kind)
+    }
+
+    fn scope_unit(&self, scope: ScopeId, kind: ResourceKind) -> UnitState<'s> {
+        let entry = self
+            .unit_table
+            .get(scope as usize)
+            .and_then(|row| row[kind as usize]);
+        match entry {
+            Some((index, entry)) => match entry.status {
                 CoverageStatus::Ok => UnitState::Collected,
                 CoverageStatus::Failed { .. } => UnitState::Failed(index, entry),
             },
@@ -210,14 +268,53 @@ impl<'s> Inventory<'s> {
     }
 }
 
-fn located<'a, 's: 'a, T>(
-    entries: Option<&'a Vec<Located<'s, T>>>,
-    account: &'a str,
-    region: &'a str,
-) -> impl Iterator<Item = &'s T> + 'a {
-    entries
-        .into_iter()
-        .flatten()
-        .filter(move |entry| entry.account == account && entry.region == region)
-        .map(|entry| entry.item)
+/// Items keyed by a string, sorted once: lookups are binary searches, and building it costs
+/// one parallel sort instead of a hash-map entry and a vector per key.
+struct SortedIndex<'s, T> {
+    entries: Vec<(&'s str, Located<'s, T>)>,
+}
+
+impl<T> Default for SortedIndex<'_, T> {
+    fn default() -> Self {
+        SortedIndex {
+            entries: Vec::new(),
+        }
+    }
+}
+
+impl<'s, T: Sync> SortedIndex<'s, T> {
+    fn push(&mut self, key: &'s str, account: &'s str, region: &'s str, item: &'s T) {
+        self.entries.push((
+            key,
+            Located {
+                account,
+                region,
+                item,
+            },
+        ));
+    }
+
+    fn sort(&mut self) {
+        use rayon::slice::ParallelSliceMut;
+        self.entries.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    }
+
+    fn all<'a>(&'a self, key: &str) -> impl Iterator<Item = &'a Located<'s, T>> + 'a {
+        let start = self.entries.partition_point(|(k, _)| *k < key);
+        let len = self.entries[start..].partition_point(|(k, _)| *k == key);
+        self.entries[start..start + len]
+            .iter()
+            .map(|(_, located)| located)
+    }
+
+    fn located<'a>(
+        &'a self,
+        key: &str,
+        account: &'a str,
+        region: &'a str,
+    ) -> impl Iterator<Item = &'s T> + 'a {
+        self.all(key)
+            .filter(move |entry| entry.account == account && entry.region == region)
+            .map(|entry| entry.item)
+    }
 }

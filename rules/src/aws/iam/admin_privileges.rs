@@ -123,7 +123,10 @@ impl Rule for AdminPrivileges {
         let mut grants = Vec::new();
         let mut missing = Vec::new();
         for policy in attached {
-            match ctx.inventory.managed_policy(&policy.policy_arn) {
+            match ctx
+                .inventory
+                .managed_policy(&resource.account, &policy.policy_arn)
+            {
                 Some(managed) => {
                     if let Some(how) = admin_statements(&managed.document) {
                         grants.push(format!(
