@@ -159,7 +159,10 @@ fn resource(index: usize, now: DateTime<Utc>) -> Resource {
     let volume_id = format!("vol-{serial:012x}");
     match index % 20 {
         0..=4 => aws(
-            format!("arn:aws:ec2:{region}:{ACCOUNT}:volume/{volume_id}"),
+            format!(
+                "arn:aws:ec2:{region}:{ACCOUNT}:volume/{volume_id}-{}",
+                index % 20
+            ),
             region,
             ResourceConfig::EbsVolume(EbsVolume {
                 volume_id: format!("{volume_id}-{}", index % 20),
@@ -342,5 +345,17 @@ fn resource(index: usize, now: DateTime<Utc>) -> Resource {
                 }),
             }),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn synthetic_snapshots_are_valid() {
+        let snapshot = super::snapshot(5_000);
+        assert_eq!(snapshot.resources.len(), 5_000);
+        snapshot
+            .validate(std::path::Path::new("synthetic"))
+            .expect("valid snapshot");
     }
 }

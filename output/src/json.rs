@@ -20,15 +20,34 @@ pub const REPORT_FORMAT_VERSION: u32 = 1;
 
 /// Renders the JSON report (pretty-printed, ending in a newline).
 pub fn render_json(report: &Report<'_>, ctx: &RenderContext) -> Result<String, OutputError> {
+    let mut bytes = Vec::new();
+    write_json(report, ctx, &mut bytes)?;
+    // serde_json writes UTF-8 only.
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Writes the JSON report to a stream, serialising verdicts as it goes.
+pub fn write_json(
+    report: &Report<'_>,
+    ctx: &RenderContext,
+    out: &mut dyn std::io::Write,
+) -> Result<(), OutputError> {
     let summary = Summary::of(report);
     let document = JsonReport::new(report, ctx, &summary);
-    let mut text =
-        serde_json::to_string_pretty(&document).map_err(|source| OutputError::Serialize {
-            format: Format::Json,
-            source,
-        })?;
-    text.push('\n');
-    Ok(text)
+    serde_json::to_writer_pretty(&mut *out, &document).map_err(|source| {
+        if source.is_io() {
+            OutputError::Stream {
+                source: source.into(),
+            }
+        } else {
+            OutputError::Serialize {
+                format: Format::Json,
+                source,
+            }
+        }
+    })?;
+    out.write_all(b"\n")
+        .map_err(|source| OutputError::Stream { source })
 }
 
 #[derive(Serialize)]

@@ -28,7 +28,7 @@ use std::str::FromStr;
 pub use identity::{fingerprint, FINGERPRINT_KEY};
 pub use sarif::{render_sarif, render_sarif_with_limits, SarifLimits};
 pub use summary::Summary;
-pub use write::{stage, write_atomic, StagedFile};
+pub use write::{stage, stage_with, write_atomic, StagedFile};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -141,6 +141,12 @@ pub enum OutputError {
         /// The OS error.
         source: std::io::Error,
     },
+    /// Writing a report to a stream (standard output, a staged file) failed.
+    #[error("cannot write the report: {source}")]
+    Stream {
+        /// The OS error.
+        source: std::io::Error,
+    },
     /// A report could not be serialised (a bug: every value the writers emit is serialisable).
     #[error("cannot serialise the {format} report: {source}")]
     Serialize {
@@ -149,6 +155,24 @@ pub enum OutputError {
         /// The serializer's error.
         source: serde_json::Error,
     },
+}
+
+/// Writes a report in one format to a stream. JSON is serialised straight into the stream,
+/// so a report with millions of verdicts is never held in memory as text.
+pub fn render_to(
+    format: Format,
+    report: &Report<'_>,
+    ctx: &RenderContext,
+    out: &mut dyn std::io::Write,
+) -> Result<(), OutputError> {
+    match format {
+        Format::Json => json::write_json(report, ctx, out),
+        other => {
+            let text = render(other, report, ctx)?;
+            out.write_all(text.as_bytes())
+                .map_err(|source| OutputError::Stream { source })
+        }
+    }
 }
 
 /// Renders a report in one format.

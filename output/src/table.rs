@@ -9,6 +9,10 @@ use soc2scan_providers::Snapshot;
 use soc2scan_rules::{Evaluation, Report};
 use std::fmt::Write as _;
 
+/// How many failures the table lists, most severe first, before "and N more": a terminal
+/// or CI log is no place for a million rows.
+pub const MAX_FAILURES: usize = 1_000;
+
 /// Renders the report as text tables.
 pub fn render_table(report: &Report<'_>, ctx: &RenderContext) -> String {
     let summary = Summary::of(report);
@@ -40,7 +44,7 @@ pub fn render_table(report: &Report<'_>, ctx: &RenderContext) -> String {
     } else {
         let _ = writeln!(out, "Failures ({})", failures.len());
         let mut table = new_table(ctx, &["Severity", "Rule", "Resource", "Message"]);
-        for evaluation in &failures {
+        for evaluation in failures.iter().take(MAX_FAILURES) {
             let meta = report.rule_of(evaluation).rule.meta();
             table.add_row(vec![
                 meta.severity.as_str().to_string(),
@@ -50,6 +54,13 @@ pub fn render_table(report: &Report<'_>, ctx: &RenderContext) -> String {
             ]);
         }
         push_table(&mut out, &table);
+        if failures.len() > MAX_FAILURES {
+            let _ = writeln!(
+                out,
+                "…and {} more (the JSON report lists every one; the SARIF report up to GitHub's limit).",
+                failures.len() - MAX_FAILURES
+            );
+        }
     }
 
     out.push('\n');

@@ -35,6 +35,18 @@ fn io_error(path: &Path, action: String) -> impl FnOnce(std::io::Error) -> Outpu
 
 /// Writes `contents` to a flushed temporary file in `path`'s directory.
 pub fn stage(path: &Path, contents: &[u8]) -> Result<StagedFile, OutputError> {
+    stage_with(path, |out| {
+        out.write_all(contents)
+            .map_err(|source| OutputError::Stream { source })
+    })
+}
+
+/// Lets `write` fill a flushed temporary file in `path`'s directory (through a buffer); a
+/// stream error is reported against `path`.
+pub fn stage_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), OutputError>,
+) -> Result<StagedFile, OutputError> {
     let directory = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -52,9 +64,22 @@ pub fn stage(path: &Path, contents: &[u8]) -> Result<StagedFile, OutputError> {
             path,
             format!("creating a temporary file in {}", directory.display()),
         ))?;
-    temporary
-        .write_all(contents)
-        .map_err(io_error(path, "writing a temporary file".to_string()))?;
+    let mut buffer = std::io::BufWriter::new(temporary.as_file_mut());
+    let written = write(&mut buffer).and_then(|()| {
+        buffer
+            .flush()
+            .map_err(|source| OutputError::Stream { source })
+    });
+    drop(buffer);
+    match written {
+        Ok(()) => {}
+        Err(OutputError::Stream { source }) => {
+            return Err(io_error(path, "writing a temporary file".to_string())(
+                source,
+            ))
+        }
+        Err(other) => return Err(other),
+    }
     let permissions = match std::fs::metadata(path) {
         Ok(existing) if existing.is_file() => Some(existing.permissions()),
         _ => default_permissions(),

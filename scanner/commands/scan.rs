@@ -5,7 +5,6 @@
 //! each file report is staged in a temporary file beside its destination, and only when all
 //! are staged are they renamed into place. Standard output comes last.
 
-use super::print_stdout;
 use crate::cli::ScanArgs;
 use crate::config::Config;
 use crate::error::CliError;
@@ -197,16 +196,7 @@ pub fn run(args: &ScanArgs) -> Result<u8, CliError> {
     context.exit_code = Some(i32::from(outcome.code));
     context.command_line = Some(command_line());
     context.terminal_width = Some(table_width());
-    let rendered = specs
-        .iter()
-        .map(|spec| {
-            Ok((
-                spec,
-                soc2scan_output::render(spec.format, &report, &context)?,
-            ))
-        })
-        .collect::<Result<Vec<_>, CliError>>()?;
-    write_reports(&rendered)?;
+    write_reports(&specs, &report, &context)?;
     if !args.quiet {
         eprintln!("{}", summary_line(&report, &outcome, fail_on));
     }
@@ -227,21 +217,39 @@ fn command_line() -> String {
     std::env::args().collect::<Vec<_>>().join(" ")
 }
 
-/// Stages every file report beside its destination, then renames them all into place, then
-/// prints the standard-output report.
-fn write_reports(rendered: &[(&OutputSpec, String)]) -> Result<(), CliError> {
+/// Renders every file report into a temporary file beside its destination, renames them
+/// all into place only when every one succeeded, then writes the standard-output report.
+fn write_reports(
+    specs: &[OutputSpec],
+    report: &Report<'_>,
+    context: &RenderContext,
+) -> Result<(), CliError> {
     let mut staged = Vec::new();
-    for (spec, text) in rendered {
+    for spec in specs {
         if let Destination::File(path) = &spec.destination {
-            staged.push(soc2scan_output::stage(path, text.as_bytes())?);
+            staged.push(soc2scan_output::stage_with(path, |out| {
+                soc2scan_output::render_to(spec.format, report, context, out)
+            })?);
         }
     }
     for file in staged {
         file.commit()?;
     }
-    for (spec, text) in rendered {
+    for spec in specs {
         if spec.destination == Destination::Stdout {
-            print_stdout(text)?;
+            let stdout = std::io::stdout().lock();
+            let mut out = std::io::BufWriter::new(stdout);
+            let written = soc2scan_output::render_to(spec.format, report, context, &mut out)
+                .and_then(|()| {
+                    std::io::Write::flush(&mut out)
+                        .map_err(|source| soc2scan_output::OutputError::Stream { source })
+                });
+            match written {
+                // `soc2scan … | head` closing the pipe early is not an error.
+                Err(soc2scan_output::OutputError::Stream { source })
+                    if source.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => other?,
+            }
         }
     }
     Ok(())
