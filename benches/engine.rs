@@ -8,6 +8,10 @@
 //! Peak memory is measured on the real binary instead (see BENCHMARKS.md).
 //! `SOC2SCAN_BENCH_RESOURCES` changes the size (e.g. 100000 for a quick run).
 
+// The same allocator as the binary, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use soc2scan::rules::{all_rules, Engine, RuleRun};
 use soc2scan::synthetic;
