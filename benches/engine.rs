@@ -25,10 +25,17 @@ fn size() -> usize {
 fn engine_benches(c: &mut Criterion) {
     let size = size();
     let snapshot = synthetic::snapshot(size);
-    let engine = Engine::new(all_rules().iter().map(|rule| RuleRun::with_defaults(*rule)).collect());
+    let engine = Engine::new(
+        all_rules()
+            .iter()
+            .map(|rule| RuleRun::with_defaults(*rule))
+            .collect(),
+    );
 
     let mut group = c.benchmark_group("evaluate");
-    group.sample_size(10).measurement_time(Duration::from_secs(20));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
     group.throughput(Throughput::Elements(size as u64));
     group.bench_function(format!("all-rules/{size}"), |b| {
         b.iter(|| black_box(engine.evaluate(black_box(&snapshot)).evaluations.len()))
@@ -38,11 +45,16 @@ fn engine_benches(c: &mut Criterion) {
     let json = serde_json::to_vec(&snapshot).unwrap_or_default();
     drop(snapshot);
     let mut group = c.benchmark_group("load");
-    group.sample_size(10).measurement_time(Duration::from_secs(30));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(30));
     group.throughput(Throughput::Bytes(json.len() as u64));
     group.bench_function(format!("json/{size}"), |b| {
         b.iter(|| {
-            let loaded = soc2scan::providers::Snapshot::from_json_slice(black_box(&json), Path::new("synthetic.json"));
+            let loaded = soc2scan::providers::Snapshot::from_json_slice(
+                black_box(&json),
+                Path::new("synthetic.json"),
+            );
             black_box(loaded.map(|s| s.resources.len()).unwrap_or_default())
         })
     });

@@ -20,7 +20,10 @@ fn main() -> std::process::ExitCode {
     let snapshot = soc2scan::synthetic::snapshot(size);
     let stdout = std::io::stdout().lock();
     let mut writer = std::io::BufWriter::new(stdout);
-    if let Err(error) = serde_json::to_writer(&mut writer, &snapshot).map_err(std::io::Error::from).and_then(|()| writer.flush()) {
+    if let Err(error) = serde_json::to_writer(&mut writer, &snapshot)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writer.flush())
+    {
         eprintln!("gen-synthetic-snapshot: cannot write: {error}");
         return std::process::ExitCode::from(1);
     }

@@ -7,7 +7,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const ABOUT: &str = "SOC 2 evidence from cloud configuration: scan AWS, Google Cloud and Terraform \
+const ABOUT: &str =
+    "SOC 2 evidence from cloud configuration: scan AWS, Google Cloud and Terraform \
 plans with one rule set, report SARIF for GitHub code scanning, JSON, tables or Markdown.";
 
 const AFTER_HELP: &str = "\
@@ -137,7 +138,11 @@ pub fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
-            let code = if error.use_stderr() { exit::USAGE } else { exit::CLEAN };
+            let code = if error.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::CLEAN
+            };
             let _ = error.print();
             return ExitCode::from(code);
         }

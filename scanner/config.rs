@@ -177,17 +177,19 @@ mod tests {
 
     #[test]
     fn accepts_scan_settings_and_params() {
-        let config = parse(
-            "[scan]\nfail_on = \"medium\"\n\n[rules.aws-ec2-ebs-volume-unencrypted]\n",
-        )
-        .expect("valid");
+        let config =
+            parse("[scan]\nfail_on = \"medium\"\n\n[rules.aws-ec2-ebs-volume-unencrypted]\n")
+                .expect("valid");
         assert_eq!(config.scan.fail_on.as_deref(), Some("medium"));
     }
 
     #[test]
     fn unknown_key_names_file_and_position() {
         let error = parse("[scan]\nfail_onn = \"high\"\n").unwrap_err();
-        assert!(error.starts_with("soc2scan.toml: line 2, column 1"), "{error}");
+        assert!(
+            error.starts_with("soc2scan.toml: line 2, column 1"),
+            "{error}"
+        );
         assert!(error.contains("fail_onn"), "{error}");
     }
 

@@ -50,5 +50,9 @@ pub fn outcome(report: &Report<'_>, fail_on: Option<Severity>, allow_incomplete:
     } else {
         CLEAN
     };
-    Outcome { code, failing, gaps }
+    Outcome {
+        code,
+        failing,
+        gaps,
+    }
 }

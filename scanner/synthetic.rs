@@ -13,7 +13,9 @@ const PROJECT: &str = "synthetic-project";
 const REGIONS: [&str; 4] = ["eu-west-1", "eu-central-1", "us-east-1", "us-west-2"];
 
 fn collected_at() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).single().unwrap_or_default()
+    Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0)
+        .single()
+        .unwrap_or_default()
 }
 
 /// A snapshot with `size` resources of every kind the rules read, in one AWS account over
@@ -38,7 +40,8 @@ pub fn snapshot(size: usize) -> Snapshot {
         },
     ];
     for kind in ResourceKind::ALL {
-        let (account, regions): (&str, Vec<&str>) = match (kind.provider(), kind.collection_scope()) {
+        let (account, regions): (&str, Vec<&str>) = match (kind.provider(), kind.collection_scope())
+        {
             (Provider::Aws, CollectionScope::Regional) => (ACCOUNT, REGIONS.to_vec()),
             (Provider::Aws, CollectionScope::Global) => (ACCOUNT, vec![GLOBAL_REGION]),
             (Provider::Gcp, _) => (PROJECT, vec![GLOBAL_REGION]),
@@ -162,7 +165,12 @@ fn resource(index: usize, now: DateTime<Utc>) -> Resource {
                 volume_id: format!("{volume_id}-{}", index % 20),
                 encrypted: odd,
                 kms_key_id: None,
-                state: if index % 3 == 0 { "available" } else { "in-use" }.to_string(),
+                state: if index % 3 == 0 {
+                    "available"
+                } else {
+                    "in-use"
+                }
+                .to_string(),
                 attachments: Vec::new(),
                 availability_zone: format!("{region}a"),
                 size_gib: 100,
@@ -187,7 +195,11 @@ fn resource(index: usize, now: DateTime<Utc>) -> Resource {
             region,
             ResourceConfig::SecurityGroup(SecurityGroup {
                 group_id: format!("sg-{index:012x}"),
-                group_name: if index % 20 == 9 { "default".to_string() } else { format!("app-{index}") },
+                group_name: if index % 20 == 9 {
+                    "default".to_string()
+                } else {
+                    format!("app-{index}")
+                },
                 vpc_id: Some(format!("vpc-{:08x}", serial % 64)),
                 is_default: index % 20 == 9,
                 ingress: match index % 5 {
@@ -254,7 +266,9 @@ fn resource(index: usize, now: DateTime<Utc>) -> Resource {
                 create_date: now - Duration::days(200),
                 credentials: Some(UserCredentials {
                     password_enabled: odd,
-                    password_last_used: LastUsed::Used { at: now - Duration::days((index % 90) as i64) },
+                    password_last_used: LastUsed::Used {
+                        at: now - Duration::days((index % 90) as i64),
+                    },
                     password_last_changed: Some(now - Duration::days(100)),
                     mfa_active: index % 3 == 0,
                     access_keys: vec![AccessKey {
@@ -317,7 +331,12 @@ fn resource(index: usize, now: DateTime<Utc>) -> Resource {
                 iam_policy: Some(GcsIamPolicy {
                     bindings: vec![GcsIamBinding {
                         role: "roles/storage.objectViewer".to_string(),
-                        members: vec![if index % 13 == 0 { "allUsers" } else { "group:eng@example.com" }.to_string()],
+                        members: vec![if index % 13 == 0 {
+                            "allUsers"
+                        } else {
+                            "group:eng@example.com"
+                        }
+                        .to_string()],
                         condition: None,
                     }],
                 }),

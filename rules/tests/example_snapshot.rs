@@ -46,7 +46,9 @@ fn every_rule_passes_and_fails_somewhere_in_the_example() {
         let passed = counts.get("pass").copied().unwrap_or(0);
         let failed = counts.get("fail").copied().unwrap_or(0);
         if passed == 0 || failed == 0 {
-            problems.push(format!("{id}: expected passes and failures, got {counts:?}"));
+            problems.push(format!(
+                "{id}: expected passes and failures, got {counts:?}"
+            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));

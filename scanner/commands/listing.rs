@@ -33,7 +33,10 @@ pub fn rules(format: ListFormat) -> Result<u8, CliError> {
                     meta.title.to_string(),
                 ]);
             }
-            format!("{table}\n{} rules. `soc2scan explain ID` shows one.\n", all_rules().len())
+            format!(
+                "{table}\n{} rules. `soc2scan explain ID` shows one.\n",
+                all_rules().len()
+            )
         }
         ListFormat::Json => {
             let rules: Vec<_> = all_rules()

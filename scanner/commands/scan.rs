@@ -71,7 +71,12 @@ pub fn output_specs(format: Option<&str>, outputs: &[String]) -> Result<Vec<Outp
             destination: Destination::Stdout,
         });
     }
-    if specs.iter().filter(|s| s.destination == Destination::Stdout).count() > 1 {
+    if specs
+        .iter()
+        .filter(|s| s.destination == Destination::Stdout)
+        .count()
+        > 1
+    {
         return Err(CliError::Usage(
             "only one report can go to standard output; give the others a file: --output FORMAT=PATH"
                 .to_string(),
@@ -130,7 +135,11 @@ pub fn rule_runs(args: &ScanArgs, config: &Config) -> Result<Vec<RuleRun>, CliEr
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let min_severity = match args.min_severity.as_ref().or(config.scan.min_severity.as_ref()) {
+    let min_severity = match args
+        .min_severity
+        .as_ref()
+        .or(config.scan.min_severity.as_ref())
+    {
         Some(value) => Some(parse_severity("--min-severity", value)?),
         None => None,
     };
@@ -150,10 +159,12 @@ pub fn rule_runs(args: &ScanArgs, config: &Config) -> Result<Vec<RuleRun>, CliEr
             for (rule_id, name, value) in &overrides {
                 if *rule_id == rule.meta().id {
                     // Validated when the configuration was parsed.
-                    run.params.set(name, value.clone()).map_err(|error| CliError::Config {
-                        path: config.path.clone().unwrap_or_default(),
-                        message: error.to_string(),
-                    })?;
+                    run.params
+                        .set(name, value.clone())
+                        .map_err(|error| CliError::Config {
+                            path: config.path.clone().unwrap_or_default(),
+                            message: error.to_string(),
+                        })?;
                 }
             }
             Ok(run)
@@ -182,14 +193,22 @@ pub fn run(args: &ScanArgs) -> Result<u8, CliError> {
         tool_version: crate::VERSION.to_string(),
         invocation_started,
         invocation_finished: Utc::now(),
-        sarif_category: args.sarif_category.clone().or(config.scan.sarif_category.clone()),
+        sarif_category: args
+            .sarif_category
+            .clone()
+            .or(config.scan.sarif_category.clone()),
         sarif_include_pass: args.sarif_include_pass,
         exit_code: Some(i32::from(outcome.code)),
         command_line: Some(command_line()),
     };
     let rendered = specs
         .iter()
-        .map(|spec| Ok((spec, soc2scan_output::render(spec.format, &report, &context)?)))
+        .map(|spec| {
+            Ok((
+                spec,
+                soc2scan_output::render(spec.format, &report, &context)?,
+            ))
+        })
         .collect::<Result<Vec<_>, CliError>>()?;
     write_reports(&rendered)?;
     if !args.quiet {
@@ -213,7 +232,11 @@ fn write_reports(rendered: &[(&OutputSpec, String)]) -> Result<(), CliError> {
     }
     for (path, file) in staged {
         file.persist(path).map_err(|error| {
-            CliError::Usage(format!("{}: cannot write report: {}", path.display(), error.error))
+            CliError::Usage(format!(
+                "{}: cannot write report: {}",
+                path.display(),
+                error.error
+            ))
         })?;
     }
     for (spec, text) in rendered {

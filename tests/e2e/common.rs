@@ -40,15 +40,19 @@ pub fn stderr(output: &Output) -> String {
 
 /// The exit code (panics if killed by a signal, which is itself a failure).
 pub fn code(output: &Output) -> i32 {
-    output.status.code().unwrap_or_else(|| panic!("killed by a signal: {output:?}"))
+    output
+        .status
+        .code()
+        .unwrap_or_else(|| panic!("killed by a signal: {output:?}"))
 }
 
 /// Validates SARIF text against the SARIF 2.1.0 JSON schema and, when the Multitool is
 /// available, against Microsoft's SARIF Multitool with GitHub's rules (`Gh;Sarif`).
 /// Under CI the Multitool is required.
 pub fn validate_sarif(text: &str) {
-    let schema_text = std::fs::read_to_string(root().join("tests/fixtures/sarif-schema-2.1.0.json"))
-        .expect("schema fixture");
+    let schema_text =
+        std::fs::read_to_string(root().join("tests/fixtures/sarif-schema-2.1.0.json"))
+            .expect("schema fixture");
     let schema: serde_json::Value = serde_json::from_str(&schema_text).expect("schema is JSON");
     let instance: serde_json::Value = serde_json::from_str(text).expect("SARIF is JSON");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
@@ -56,7 +60,11 @@ pub fn validate_sarif(text: &str) {
         .iter_errors(&instance)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
-    assert!(errors.is_empty(), "SARIF schema errors:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "SARIF schema errors:\n{}",
+        errors.join("\n")
+    );
     multitool_validate(text);
 }
 
@@ -74,14 +82,25 @@ fn multitool_validate(text: &str) {
     let log = dir.path().join("validation.sarif");
     std::fs::write(&input, text).expect("write SARIF");
     let output = Command::new(&multitool)
-        .args(["validate", "--rule-kind", "Gh;Sarif", "--log", "ForceOverwrite", "-o"])
+        .args([
+            "validate",
+            "--rule-kind",
+            "Gh;Sarif",
+            "--log",
+            "ForceOverwrite",
+            "-o",
+        ])
         .arg(&log)
         .arg(&input)
         .env("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1")
         .output()
         .expect("the SARIF Multitool runs");
     let log_text = std::fs::read_to_string(&log).unwrap_or_else(|error| {
-        panic!("Multitool wrote no log ({error}): {}\n{}", stdout(&output), stderr(&output))
+        panic!(
+            "Multitool wrote no log ({error}): {}\n{}",
+            stdout(&output),
+            stderr(&output)
+        )
     });
     let log: serde_json::Value = serde_json::from_str(&log_text).expect("Multitool log is JSON");
     let errors: Vec<String> = log["runs"][0]["results"]
@@ -91,5 +110,9 @@ fn multitool_validate(text: &str) {
         .filter(|result| result["level"] == "error")
         .map(|result| format!("{}: {}", result["ruleId"], result["message"]))
         .collect();
-    assert!(errors.is_empty(), "SARIF Multitool (Gh;Sarif) errors:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "SARIF Multitool (Gh;Sarif) errors:\n{}",
+        errors.join("\n")
+    );
 }

@@ -13,10 +13,13 @@ fn normalize_json(mut value: Value) -> Value {
             Value::Object(map) => {
                 for (key, child) in map.iter_mut() {
                     match key.as_str() {
-                        "startTimeUtc" | "endTimeUtc" | "generated_at" | "invocation_started"
-                        | "invocation_finished" | "commandLine" | "command_line" => {
-                            *child = Value::String("<volatile>".into())
-                        }
+                        "startTimeUtc"
+                        | "endTimeUtc"
+                        | "generated_at"
+                        | "invocation_started"
+                        | "invocation_finished"
+                        | "commandLine"
+                        | "command_line" => *child = Value::String("<volatile>".into()),
                         _ => walk(child),
                     }
                 }
@@ -32,10 +35,21 @@ fn normalize_json(mut value: Value) -> Value {
 fn render(format: &str, extra: &[&str]) -> String {
     let dir = temp_dir();
     let example = example();
-    let mut args = vec!["scan", "--snapshot", example.to_str().expect("utf-8"), "--format", format];
+    let mut args = vec![
+        "scan",
+        "--snapshot",
+        example.to_str().expect("utf-8"),
+        "--format",
+        format,
+    ];
     args.extend_from_slice(extra);
     let output = soc2scan_in(dir.path(), &args);
-    assert_eq!(code(&output), 3, "example scan exits 3 (coverage gap): {}", stderr(&output));
+    assert_eq!(
+        code(&output),
+        3,
+        "example scan exits 3 (coverage gap): {}",
+        stderr(&output)
+    );
     stdout(&output)
 }
 
@@ -44,8 +58,12 @@ fn check_golden(name: &str, actual: &str) {
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&path, actual).expect("write golden file");
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("{} missing: run UPDATE_GOLDEN=1 cargo test --test e2e golden", path.display()));
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "{} missing: run UPDATE_GOLDEN=1 cargo test --test e2e golden",
+            path.display()
+        )
+    });
     if expected != actual {
         let first_difference = expected
             .lines()
@@ -81,7 +99,9 @@ fn sarif_with_passing_checks_validates() {
     let value: Value = serde_json::from_str(&sarif).expect("json");
     let results = value["runs"][0]["results"].as_array().expect("results");
     assert!(results.iter().any(|r| r["kind"] == "pass"));
-    assert!(results.iter().any(|r| r["kind"] == "fail" || r.get("kind").is_none()));
+    assert!(results
+        .iter()
+        .any(|r| r["kind"] == "fail" || r.get("kind").is_none()));
 }
 
 #[test]
