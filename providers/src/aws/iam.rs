@@ -443,7 +443,15 @@ fn local_policy(
     detail: &aws_sdk_iam::types::ManagedPolicyDetail,
 ) -> Result<Resource, CallFailure> {
     const OP: &str = "iam:GetAccountAuthorizationDetails";
-    let name = required(detail.policy_name(), SCOPE, OP, "PolicyName")?;
+    // AWS always sends PolicyName; moto leaves it out here, and the ARN ends in it anyway.
+    let name = required(
+        detail
+            .policy_name()
+            .or_else(|| detail.arn().and_then(|arn| arn.rsplit('/').next())),
+        SCOPE,
+        OP,
+        "PolicyName",
+    )?;
     let default_version_id = detail.default_version_id();
     let version = detail
         .policy_version_list()

@@ -659,3 +659,48 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod permissions_doc {
+    use super::API_ACTIONS;
+    use std::collections::BTreeSet;
+
+    /// The first ```json block of docs/permissions.md: the scanning identity's policy.
+    pub(crate) fn documented_actions() -> BTreeSet<String> {
+        let doc = include_str!("../../../docs/permissions.md");
+        let start = doc
+            .find("```json")
+            .expect("docs/permissions.md has a json block")
+            + 7;
+        let end = start + doc[start..].find("```").expect("the json block is closed");
+        let policy: serde_json::Value =
+            serde_json::from_str(&doc[start..end]).expect("the policy is valid JSON");
+        policy["Statement"]
+            .as_array()
+            .expect("Statement is an array")
+            .iter()
+            .flat_map(|statement| {
+                assert_eq!(statement["Effect"], "Allow");
+                assert_eq!(statement["Resource"], "*");
+                statement["Action"]
+                    .as_array()
+                    .expect("Action is an array")
+                    .iter()
+                    .map(|a| a.as_str().expect("actions are strings").to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_documented_policy_grants_exactly_the_actions_the_code_calls() {
+        let code: BTreeSet<String> = API_ACTIONS.iter().map(|a| a.to_string()).collect();
+        let documented = documented_actions();
+        let missing: Vec<_> = code.difference(&documented).collect();
+        let extra: Vec<_> = documented.difference(&code).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "docs/permissions.md is out of step with aws::API_ACTIONS: missing {missing:?}, \
+             not called {extra:?}"
+        );
+    }
+}
