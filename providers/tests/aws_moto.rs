@@ -85,11 +85,16 @@ fn moto_python() -> Option<PathBuf> {
             path.display()
         );
     }
-    eprintln!(
-        "note: skipping the moto tests: {} does not exist (set SOC2SCAN_MOTO_PYTHON to a \
-         python with moto[server] installed)",
-        path.display()
-    );
+    // Straight to stderr, past the test harness's capture, once per binary.
+    static NOTE: std::sync::Once = std::sync::Once::new();
+    NOTE.call_once(|| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: skipping the moto tests: {} does not exist (set SOC2SCAN_MOTO_PYTHON \
+             to a python with moto[server] installed)",
+            path.display()
+        );
+    });
     None
 }
 
@@ -2083,4 +2088,341 @@ fn expected_verdicts(
         put("aws-iam-credentials-unused", user(name), pass);
     }
     e
+}
+
+// ---------------------------------------------------------------------------------------
+// Coverage gaps: a scanning user without some permissions, with IAM enforced
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_permissions_become_coverage_gaps_and_never_passes() {
+    let Some(python) = moto_python() else { return };
+    // IAM enforcement is server-wide, so this test has a server of its own. It starts
+    // permissive (the count is never reached while seeding) and is switched to enforcing
+    // every call with /moto-api/reset-auth once the fixtures exist.
+    let moto = start_moto(&python, &[("INITIAL_NO_AUTH_ACTION_COUNT", "1000000")]);
+    const ACCOUNT: &str = "123456789012"; // moto's default account
+
+    // The scanning user gets docs/permissions.md's policy, less two actions.
+    let mut granted = documented_actions();
+    assert!(granted.remove("ec2:DescribeVolumes"));
+    assert!(granted.remove("iam:GenerateCredentialReport"));
+    let policy = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": granted, "Resource": "*"}],
+    })
+    .to_string();
+    let seed = static_config(&moto, &base_credentials(), R1).await;
+    let iam = iam_client(&seed);
+    create_user(&iam, "scanner").await;
+    iam.put_user_policy()
+        .user_name("scanner")
+        .policy_name("soc2scan-minus-two")
+        .policy_document(policy)
+        .send()
+        .await
+        .unwrap();
+    let (key_id, secret) = access_key(&iam, "scanner").await;
+    create_user(&iam, "bob").await;
+    console_password(&iam, "bob").await;
+    for region in [R1, R2] {
+        let ec2 = ec2_client(&static_config(&moto, &base_credentials(), region).await);
+        create_volume(&ec2, &format!("{region}a"), 8, false).await;
+    }
+    let (status, body) = http(moto.port, "POST", "/moto-api/reset-auth", &[], "0").unwrap();
+    assert_eq!(status, 200, "{body}");
+
+    let options = AwsScanOptions {
+        static_credentials: Some(StaticCredentials {
+            access_key_id: key_id.clone(),
+            secret_access_key: secret.clone(),
+            session_token: None,
+        }),
+        regions: RegionSelection::List(vec![R1.into(), R2.into()]),
+        endpoint_url: Some(moto.endpoint()),
+        call_timeout: Duration::from_secs(30),
+        ..AwsScanOptions::default()
+    };
+    let collection = collect(&options, Arc::new(NoProgress)).await.expect("scan");
+    assert_eq!(
+        collection.targets[0].identity.as_deref(),
+        Some("arn:aws:iam::123456789012:user/scanner")
+    );
+
+    // Exactly the units that need the missing actions failed, as access_denied, with a
+    // message that names the action to add; everything else was collected.
+    let mut expected = all_ok_coverage(&[ACCOUNT], &[R1, R2]);
+    for entry in &mut expected {
+        let failed_action = match entry.unit.kind {
+            ResourceKind::EbsVolume => "ec2:DescribeVolumes",
+            ResourceKind::IamCredentialReport => "iam:GenerateCredentialReport",
+            _ => continue,
+        };
+        let actual = collection
+            .coverage
+            .iter()
+            .find(|e| e.unit == entry.unit)
+            .unwrap_or_else(|| panic!("no coverage entry for {}", entry.unit));
+        let CoverageStatus::Failed { kind, message } = &actual.status else {
+            panic!("{} should have failed", entry.unit);
+        };
+        assert_eq!(*kind, FailureKind::AccessDenied, "{message}");
+        assert!(
+            message.starts_with(&format!(
+                "{} {failed_action}: AccessDenied: ",
+                entry.unit.region
+            )),
+            "{message}"
+        );
+        assert!(
+            message.ends_with(&format!(
+                " — add {failed_action} to the scanning role (see docs/permissions.md)"
+            )),
+            "{message}"
+        );
+        entry.status = actual.status.clone();
+    }
+    assert_coverage(&collection.coverage, &expected);
+    assert!(ids_of(&collection, ACCOUNT, R1, ResourceKind::EbsVolume).is_empty());
+    // A denied call is not retried: one attempt per region.
+    assert_eq!(collection.api_calls["ec2:DescribeVolumes"], 2);
+    assert_eq!(collection.api_calls["iam:GenerateCredentialReport"], 1);
+    assert!(!collection.api_calls.contains_key("iam:GetCredentialReport"));
+    assert_calls_are_documented(&collection);
+
+    // Users are still collected, without credential facts.
+    let ResourceConfig::IamUser(bob) = &find(&collection, &iam_arn(ACCOUNT, "user/bob")).config
+    else {
+        panic!("not a user")
+    };
+    assert_eq!(bob.credentials, None);
+    // No password policy is a finding, not a collection error.
+    assert_eq!(
+        find(&collection, &iam_arn(ACCOUNT, "password-policy")).config,
+        ResourceConfig::IamPasswordPolicy(IamPasswordPolicy { policy: None })
+    );
+
+    let snapshot = snapshot_of_collection(&collection);
+    let verdicts = verdicts(&snapshot);
+    let of_rule = |rule: &str| -> BTreeMap<String, &str> {
+        verdicts
+            .iter()
+            .filter(|((r, _), _)| r == rule)
+            .map(|((_, subject), verdict)| (subject.clone(), *verdict))
+            .collect()
+    };
+    // The volume rules: one "not evaluated" per failed scope, and nothing else — above
+    // all, no pass.
+    for rule in [
+        "aws-ec2-ebs-volume-unencrypted",
+        "aws-ec2-ebs-volume-no-recent-backup",
+    ] {
+        let expected: BTreeMap<String, &str> = [R1, R2]
+            .iter()
+            .map(|region| {
+                (
+                    format!("unit:aws/{ACCOUNT}/{region} ebs_volume"),
+                    "not_evaluated",
+                )
+            })
+            .collect();
+        assert_eq!(of_rule(rule), expected, "{rule}");
+    }
+    // Rules that read the credential report: not evaluated for every user.
+    for rule in [
+        "aws-iam-user-console-no-mfa",
+        "aws-iam-user-two-active-keys",
+        "aws-iam-access-key-not-rotated",
+        "aws-iam-credentials-unused",
+    ] {
+        let expected: BTreeMap<String, &str> = [
+            iam_arn(ACCOUNT, "user/bob"),
+            iam_arn(ACCOUNT, "user/scanner"),
+        ]
+        .into_iter()
+        .map(|id| (id, "not_evaluated"))
+        .collect();
+        assert_eq!(of_rule(rule), expected, "{rule}");
+    }
+    // What does not need the missing data is still judged.
+    assert_eq!(
+        of_rule("aws-iam-password-policy-weak"),
+        [(iam_arn(ACCOUNT, "password-policy"), "fail")]
+            .into_iter()
+            .collect()
+    );
+    assert_eq!(
+        of_rule("aws-iam-user-direct-policy")[&iam_arn(ACCOUNT, "user/scanner")],
+        "fail"
+    );
+    assert!(verdicts
+        .iter()
+        .all(|((rule, _), verdict)| !rule.starts_with("aws-ec2-ebs-volume") || *verdict != "pass"));
+    assert_no_secrets(&snapshot.to_json_pretty().unwrap(), &[secret], &[key_id]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Canary secrets, progress, timeouts, failures that stop the scan
+// ---------------------------------------------------------------------------------------
+
+/// Records progress events.
+#[derive(Default)]
+struct Recorder {
+    started: std::sync::Mutex<Vec<CollectionUnit>>,
+    finished: std::sync::Mutex<Vec<(CollectionUnit, bool)>>,
+    calls: std::sync::atomic::AtomicU64,
+}
+
+impl soc2scan_providers::aws::CollectionProgress for Recorder {
+    fn unit_started(&self, unit: &CollectionUnit) {
+        self.started.lock().unwrap().push(unit.clone());
+    }
+    fn unit_finished(&self, unit: &CollectionUnit, failed: bool) {
+        self.finished.lock().unwrap().push((unit.clone(), failed));
+    }
+    fn api_call(&self, _operation: &str) {
+        self.calls
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_data_and_secret_keys_never_reach_the_snapshot() {
+    let Some(moto) = shared_moto() else { return };
+    const ACCOUNT: &str = "333333333333";
+    let ec2 = ec2_client(&account_config(moto, ACCOUNT, R1).await);
+    let (instance, _) = launch(
+        &ec2,
+        Launch {
+            subnet: None,
+            imds_v2_required: true,
+            detailed_monitoring: false,
+            user_data: Some(USER_DATA_CANARY),
+        },
+    )
+    .await;
+    // The canary is really there for anyone who asks for it.
+    let user_data = ec2
+        .describe_instance_attribute()
+        .instance_id(&instance)
+        .attribute(ec2t::InstanceAttributeName::UserData)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        user_data.user_data().and_then(|u| u.value()),
+        Some(aws_smithy_types::base64::encode(USER_DATA_CANARY).as_str())
+    );
+    let iam = iam_client(&account_config(moto, ACCOUNT, R1).await);
+    create_user(&iam, "deployer").await;
+    let mut secrets = Vec::new();
+    let mut key_ids = Vec::new();
+    for _ in 0..2 {
+        let (id, secret) = access_key(&iam, "deployer").await;
+        key_ids.push(id);
+        secrets.push(secret);
+    }
+
+    let recorder = Arc::new(Recorder::default());
+    let collection = collect(&scan_options(moto, &[ACCOUNT], &[R1]), recorder.clone())
+        .await
+        .expect("scan");
+    assert!(collection.coverage.iter().all(|e| !e.is_gap()));
+    let snapshot = snapshot_of_collection(&collection);
+    assert_no_secrets(&snapshot.to_json_pretty().unwrap(), &secrets, &key_ids);
+    assert_no_secrets(&format!("{collection:?}"), &secrets, &key_ids);
+    let ResourceConfig::IamUser(deployer) =
+        &find(&collection, &iam_arn(ACCOUNT, "user/deployer")).config
+    else {
+        panic!("not a user")
+    };
+    assert_eq!(deployer.credentials.as_ref().unwrap().access_keys.len(), 2);
+
+    // Progress: every unit started and finished once, every request announced.
+    let mut started = recorder.started.lock().unwrap().clone();
+    started.sort();
+    let units: Vec<CollectionUnit> = collection.coverage.iter().map(|e| e.unit.clone()).collect();
+    assert_eq!(started, units);
+    assert_eq!(units.len(), 9 + 7);
+    let mut finished = recorder.finished.lock().unwrap().clone();
+    finished.sort();
+    assert_eq!(
+        finished,
+        units.iter().map(|u| (u.clone(), false)).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        recorder.calls.load(std::sync::atomic::Ordering::Relaxed),
+        collection.api_calls.values().sum::<u64>()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn units_cut_off_by_the_overall_timeout_are_recorded_as_timeouts() {
+    let Some(moto) = shared_moto() else { return };
+    const ACCOUNT: &str = "444444444444";
+    let options = AwsScanOptions {
+        overall_timeout: Some(Duration::from_millis(1)),
+        ..scan_options(moto, &[ACCOUNT], &[R1, R2])
+    };
+    let collection = collect(&options, Arc::new(NoProgress)).await.expect("scan");
+    assert!(collection.resources.is_empty());
+    let units: Vec<CollectionUnit> = all_ok_coverage(&[ACCOUNT], &[R1, R2])
+        .into_iter()
+        .map(|e| e.unit)
+        .collect();
+    assert_eq!(
+        collection
+            .coverage
+            .iter()
+            .map(|e| e.unit.clone())
+            .collect::<Vec<_>>(),
+        units,
+        "every unit has its entry"
+    );
+    for entry in &collection.coverage {
+        let CoverageStatus::Failed { kind, message } = &entry.status else {
+            panic!("{} should have timed out", entry.unit);
+        };
+        assert_eq!(*kind, FailureKind::Timeout, "{message}");
+        assert!(message.contains("overall timeout"), "{message}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_endpoint_stops_the_scan_with_a_clear_error() {
+    // No moto needed: nothing listens on this port.
+    let options = AwsScanOptions {
+        static_credentials: Some(base_credentials()),
+        regions: RegionSelection::List(vec![R1.into()]),
+        endpoint_url: Some(format!("http://127.0.0.1:{}", free_port())),
+        call_timeout: Duration::from_secs(10),
+        ..AwsScanOptions::default()
+    };
+    let error = collect(&options, Arc::new(NoProgress))
+        .await
+        .expect_err("nothing to scan");
+    assert!(
+        matches!(error, AwsError::CallerIdentity { .. }),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.starts_with("sts:GetCallerIdentity failed for the base credentials: "),
+        "{message}"
+    );
+    assert!(!message.contains(BASE_SECRET));
+}
+
+#[tokio::test]
+async fn bad_options_stop_the_scan_before_any_call() {
+    let options = AwsScanOptions {
+        static_credentials: Some(base_credentials()),
+        regions: RegionSelection::List(vec!["moon-1".into(), "EU".into()]),
+        ..AwsScanOptions::default()
+    };
+    let error = collect(&options, Arc::new(NoProgress)).await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid AWS scan options: \"EU\" is not an AWS region name (expected e.g. eu-west-1)"
+    );
 }

@@ -159,9 +159,24 @@ where
     let (kind, detail) = match error {
         SdkError::ServiceError(service) => {
             let err = service.err();
-            let code = err.code().unwrap_or("UnknownError");
-            let message = err.message().unwrap_or("no message");
             let status = service.raw().status().as_u16();
+            // When the SDK could not read the error document (an emulator answering in
+            // another service's error format), read Code and Message from the body.
+            let body = service
+                .raw()
+                .body()
+                .bytes()
+                .and_then(|b| std::str::from_utf8(b).ok());
+            let from_body = |tag: &str| body.and_then(|b| xml_element(b, tag));
+            let fallback_code = format!("HTTP {status}");
+            let code = err
+                .code()
+                .or_else(|| from_body("Code"))
+                .unwrap_or(&fallback_code);
+            let message = err
+                .message()
+                .or_else(|| from_body("Message"))
+                .unwrap_or("no message");
             let kind = match kind_of_code(code) {
                 // Some services answer a missing permission with a bare 403.
                 FailureKind::Error if status == 403 => FailureKind::AccessDenied,
@@ -181,6 +196,14 @@ where
         kind,
         format!("{scope} {operation}: {detail}{}", hint(kind, operation)),
     )
+}
+
+/// The text of the first `<tag>…</tag>` in an XML document.
+fn xml_element<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
+    let open = format!("<{tag}>");
+    let start = xml.find(&open)? + open.len();
+    let end = start + xml[start..].find(&format!("</{tag}>"))?;
+    Some(xml[start..end].trim()).filter(|text| !text.is_empty())
 }
 
 /// The code and message of a failed call, for errors that stop the scan.
@@ -231,6 +254,19 @@ mod tests {
         assert_eq!(kind_of_code("Throttling"), FailureKind::Throttled);
         assert_eq!(kind_of_code("OptInRequired"), FailureKind::NotEnabled);
         assert_eq!(kind_of_code("InternalError"), FailureKind::Error);
+    }
+
+    #[test]
+    fn xml_elements_are_read_from_error_documents() {
+        let body = "<ErrorResponse><Errors><Error><Code>AccessDenied</Code>\
+                    <Message>User: x is not authorized</Message></Error></Errors></ErrorResponse>";
+        assert_eq!(xml_element(body, "Code"), Some("AccessDenied"));
+        assert_eq!(
+            xml_element(body, "Message"),
+            Some("User: x is not authorized")
+        );
+        assert_eq!(xml_element(body, "RequestId"), None);
+        assert_eq!(xml_element("<Code></Code>", "Code"), None);
     }
 
     #[test]
