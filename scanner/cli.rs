@@ -20,6 +20,9 @@ Exit codes:
 
 Examples:
   soc2scan scan --snapshot examples/acme-snapshot.json
+  soc2scan scan aws --regions eu-west-1,us-east-1 -o sarif=results.sarif -o table
+  soc2scan scan aws --role-arn arn:aws:iam::111122223333:role/soc2scan --all-regions
+  soc2scan snapshot aws --all-regions -o evidence/2026-11-26.json
   soc2scan scan --snapshot snap.json --output sarif=results.sarif --output table
   soc2scan scan --snapshot snap.json --criteria CC6.1,A1.2 --fail-on critical
   soc2scan explain aws-ec2-sg-admin-ports-public
@@ -37,8 +40,10 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Evaluate the rules on a snapshot and report the results.
+    /// Scan live accounts (or a snapshot file) and report the results.
     Scan(Box<ScanArgs>),
+    /// Collect live accounts into a snapshot file (evidence to keep, or to scan offline).
+    Snapshot(Box<SnapshotArgs>),
     /// List the rules (or print docs/rules.md with --format markdown).
     Rules(ListArgs),
     /// Show a rule's documentation: what it checks, why it matters for SOC 2, how to fix it.
@@ -69,13 +74,97 @@ pub struct ListArgs {
     pub format: ListFormat,
 }
 
+/// A provider that can be collected live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProviderName {
+    /// Amazon Web Services: EC2 (per region) and IAM.
+    Aws,
+}
+
+/// Where and how to collect AWS (flags override `[aws]` in soc2scan.toml).
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "AWS collection")]
+pub struct AwsArgs {
+    /// Named profile from the shared AWS config/credentials files (default: the
+    /// standard credential chain: environment, AWS_PROFILE, SSO, web identity, container
+    /// and instance credentials).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Assume this role to scan its account; repeat for several accounts, scanned
+    /// concurrently into one report.
+    #[arg(long = "role-arn", value_name = "ARN")]
+    pub role_arns: Vec<String>,
+
+    /// External id required by the roles' trust policies.
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
+
+    /// Regions to scan, comma-separated [default: the profile's region].
+    #[arg(long, value_delimiter = ',', value_name = "REGIONS")]
+    pub regions: Vec<String>,
+
+    /// Scan every region enabled for the account (found with DescribeRegions).
+    #[arg(long, conflicts_with = "regions")]
+    pub all_regions: bool,
+
+    /// Send every AWS API call to this endpoint (emulators, private endpoints);
+    /// AWS_ENDPOINT_URL works too.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// Most API calls in flight at once, over all accounts and regions [default: 32].
+    #[arg(long, value_name = "N")]
+    pub max_concurrency: Option<usize>,
+
+    /// Give up on units still running after this many seconds (they become coverage gaps).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+}
+
+/// Arguments of `snapshot`.
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    /// Providers to collect: aws.
+    #[arg(value_enum, required = true, value_name = "PROVIDER")]
+    pub providers: Vec<ProviderName>,
+
+    /// The snapshot file to write (atomically).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+
+    /// Exit 0 even when some units could not be collected (otherwise 3).
+    #[arg(long)]
+    pub allow_incomplete: bool,
+
+    /// Configuration file [default: ./soc2scan.toml when it exists].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Print nothing on standard error but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// Also print the API calls made, by operation.
+    #[arg(long, short)]
+    pub verbose: bool,
+
+    /// AWS collection.
+    #[command(flatten)]
+    pub aws: AwsArgs,
+}
+
 /// Arguments of `scan`.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Snapshot file to evaluate (written by `soc2scan snapshot`, or by hand; see
-    /// docs/snapshot-format.md).
-    #[arg(long, value_name = "FILE")]
-    pub snapshot: PathBuf,
+    /// Providers to scan live: aws. Omit when scanning a snapshot file.
+    #[arg(value_enum, value_name = "PROVIDER")]
+    pub providers: Vec<ProviderName>,
+
+    /// Snapshot file to evaluate instead of scanning live (written by `soc2scan snapshot`;
+    /// see docs/snapshot-format.md).
+    #[arg(long, value_name = "FILE", conflicts_with = "providers")]
+    pub snapshot: Option<PathBuf>,
 
     /// Report format written to standard output: table, json, sarif or markdown. Shorthand
     /// for --output FORMAT. Repeatable only together with --output FORMAT=PATH.
@@ -131,6 +220,14 @@ pub struct ScanArgs {
     /// Print nothing on standard error but errors.
     #[arg(long, short)]
     pub quiet: bool,
+
+    /// Also print the API calls made, by operation.
+    #[arg(long, short)]
+    pub verbose: bool,
+
+    /// AWS collection.
+    #[command(flatten)]
+    pub aws: AwsArgs,
 }
 
 /// Parses the command line, runs the command, reports errors once, returns the exit code.
@@ -159,6 +256,7 @@ pub fn run() -> ExitCode {
 fn dispatch(cli: Cli) -> Result<u8, CliError> {
     match cli.command {
         Command::Scan(args) => commands::scan::run(&args),
+        Command::Snapshot(args) => commands::snapshot::run(&args),
         Command::Rules(args) => commands::listing::rules(args.format),
         Command::Explain { rule_id } => commands::listing::explain(&rule_id),
         Command::Criteria(args) => commands::listing::criteria(args.format),

@@ -17,6 +17,13 @@
 //!
 //! [rules.aws-ec2-sg-data-ports-public]
 //! data_ports = [5432, 6379]
+//!
+//! [aws]
+//! regions = ["eu-west-1", "us-east-1"]
+//!
+//! [[aws.accounts]]
+//! role_arn = "arn:aws:iam::111122223333:role/soc2scan-audit"
+//! external_id = "acme-soc2"
 //! ```
 
 use crate::error::CliError;
@@ -35,6 +42,9 @@ pub struct Config {
     /// `[scan]`: defaults for `soc2scan scan` flags.
     #[serde(default)]
     pub scan: ScanSettings,
+    /// `[aws]`: where and how to collect AWS.
+    #[serde(default)]
+    pub aws: AwsSettings,
     /// `[rules.<id>]`: parameter overrides per rule.
     #[serde(default)]
     pub rules: BTreeMap<String, BTreeMap<String, toml::Value>>,
@@ -67,6 +77,38 @@ pub struct ScanSettings {
     pub min_severity: Option<String>,
     /// SARIF `automationDetails.id` category.
     pub sarif_category: Option<String>,
+}
+
+/// `[aws]` settings (flags override them).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsSettings {
+    /// Named profile.
+    pub profile: Option<String>,
+    /// Regions to scan.
+    #[serde(default)]
+    pub regions: Vec<String>,
+    /// Scan every enabled region.
+    pub all_regions: Option<bool>,
+    /// Endpoint override.
+    pub endpoint_url: Option<String>,
+    /// Most API calls in flight.
+    pub max_concurrency: Option<usize>,
+    /// Overall collection timeout in seconds.
+    pub timeout_seconds: Option<u64>,
+    /// `[[aws.accounts]]`: roles to assume, one per account.
+    #[serde(default)]
+    pub accounts: Vec<AwsAccount>,
+}
+
+/// One `[[aws.accounts]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsAccount {
+    /// Role to assume.
+    pub role_arn: String,
+    /// External id its trust policy requires.
+    pub external_id: Option<String>,
 }
 
 impl Config {

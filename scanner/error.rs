@@ -23,6 +23,10 @@ pub enum CliError {
     /// An invalid rule selection (unknown id, unknown criterion, nothing left).
     #[error(transparent)]
     Selection(#[from] soc2scan_rules::SelectionError),
+    /// Live collection could not start (no credentials, no region, a role that cannot be
+    /// assumed). Failures of single API calls are coverage gaps, not errors.
+    #[error("{0}")]
+    Collection(String),
     /// A report could not be rendered or written.
     #[error(transparent)]
     Output(#[from] soc2scan_output::OutputError),

@@ -12,10 +12,13 @@
 //! error · 3 scan incomplete (coverage gaps) unless `--allow-incomplete`.
 
 pub mod cli;
+pub mod collect;
 pub mod commands;
 pub mod config;
 pub mod error;
 pub mod exit;
+#[cfg(feature = "aws")]
+pub mod progress;
 #[doc(hidden)]
 pub mod synthetic;
 

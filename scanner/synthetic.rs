@@ -168,7 +168,7 @@ fn resource(index: usize, now: DateTime<Utc>) -> Resource {
                 volume_id: format!("{volume_id}-{}", index % 20),
                 encrypted: odd,
                 kms_key_id: None,
-                state: if index % 3 == 0 {
+                state: if index.is_multiple_of(3) {
                     "available"
                 } else {
                     "in-use"
@@ -190,7 +190,7 @@ fn resource(index: usize, now: DateTime<Utc>) -> Resource {
                 kms_key_id: None,
                 state: "completed".to_string(),
                 start_time: now - Duration::days((index % 14) as i64),
-                restorable_by_all: Some(index % 97 == 0),
+                restorable_by_all: Some(index.is_multiple_of(97)),
             }),
         ),
         9..=11 => aws(
@@ -219,7 +219,12 @@ fn resource(index: usize, now: DateTime<Utc>) -> Resource {
             region,
             ResourceConfig::Ec2Instance(Ec2Instance {
                 instance_id: format!("i-{index:012x}"),
-                state: if index % 7 == 0 { "stopped" } else { "running" }.to_string(),
+                state: if index.is_multiple_of(7) {
+                    "stopped"
+                } else {
+                    "running"
+                }
+                .to_string(),
                 instance_type: Some("m6i.large".to_string()),
                 public_ip: odd.then(|| std::net::IpAddr::from([203, 0, 113, (index % 250) as u8])),
                 metadata_options: Some(InstanceMetadataOptions {
@@ -273,7 +278,7 @@ fn resource(index: usize, now: DateTime<Utc>) -> Resource {
                         at: now - Duration::days((index % 90) as i64),
                     },
                     password_last_changed: Some(now - Duration::days(100)),
-                    mfa_active: index % 3 == 0,
+                    mfa_active: index.is_multiple_of(3),
                     access_keys: vec![AccessKey {
                         slot: 1,
                         active: true,
@@ -281,7 +286,7 @@ fn resource(index: usize, now: DateTime<Utc>) -> Resource {
                         last_used: LastUsed::Never,
                     }],
                 }),
-                attached_managed_policies: if index % 11 == 0 {
+                attached_managed_policies: if index.is_multiple_of(11) {
                     vec![AttachedPolicy {
                         policy_name: "AdministratorAccess".to_string(),
                         policy_arn: "arn:aws:iam::aws:policy/AdministratorAccess".to_string(),
@@ -334,7 +339,7 @@ fn resource(index: usize, now: DateTime<Utc>) -> Resource {
                 iam_policy: Some(GcsIamPolicy {
                     bindings: vec![GcsIamBinding {
                         role: "roles/storage.objectViewer".to_string(),
-                        members: vec![if index % 13 == 0 {
+                        members: vec![if index.is_multiple_of(13) {
                             "allUsers"
                         } else {
                             "group:eng@example.com"

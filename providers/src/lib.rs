@@ -16,3 +16,6 @@ pub use snapshot::{
     CollectionUnit, CoverageEntry, CoverageStatus, FailureKind, LoadError, ScanMetadata,
     ScanTarget, Snapshot, ToolInfo, SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION,
 };
+
+#[cfg(feature = "aws")]
+pub mod aws;

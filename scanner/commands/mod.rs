@@ -2,6 +2,7 @@
 
 pub mod listing;
 pub mod scan;
+pub mod snapshot;
 
 use crate::error::CliError;
 use std::io::Write;

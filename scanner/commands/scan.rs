@@ -183,7 +183,24 @@ pub fn run(args: &ScanArgs) -> Result<u8, CliError> {
     let allow_incomplete = args.allow_incomplete || config.scan.allow_incomplete.unwrap_or(false);
     let runs = rule_runs(args, &config)?;
 
-    let snapshot = Snapshot::load(&args.snapshot)?;
+    let snapshot = match &args.snapshot {
+        Some(path) => Snapshot::load(path)?,
+        None if args.providers.is_empty() => {
+            return Err(CliError::Usage(
+                "nothing to scan: give --snapshot FILE, or a provider to scan live (aws)"
+                    .to_string(),
+            ))
+        }
+        None => crate::collect::collect(
+            &args.providers,
+            &args.aws,
+            &config,
+            crate::collect::Verbosity {
+                quiet: args.quiet,
+                verbose: args.verbose,
+            },
+        )?,
+    };
     let report = Engine::new(runs).evaluate(&snapshot);
     let outcome = exit::outcome(&report, fail_on, allow_incomplete);
 

@@ -1,0 +1,723 @@
+//! EC2 collection: one unit per (region, kind), each one listing with the largest page
+//! size, pages in order.
+
+use super::calls::Limiter;
+use super::convert::{parse_time, required, tags, time};
+use super::errors::{classify, CallFailure};
+use crate::model::*;
+use aws_sdk_ec2::types::{Filter, IpPermission, PermissionGroup, SnapshotAttributeName};
+use futures::future::join_all;
+use std::collections::HashSet;
+
+/// The EC2 kinds collected in every region, in coverage order.
+pub(crate) const KINDS: [ResourceKind; 9] = [
+    ResourceKind::EbsVolume,
+    ResourceKind::EbsEncryptionByDefault,
+    ResourceKind::EbsSnapshot,
+    ResourceKind::Ami,
+    ResourceKind::Vpc,
+    ResourceKind::FlowLog,
+    ResourceKind::SecurityGroup,
+    ResourceKind::NetworkAcl,
+    ResourceKind::Ec2Instance,
+];
+
+/// The largest `MaxResults` the Describe calls accept (AWS may return fewer per page).
+const PAGE_SIZE: i32 = 1000;
+
+/// What one region's units share.
+#[derive(Clone)]
+pub(crate) struct RegionScope {
+    pub client: aws_sdk_ec2::Client,
+    pub limiter: Limiter,
+    pub partition: String,
+    pub account: String,
+    pub region: String,
+}
+
+type Collected = Result<Vec<Resource>, CallFailure>;
+
+/// Collects one kind in one region.
+pub(crate) async fn collect(kind: ResourceKind, scope: RegionScope) -> Collected {
+    match kind {
+        ResourceKind::EbsVolume => volumes(&scope).await,
+        ResourceKind::EbsEncryptionByDefault => encryption_by_default(&scope).await,
+        ResourceKind::EbsSnapshot => snapshots(&scope).await,
+        ResourceKind::Ami => images(&scope).await,
+        ResourceKind::Vpc => vpcs(&scope).await,
+        ResourceKind::FlowLog => flow_logs(&scope).await,
+        ResourceKind::SecurityGroup => security_groups(&scope).await,
+        ResourceKind::NetworkAcl => network_acls(&scope).await,
+        ResourceKind::Ec2Instance => instances(&scope).await,
+        other => Err(CallFailure::new(
+            crate::snapshot::FailureKind::Error,
+            format!("{} is not an EC2 kind", other.as_str()),
+        )),
+    }
+}
+
+impl RegionScope {
+    fn fail<E>(&self, operation: &str, error: &aws_sdk_ec2::error::SdkError<E>) -> CallFailure
+    where
+        E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        classify(&self.region, operation, error)
+    }
+
+    fn required<T>(
+        &self,
+        value: Option<T>,
+        operation: &str,
+        field: &str,
+    ) -> Result<T, CallFailure> {
+        required(value, &self.region, operation, field)
+    }
+
+    /// `arn:aws:ec2:REGION:ACCOUNT:TYPE/ID`.
+    fn arn(&self, resource_type: &str, id: &str) -> String {
+        format!(
+            "arn:{}:ec2:{}:{}:{resource_type}/{id}",
+            self.partition, self.region, self.account
+        )
+    }
+
+    fn resource(
+        &self,
+        id: String,
+        tag_pairs: &[aws_sdk_ec2::types::Tag],
+        config: ResourceConfig,
+    ) -> Resource {
+        let (name, tags) = tags(tag_pairs.iter().map(|t| (t.key(), t.value())));
+        Resource {
+            id,
+            provider: Provider::Aws,
+            account: self.account.clone(),
+            region: self.region.clone(),
+            name,
+            tags,
+            config,
+        }
+    }
+}
+
+/// Remembers page tokens so a server that hands the same token back cannot loop us.
+#[derive(Default)]
+struct Pages {
+    seen: HashSet<String>,
+}
+
+impl Pages {
+    /// The token of the next page, or `None` when the listing is complete.
+    fn next(&mut self, token: Option<&str>) -> Option<String> {
+        let token = token.filter(|t| !t.is_empty())?;
+        self.seen
+            .insert(token.to_string())
+            .then(|| token.to_string())
+    }
+}
+
+async fn volumes(scope: &RegionScope) -> Collected {
+    const OP: &str = "ec2:DescribeVolumes";
+    let mut out = Vec::new();
+    let mut pages = Pages::default();
+    let mut token = None;
+    loop {
+        let page = scope
+            .limiter
+            .call(
+                scope
+                    .client
+                    .describe_volumes()
+                    .max_results(PAGE_SIZE)
+                    .set_next_token(token.take())
+                    .send(),
+            )
+            .await
+            .map_err(|e| scope.fail(OP, &e))?;
+        for volume in page.volumes() {
+            let volume_id = scope.required(volume.volume_id(), OP, "VolumeId")?;
+            let config = EbsVolume {
+                volume_id: volume_id.to_string(),
+                encrypted: scope.required(volume.encrypted(), OP, "Encrypted")?,
+                kms_key_id: volume.kms_key_id().map(str::to_string),
+                state: scope
+                    .required(volume.state(), OP, "State")?
+                    .as_str()
+                    .to_string(),
+                attachments: volume
+                    .attachments()
+                    .iter()
+                    .filter_map(|a| {
+                        Some(VolumeAttachment {
+                            instance_id: a.instance_id()?.to_string(),
+                            device: a.device().map(str::to_string),
+                            state: a.state().map(|s| s.as_str().to_string()),
+                        })
+                    })
+                    .collect(),
+                availability_zone: scope
+                    .required(volume.availability_zone(), OP, "AvailabilityZone")?
+                    .to_string(),
+                size_gib: u32::try_from(scope.required(volume.size(), OP, "Size")?)
+                    .unwrap_or_default(),
+                create_time: volume.create_time().and_then(time),
+            };
+            out.push(scope.resource(
+                scope.arn("volume", volume_id),
+                volume.tags(),
+                ResourceConfig::EbsVolume(config),
+            ));
+        }
+        match pages.next(page.next_token()) {
+            Some(next) => token = Some(next),
+            None => return Ok(out),
+        }
+    }
+}
+
+async fn encryption_by_default(scope: &RegionScope) -> Collected {
+    const OP: &str = "ec2:GetEbsEncryptionByDefault";
+    let answer = scope
+        .limiter
+        .call(scope.client.get_ebs_encryption_by_default().send())
+        .await
+        .map_err(|e| scope.fail(OP, &e))?;
+    let config = EbsEncryptionByDefault {
+        enabled: scope.required(
+            answer.ebs_encryption_by_default(),
+            OP,
+            "EbsEncryptionByDefault",
+        )?,
+        // The default key needs another call (GetEbsDefaultKmsKeyId) that no rule reads.
+        default_kms_key_id: None,
+    };
+    Ok(vec![scope.resource(
+        format!(
+            "arn:{}:ec2:{}:{}:ebs-encryption-by-default",
+            scope.partition, scope.region, scope.account
+        ),
+        &[],
+        ResourceConfig::EbsEncryptionByDefault(config),
+    )])
+}
+
+/// Own snapshots, each with whether everyone may create volumes from it.
+///
+/// `restorable_by_all` never rests on one filter: `DescribeSnapshots` with
+/// `RestorableByUserIds=all` names the candidates, and `DescribeSnapshotAttribute
+/// (createVolumePermission)` confirms each one. Snapshots that are not candidates are
+/// `Some(false)`; a candidate whose confirmation failed is `None` (not known), so the
+/// public-snapshot rule does not evaluate it rather than passing it.
+async fn snapshots(scope: &RegionScope) -> Collected {
+    const OP: &str = "ec2:DescribeSnapshots";
+    let own = list_snapshots(scope, false).await?;
+    let candidates: HashSet<String> = list_snapshots(scope, true)
+        .await?
+        .into_iter()
+        .filter_map(|s| s.snapshot_id().map(str::to_string))
+        .collect();
+    let confirmations = join_all(
+        own.iter()
+            .filter_map(|s| s.snapshot_id())
+            .filter(|id| candidates.contains(*id))
+            .map(|id| async move { (id.to_string(), confirm_public(scope, id).await) }),
+    )
+    .await;
+    let mut out = Vec::with_capacity(own.len());
+    for snapshot in &own {
+        let snapshot_id = scope.required(snapshot.snapshot_id(), OP, "SnapshotId")?;
+        let restorable_by_all = if candidates.contains(snapshot_id) {
+            confirmations
+                .iter()
+                .find(|(id, _)| id == snapshot_id)
+                .and_then(|(_, confirmed)| *confirmed)
+        } else {
+            Some(false)
+        };
+        let config = EbsSnapshot {
+            snapshot_id: snapshot_id.to_string(),
+            // AWS writes vol-ffffffff for snapshots not taken from a volume (copies).
+            volume_id: snapshot
+                .volume_id()
+                .filter(|v| *v != "vol-ffffffff")
+                .map(str::to_string),
+            encrypted: scope.required(snapshot.encrypted(), OP, "Encrypted")?,
+            kms_key_id: snapshot.kms_key_id().map(str::to_string),
+            state: scope
+                .required(snapshot.state(), OP, "State")?
+                .as_str()
+                .to_string(),
+            start_time: scope.required(snapshot.start_time().and_then(time), OP, "StartTime")?,
+            restorable_by_all,
+        };
+        out.push(scope.resource(
+            format!(
+                "arn:{}:ec2:{}::snapshot/{snapshot_id}",
+                scope.partition, scope.region
+            ),
+            snapshot.tags(),
+            ResourceConfig::EbsSnapshot(config),
+        ));
+    }
+    Ok(out)
+}
+
+async fn list_snapshots(
+    scope: &RegionScope,
+    restorable_by_all: bool,
+) -> Result<Vec<aws_sdk_ec2::types::Snapshot>, CallFailure> {
+    const OP: &str = "ec2:DescribeSnapshots";
+    let mut out = Vec::new();
+    let mut pages = Pages::default();
+    let mut token = None;
+    loop {
+        let mut request = scope
+            .client
+            .describe_snapshots()
+            .owner_ids("self")
+            .max_results(PAGE_SIZE)
+            .set_next_token(token.take());
+        if restorable_by_all {
+            request = request.restorable_by_user_ids("all");
+        }
+        let page = scope
+            .limiter
+            .call(request.send())
+            .await
+            .map_err(|e| scope.fail(OP, &e))?;
+        out.extend(page.snapshots().iter().cloned());
+        match pages.next(page.next_token()) {
+            Some(next) => token = Some(next),
+            None => return Ok(out),
+        }
+    }
+}
+
+/// `Some(true)` when `createVolumePermission` grants the group `all`, `Some(false)` when
+/// it does not, `None` when the attribute could not be read.
+async fn confirm_public(scope: &RegionScope, snapshot_id: &str) -> Option<bool> {
+    let answer = scope
+        .limiter
+        .call(
+            scope
+                .client
+                .describe_snapshot_attribute()
+                .snapshot_id(snapshot_id)
+                .attribute(SnapshotAttributeName::CreateVolumePermission)
+                .send(),
+        )
+        .await
+        .ok()?;
+    Some(
+        answer
+            .create_volume_permissions()
+            .iter()
+            .any(|p| p.group() == Some(&PermissionGroup::All)),
+    )
+}
+
+async fn images(scope: &RegionScope) -> Collected {
+    const OP: &str = "ec2:DescribeImages";
+    let mut out = Vec::new();
+    let mut pages = Pages::default();
+    let mut token = None;
+    loop {
+        let page = scope
+            .limiter
+            .call(
+                scope
+                    .client
+                    .describe_images()
+                    .owners("self")
+                    // Disabled and deprecated images are still the account's images.
+                    .include_deprecated(true)
+                    .include_disabled(true)
+                    .max_results(PAGE_SIZE)
+                    .set_next_token(token.take())
+                    .send(),
+            )
+            .await
+            .map_err(|e| scope.fail(OP, &e))?;
+        for image in page.images() {
+            let image_id = scope.required(image.image_id(), OP, "ImageId")?;
+            let config = Ami {
+                image_id: image_id.to_string(),
+                public: scope.required(image.public(), OP, "Public")?,
+                state: image.state().map(|s| s.as_str().to_string()),
+                creation_date: image.creation_date().and_then(parse_time),
+            };
+            out.push(scope.resource(
+                scope.arn("image", image_id),
+                image.tags(),
+                ResourceConfig::Ami(config),
+            ));
+        }
+        match pages.next(page.next_token()) {
+            Some(next) => token = Some(next),
+            None => return Ok(out),
+        }
+    }
+}
+
+async fn vpcs(scope: &RegionScope) -> Collected {
+    const OP: &str = "ec2:DescribeVpcs";
+    let mut out = Vec::new();
+    let mut pages = Pages::default();
+    let mut token = None;
+    loop {
+        let page = scope
+            .limiter
+            .call(
+                scope
+                    .client
+                    .describe_vpcs()
+                    .max_results(PAGE_SIZE)
+                    .set_next_token(token.take())
+                    .send(),
+            )
+            .await
+            .map_err(|e| scope.fail(OP, &e))?;
+        for vpc in page.vpcs() {
+            let vpc_id = scope.required(vpc.vpc_id(), OP, "VpcId")?;
+            let config = Vpc {
+                vpc_id: vpc_id.to_string(),
+                is_default: vpc.is_default().unwrap_or(false),
+                cidr_block: vpc.cidr_block().and_then(|c| c.parse().ok()),
+                state: vpc.state().map(|s| s.as_str().to_string()),
+            };
+            out.push(scope.resource(
+                scope.arn("vpc", vpc_id),
+                vpc.tags(),
+                ResourceConfig::Vpc(config),
+            ));
+        }
+        match pages.next(page.next_token()) {
+            Some(next) => token = Some(next),
+            None => return Ok(out),
+        }
+    }
+}
+
+async fn flow_logs(scope: &RegionScope) -> Collected {
+    const OP: &str = "ec2:DescribeFlowLogs";
+    let mut out = Vec::new();
+    let mut pages = Pages::default();
+    let mut token = None;
+    loop {
+        let page = scope
+            .limiter
+            .call(
+                scope
+                    .client
+                    .describe_flow_logs()
+                    .max_results(PAGE_SIZE)
+                    .set_next_token(token.take())
+                    .send(),
+            )
+            .await
+            .map_err(|e| scope.fail(OP, &e))?;
+        for flow_log in page.flow_logs() {
+            let flow_log_id = scope.required(flow_log.flow_log_id(), OP, "FlowLogId")?;
+            let config = FlowLog {
+                flow_log_id: flow_log_id.to_string(),
+                resource_id: scope
+                    .required(flow_log.resource_id(), OP, "ResourceId")?
+                    .to_string(),
+                traffic_type: scope
+                    .required(flow_log.traffic_type(), OP, "TrafficType")?
+                    .as_str()
+                    .to_string(),
+                status: scope
+                    .required(flow_log.flow_log_status(), OP, "FlowLogStatus")?
+                    .to_string(),
+                deliver_logs_status: flow_log.deliver_logs_status().map(str::to_string),
+                log_destination_type: flow_log
+                    .log_destination_type()
+                    .map(|t| t.as_str().to_string()),
+            };
+            out.push(scope.resource(
+                scope.arn("vpc-flow-log", flow_log_id),
+                flow_log.tags(),
+                ResourceConfig::FlowLog(config),
+            ));
+        }
+        match pages.next(page.next_token()) {
+            Some(next) => token = Some(next),
+            None => return Ok(out),
+        }
+    }
+}
+
+async fn security_groups(scope: &RegionScope) -> Collected {
+    const OP: &str = "ec2:DescribeSecurityGroups";
+    let mut out = Vec::new();
+    let mut pages = Pages::default();
+    let mut token = None;
+    loop {
+        let page = scope
+            .limiter
+            .call(
+                scope
+                    .client
+                    .describe_security_groups()
+                    .max_results(PAGE_SIZE)
+                    .set_next_token(token.take())
+                    .send(),
+            )
+            .await
+            .map_err(|e| scope.fail(OP, &e))?;
+        for group in page.security_groups() {
+            let group_id = scope.required(group.group_id(), OP, "GroupId")?;
+            let group_name = scope.required(group.group_name(), OP, "GroupName")?;
+            let config = SecurityGroup {
+                group_id: group_id.to_string(),
+                group_name: group_name.to_string(),
+                vpc_id: group.vpc_id().map(str::to_string),
+                // Every VPC has exactly one group named "default", and no other group may
+                // take that name.
+                is_default: group_name == "default",
+                ingress: permissions(scope, group.ip_permissions(), OP)?,
+                egress: permissions(scope, group.ip_permissions_egress(), OP)?,
+            };
+            out.push(scope.resource(
+                scope.arn("security-group", group_id),
+                group.tags(),
+                ResourceConfig::SecurityGroup(config),
+            ));
+        }
+        match pages.next(page.next_token()) {
+            Some(next) => token = Some(next),
+            None => return Ok(out),
+        }
+    }
+}
+
+fn permissions(
+    scope: &RegionScope,
+    permissions: &[IpPermission],
+    operation: &str,
+) -> Result<Vec<SecurityGroupRule>, CallFailure> {
+    permissions
+        .iter()
+        .map(|p| {
+            let protocol = scope.required(p.ip_protocol(), operation, "IpProtocol")?;
+            let all_traffic = protocol == "-1";
+            Ok(SecurityGroupRule {
+                protocol: protocol.to_string(),
+                from_port: p.from_port().filter(|_| !all_traffic),
+                to_port: p.to_port().filter(|_| !all_traffic),
+                ipv4_ranges: p
+                    .ip_ranges()
+                    .iter()
+                    .map(|r| cidr(scope, r.cidr_ip(), operation))
+                    .collect::<Result<_, _>>()?,
+                ipv6_ranges: p
+                    .ipv6_ranges()
+                    .iter()
+                    .map(|r| cidr(scope, r.cidr_ipv6(), operation))
+                    .collect::<Result<_, _>>()?,
+                referenced_groups: p
+                    .user_id_group_pairs()
+                    .iter()
+                    .filter_map(|g| g.group_id().map(str::to_string))
+                    .collect(),
+                prefix_list_ids: p
+                    .prefix_list_ids()
+                    .iter()
+                    .filter_map(|l| l.prefix_list_id().map(str::to_string))
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+/// A CIDR the rules must see: an unreadable one fails the unit rather than vanishing
+/// (dropping `0.0.0.0/0` would turn an open group into a pass).
+fn cidr(
+    scope: &RegionScope,
+    text: Option<&str>,
+    operation: &str,
+) -> Result<ipnet::IpNet, CallFailure> {
+    let text = scope.required(text, operation, "CidrIp")?;
+    text.parse().map_err(|_| {
+        CallFailure::new(
+            crate::snapshot::FailureKind::Error,
+            format!("{} {operation}: unreadable CIDR {text:?}", scope.region),
+        )
+    })
+}
+
+async fn network_acls(scope: &RegionScope) -> Collected {
+    const OP: &str = "ec2:DescribeNetworkAcls";
+    let mut out = Vec::new();
+    let mut pages = Pages::default();
+    let mut token = None;
+    loop {
+        let page = scope
+            .limiter
+            .call(
+                scope
+                    .client
+                    .describe_network_acls()
+                    .max_results(PAGE_SIZE)
+                    .set_next_token(token.take())
+                    .send(),
+            )
+            .await
+            .map_err(|e| scope.fail(OP, &e))?;
+        for acl in page.network_acls() {
+            let acl_id = scope.required(acl.network_acl_id(), OP, "NetworkAclId")?;
+            let entries = acl
+                .entries()
+                .iter()
+                .map(|e| {
+                    Ok(NetworkAclEntry {
+                        rule_number: scope.required(e.rule_number(), OP, "RuleNumber")?,
+                        egress: scope.required(e.egress(), OP, "Egress")?,
+                        protocol: scope.required(e.protocol(), OP, "Protocol")?.to_string(),
+                        rule_action: match scope
+                            .required(e.rule_action(), OP, "RuleAction")?
+                            .as_str()
+                        {
+                            "allow" => NaclAction::Allow,
+                            "deny" => NaclAction::Deny,
+                            other => {
+                                return Err(CallFailure::new(
+                                    crate::snapshot::FailureKind::Error,
+                                    format!("{} {OP}: unknown RuleAction {other:?}", scope.region),
+                                ))
+                            }
+                        },
+                        cidr_block: e
+                            .cidr_block()
+                            .map(|c| cidr(scope, Some(c), OP))
+                            .transpose()?,
+                        ipv6_cidr_block: e
+                            .ipv6_cidr_block()
+                            .map(|c| cidr(scope, Some(c), OP))
+                            .transpose()?,
+                        port_range: e.port_range().and_then(|r| {
+                            Some(PortRange {
+                                from: r.from()?,
+                                to: r.to()?,
+                            })
+                        }),
+                    })
+                })
+                .collect::<Result<Vec<_>, CallFailure>>()?;
+            let config = NetworkAcl {
+                network_acl_id: acl_id.to_string(),
+                vpc_id: acl.vpc_id().map(str::to_string),
+                is_default: acl.is_default().unwrap_or(false),
+                entries,
+            };
+            out.push(scope.resource(
+                scope.arn("network-acl", acl_id),
+                acl.tags(),
+                ResourceConfig::NetworkAcl(config),
+            ));
+        }
+        match pages.next(page.next_token()) {
+            Some(next) => token = Some(next),
+            None => return Ok(out),
+        }
+    }
+}
+
+/// Instances. `DescribeInstances` carries no user data (that needs
+/// `DescribeInstanceAttribute`, which soc2scan never calls).
+async fn instances(scope: &RegionScope) -> Collected {
+    const OP: &str = "ec2:DescribeInstances";
+    let mut out = Vec::new();
+    let mut pages = Pages::default();
+    let mut token = None;
+    loop {
+        let page = scope
+            .limiter
+            .call(
+                scope
+                    .client
+                    .describe_instances()
+                    .max_results(PAGE_SIZE)
+                    .set_next_token(token.take())
+                    .send(),
+            )
+            .await
+            .map_err(|e| scope.fail(OP, &e))?;
+        for instance in page.reservations().iter().flat_map(|r| r.instances()) {
+            let instance_id = scope.required(instance.instance_id(), OP, "InstanceId")?;
+            let state =
+                scope.required(instance.state().and_then(|s| s.name()), OP, "State.Name")?;
+            let config = Ec2Instance {
+                instance_id: instance_id.to_string(),
+                state: state.as_str().to_string(),
+                instance_type: instance.instance_type().map(|t| t.as_str().to_string()),
+                public_ip: instance.public_ip_address().and_then(|ip| ip.parse().ok()),
+                metadata_options: instance.metadata_options().and_then(|m| {
+                    Some(InstanceMetadataOptions {
+                        http_tokens: m.http_tokens()?.as_str().to_string(),
+                        http_endpoint: m.http_endpoint()?.as_str().to_string(),
+                    })
+                }),
+                monitoring: scope
+                    .required(
+                        instance.monitoring().and_then(|m| m.state()),
+                        OP,
+                        "Monitoring.State",
+                    )?
+                    .as_str()
+                    .to_string(),
+                availability_zone: instance
+                    .placement()
+                    .and_then(|p| p.availability_zone())
+                    .map(str::to_string),
+                volume_ids: instance
+                    .block_device_mappings()
+                    .iter()
+                    .filter_map(|m| m.ebs()?.volume_id().map(str::to_string))
+                    .collect(),
+                launch_time: instance.launch_time().and_then(time),
+            };
+            out.push(scope.resource(
+                scope.arn("instance", instance_id),
+                instance.tags(),
+                ResourceConfig::Ec2Instance(config),
+            ));
+        }
+        match pages.next(page.next_token()) {
+            Some(next) => token = Some(next),
+            None => return Ok(out),
+        }
+    }
+}
+
+/// The regions enabled for the account (`--all-regions`).
+pub(crate) async fn enabled_regions(
+    client: &aws_sdk_ec2::Client,
+    limiter: &Limiter,
+) -> Result<Vec<String>, String> {
+    let answer = limiter
+        .call(
+            client
+                .describe_regions()
+                .all_regions(false)
+                .filters(
+                    Filter::builder()
+                        .name("opt-in-status")
+                        .values("opt-in-not-required")
+                        .values("opted-in")
+                        .build(),
+                )
+                .send(),
+        )
+        .await
+        .map_err(|e| super::errors::describe(&e))?;
+    let mut regions: Vec<String> = answer
+        .regions()
+        .iter()
+        .filter_map(|r| r.region_name().map(str::to_string))
+        .collect();
+    regions.sort();
+    regions.dedup();
+    Ok(regions)
+}

@@ -1,0 +1,705 @@
+//! Live AWS collection (cargo feature `aws`): reads EC2 and IAM configuration of one or
+//! more accounts through the AWS SDK into the snapshot model.
+//!
+//! [`collect`] resolves credentials (aws-config's default chain, a profile, or static
+//! credentials; optionally assuming one role per account), learns each account id from
+//! `sts:GetCallerIdentity`, and then runs every collection unit — (account, region, EC2
+//! kind) and the account's IAM kinds — concurrently, with one bound on API calls in
+//! flight. Each unit ends as exactly one coverage entry, `ok` or `failed`; only problems
+//! that leave nothing to scan (no credentials, no account id, bad options) are an
+//! [`AwsError`]. See `docs/aws.md` for the calls made and `docs/permissions.md` for the
+//! IAM policy they need.
+//!
+//! Nothing secret is collected: no credentials, session tokens, access key ids, key
+//! material or EC2 user data.
+
+mod calls;
+mod clients;
+mod convert;
+mod credential_report;
+mod ec2;
+mod errors;
+mod iam;
+mod options;
+
+pub use errors::AwsError;
+pub use options::{
+    AssumeRoleTarget, AwsScanOptions, RegionSelection, StaticCredentials, DEFAULT_CALL_TIMEOUT,
+    DEFAULT_MAX_CONCURRENCY,
+};
+
+use crate::model::{Provider, Resource, ResourceKind, GLOBAL_REGION};
+use crate::snapshot::{
+    CollectionUnit, CoverageEntry, CoverageStatus, FailureKind, ScanTarget, Snapshot,
+};
+use aws_config::SdkConfig;
+use calls::{CallCounter, Limiter};
+use chrono::{DateTime, Utc};
+use errors::CallFailure;
+use std::collections::{BTreeMap, HashSet};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::task::JoinSet;
+
+/// Every API action soc2scan's AWS collection may call, as IAM spells it. The tests check
+/// that `docs/permissions.md` grants exactly these, and that a scan calls nothing else.
+/// `sts:AssumeRole` is not here: the credential provider calls it with the caller's own
+/// credentials, against the role to assume, and needs no permission in the scanned role.
+pub const API_ACTIONS: &[&str] = &[
+    "sts:GetCallerIdentity",
+    "ec2:DescribeRegions",
+    "ec2:DescribeVolumes",
+    "ec2:GetEbsEncryptionByDefault",
+    "ec2:DescribeSnapshots",
+    "ec2:DescribeSnapshotAttribute",
+    "ec2:DescribeImages",
+    "ec2:DescribeVpcs",
+    "ec2:DescribeFlowLogs",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeNetworkAcls",
+    "ec2:DescribeInstances",
+    "iam:GetAccountAuthorizationDetails",
+    "iam:ListPolicies",
+    "iam:GetPolicyVersion",
+    "iam:GenerateCredentialReport",
+    "iam:GetCredentialReport",
+    "iam:GetAccountSummary",
+    "iam:GetAccountPasswordPolicy",
+];
+
+/// Hears about collection as it goes (a progress bar, periodic log lines). Called from
+/// many tasks at once; keep the methods quick.
+pub trait CollectionProgress: Send + Sync {
+    /// A unit began.
+    fn unit_started(&self, unit: &CollectionUnit);
+    /// A unit ended; `failed` when its coverage entry is a failure.
+    fn unit_finished(&self, unit: &CollectionUnit, failed: bool);
+    /// An HTTP request for `operation` (`ec2:DescribeVolumes`) is about to be sent.
+    fn api_call(&self, operation: &str);
+}
+
+/// Progress that goes nowhere.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl CollectionProgress for NoProgress {
+    fn unit_started(&self, _unit: &CollectionUnit) {}
+    fn unit_finished(&self, _unit: &CollectionUnit, _failed: bool) {}
+    fn api_call(&self, _operation: &str) {}
+}
+
+/// What a collection produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AwsCollection {
+    /// The scanned accounts, in the order of the options (the base account first when no
+    /// roles were given).
+    pub targets: Vec<ScanTarget>,
+    /// The resources, sorted by account, kind, region and id.
+    pub resources: Vec<Resource>,
+    /// Exactly one entry per unit: per account, each EC2 kind in each region and each IAM
+    /// kind (including `iam_credential_report`) once. Sorted.
+    pub coverage: Vec<CoverageEntry>,
+    /// HTTP requests sent, by `service:Operation` (retries count; see `docs/aws.md`).
+    pub api_calls: BTreeMap<String, u64>,
+    /// When collection began.
+    pub started_at: DateTime<Utc>,
+    /// When collection ended.
+    pub finished_at: DateTime<Utc>,
+}
+
+impl AwsCollection {
+    /// A snapshot of this collection, written by soc2scan `tool_version`.
+    pub fn into_snapshot(self, tool_version: &str) -> Snapshot {
+        let mut snapshot = Snapshot::new(tool_version, self.started_at, self.finished_at);
+        snapshot.metadata.targets = self.targets;
+        snapshot.metadata.api_calls = self.api_calls;
+        snapshot.coverage = self.coverage;
+        snapshot.resources = self.resources;
+        snapshot
+    }
+}
+
+/// Collects the EC2 and IAM configuration of the accounts and regions in `options`.
+///
+/// Must run inside a tokio runtime (multi-threaded for parallel parsing).
+pub async fn collect(
+    options: &AwsScanOptions,
+    progress: Arc<dyn CollectionProgress>,
+) -> Result<AwsCollection, AwsError> {
+    validate(options)?;
+    let started_at = Utc::now();
+    let shared = Arc::new(Shared {
+        limiter: Limiter::new(options.max_concurrency),
+        counter: CallCounter::new(progress.clone()),
+        progress,
+        deadline: options
+            .overall_timeout
+            .map(|limit| (tokio::time::Instant::now() + limit, limit)),
+    });
+    let base = clients::base_config(options).await?;
+    let session_name = clients::session_name(started_at);
+
+    // Resolve every account first (credentials, account id, regions): a failure here
+    // leaves nothing to scan, so it stops the run before any unit starts.
+    let sessions = futures::future::try_join_all(
+        account_sources(options)
+            .into_iter()
+            .map(|source| open_account(&shared, options, &base, source, &session_name)),
+    )
+    .await?;
+    let mut seen_accounts = HashSet::new();
+    let sessions: Vec<AccountSession> = sessions
+        .into_iter()
+        .filter(|s| seen_accounts.insert(s.account.clone()))
+        .collect();
+
+    let mut tasks = JoinSet::new();
+    for session in &sessions {
+        for region in &session.regions {
+            let scope = ec2::RegionScope {
+                client: clients::ec2(&session.config, region, &shared.counter),
+                limiter: shared.limiter.clone(),
+                partition: session.partition.clone(),
+                account: session.account.clone(),
+                region: region.clone(),
+            };
+            for kind in ec2::KINDS {
+                let shared = shared.clone();
+                let scope = scope.clone();
+                let unit = unit(&session.account, region, kind);
+                tasks.spawn(
+                    async move { vec![shared.run_unit(unit, ec2::collect(kind, scope)).await] },
+                );
+            }
+        }
+        let scope = iam::AccountScope {
+            client: clients::iam(&session.config, &shared.counter),
+            limiter: shared.limiter.clone(),
+            partition: session.partition.clone(),
+            account: session.account.clone(),
+        };
+        tasks.spawn(collect_iam(shared.clone(), scope));
+    }
+
+    let mut coverage = Vec::new();
+    let mut resources = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        let outcomes = match joined {
+            Ok(outcomes) => outcomes,
+            // A panicking unit task is a bug; its units are missing from the coverage
+            // table, which the engine reads as "not collected" — never as a pass.
+            Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+            Err(_) => continue,
+        };
+        for outcome in outcomes {
+            let status = match outcome.result {
+                Ok(found) => {
+                    resources.extend(found);
+                    CoverageStatus::Ok
+                }
+                Err(failure) => CoverageStatus::Failed {
+                    kind: failure.kind,
+                    message: failure.message,
+                },
+            };
+            coverage.push(CoverageEntry {
+                unit: outcome.unit,
+                status,
+            });
+        }
+    }
+    coverage.sort_by(|a, b| a.unit.cmp(&b.unit));
+    let resources = in_stable_order(resources);
+
+    Ok(AwsCollection {
+        targets: sessions
+            .iter()
+            .map(|s| ScanTarget {
+                provider: Provider::Aws,
+                account: s.account.clone(),
+                alias: None,
+                regions: s.regions.clone(),
+                identity: Some(s.identity.clone()),
+            })
+            .collect(),
+        resources,
+        coverage,
+        api_calls: shared.counter.snapshot(),
+        started_at,
+        finished_at: Utc::now(),
+    })
+}
+
+fn validate(options: &AwsScanOptions) -> Result<(), AwsError> {
+    let invalid = |message: String| Err(AwsError::InvalidOptions(message));
+    if options.max_concurrency == 0 {
+        return invalid("max concurrency must be at least 1".to_string());
+    }
+    if options.call_timeout.is_zero() {
+        return invalid("the per-call timeout must be longer than zero".to_string());
+    }
+    if options.overall_timeout.is_some_and(|t| t.is_zero()) {
+        return invalid("the overall timeout must be longer than zero".to_string());
+    }
+    if let RegionSelection::List(regions) = &options.regions {
+        if regions.is_empty() {
+            return invalid("the region list is empty".to_string());
+        }
+        if let Some(bad) = regions.iter().find(|r| !options::is_region_name(r)) {
+            return invalid(format!(
+                "{bad:?} is not an AWS region name (expected e.g. eu-west-1)"
+            ));
+        }
+    }
+    for target in &options.accounts {
+        if target.account_id().is_none() {
+            return invalid(format!(
+                "{:?} is not an IAM role ARN (expected arn:aws:iam::123456789012:role/NAME)",
+                target.role_arn
+            ));
+        }
+        if target.external_id.as_deref().is_some_and(str::is_empty) {
+            return invalid(format!("the external id for {} is empty", target.role_arn));
+        }
+    }
+    if let Some(url) = &options.endpoint_url {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return invalid(format!(
+                "endpoint URL {url:?} must start with http:// or https://"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What runs through the whole collection.
+struct Shared {
+    limiter: Limiter,
+    counter: CallCounter,
+    progress: Arc<dyn CollectionProgress>,
+    /// When the overall timeout runs out, and how long it was.
+    deadline: Option<(tokio::time::Instant, Duration)>,
+}
+
+/// One unit's result.
+struct UnitOutcome {
+    unit: CollectionUnit,
+    result: Result<Vec<Resource>, CallFailure>,
+}
+
+impl Shared {
+    /// Runs `work` unless the overall timeout runs out first.
+    async fn within_deadline<T>(
+        &self,
+        what: &CollectionUnit,
+        work: impl Future<Output = Result<T, CallFailure>>,
+    ) -> Result<T, CallFailure> {
+        let Some((deadline, limit)) = self.deadline else {
+            return work.await;
+        };
+        match tokio::time::timeout_at(deadline, work).await {
+            Ok(result) => result,
+            Err(_) => Err(CallFailure::new(
+                FailureKind::Timeout,
+                format!(
+                    "{} {}:{}: not finished when the overall timeout of {} s ran out — \
+                     allow more time with --timeout or scan fewer regions",
+                    what.region,
+                    what.kind.service(),
+                    what.kind.as_str(),
+                    limit.as_secs_f64()
+                ),
+            )),
+        }
+    }
+
+    async fn run_unit(
+        &self,
+        unit: CollectionUnit,
+        work: impl Future<Output = Result<Vec<Resource>, CallFailure>>,
+    ) -> UnitOutcome {
+        self.progress.unit_started(&unit);
+        let result = self.within_deadline(&unit, work).await;
+        self.progress.unit_finished(&unit, result.is_err());
+        UnitOutcome { unit, result }
+    }
+}
+
+fn unit(account: &str, region: &str, kind: ResourceKind) -> CollectionUnit {
+    CollectionUnit {
+        provider: Provider::Aws,
+        account: account.to_string(),
+        region: region.to_string(),
+        kind,
+        resource: None,
+    }
+}
+
+/// The account's IAM units. The four kinds from `GetAccountAuthorizationDetails`, the
+/// AWS-managed policy documents, the credential report, the summary and the password
+/// policy are fetched concurrently; users then get their credential facts.
+async fn collect_iam(shared: Arc<Shared>, scope: iam::AccountScope) -> Vec<UnitOutcome> {
+    let units: Vec<CollectionUnit> = iam::KINDS
+        .iter()
+        .map(|&kind| unit(&scope.account, GLOBAL_REGION, kind))
+        .collect();
+    // Every kind asked for below is in iam::KINDS, so the lookup always finds one.
+    let unit_of = |kind: ResourceKind| -> &CollectionUnit {
+        &units[iam::KINDS.iter().position(|k| *k == kind).unwrap_or(0)]
+    };
+    for unit in &units {
+        shared.progress.unit_started(unit);
+    }
+    let (summary, password_policy, report, details, aws_policies) = tokio::join!(
+        shared.within_deadline(
+            unit_of(ResourceKind::IamAccountSummary),
+            iam::account_summary(&scope)
+        ),
+        shared.within_deadline(
+            unit_of(ResourceKind::IamPasswordPolicy),
+            iam::password_policy(&scope)
+        ),
+        shared.within_deadline(
+            unit_of(ResourceKind::IamCredentialReport),
+            iam::credential_report(&scope)
+        ),
+        async {
+            shared
+                .within_deadline(unit_of(ResourceKind::IamUser), async {
+                    Ok(iam::authorization_details(&scope).await)
+                })
+                .await
+                .unwrap_or_else(iam::AuthorizationDetails::failed)
+        },
+        shared.within_deadline(
+            unit_of(ResourceKind::IamManagedPolicy),
+            iam::attached_aws_policies(&scope)
+        ),
+    );
+    let mut users = details.users;
+    if let Ok(users) = &mut users {
+        iam::with_credentials(users, report.as_ref().ok());
+    }
+    let managed_policies = details.local_policies.and_then(|mut local| {
+        local.extend(aws_policies?);
+        Ok(local)
+    });
+    let results = [
+        (ResourceKind::IamAccountSummary, summary),
+        (ResourceKind::IamPasswordPolicy, password_policy),
+        (
+            ResourceKind::IamCredentialReport,
+            report.map(|_| Vec::new()),
+        ),
+        (ResourceKind::IamUser, users),
+        (ResourceKind::IamGroup, details.groups),
+        (ResourceKind::IamRole, details.roles),
+        (ResourceKind::IamManagedPolicy, managed_policies),
+    ];
+    results
+        .into_iter()
+        .map(|(kind, result)| {
+            let unit = unit_of(kind).clone();
+            shared.progress.unit_finished(&unit, result.is_err());
+            UnitOutcome { unit, result }
+        })
+        .collect()
+}
+
+/// Where an account's credentials come from.
+enum AccountSource<'a> {
+    /// The base credentials' own account.
+    Base,
+    /// A role to assume.
+    Role(&'a AssumeRoleTarget),
+}
+
+fn account_sources(options: &AwsScanOptions) -> Vec<AccountSource<'_>> {
+    if options.accounts.is_empty() {
+        vec![AccountSource::Base]
+    } else {
+        options.accounts.iter().map(AccountSource::Role).collect()
+    }
+}
+
+/// An account ready to scan.
+struct AccountSession {
+    account: String,
+    partition: String,
+    identity: String,
+    regions: Vec<String>,
+    config: SdkConfig,
+}
+
+async fn open_account(
+    shared: &Shared,
+    options: &AwsScanOptions,
+    base: &SdkConfig,
+    source: AccountSource<'_>,
+    session_name: &str,
+) -> Result<AccountSession, AwsError> {
+    let (config, target) = match source {
+        AccountSource::Base => (base.clone(), None),
+        AccountSource::Role(target) => (
+            clients::assume_role_config(base, target, session_name).await,
+            Some(target),
+        ),
+    };
+    let target_name = target
+        .map(|t| t.role_arn.clone())
+        .unwrap_or_else(|| "the base credentials".to_string());
+    let identity = shared
+        .limiter
+        .call(
+            clients::sts(&config, &shared.counter)
+                .get_caller_identity()
+                .send(),
+        )
+        .await
+        .map_err(|error| {
+            if let Some(credentials) = errors::credentials_error(&error) {
+                let detail = aws_smithy_types::error::display::DisplayErrorContext(credentials)
+                    .to_string();
+                return match (credentials, target) {
+                    (
+                        aws_credential_types::provider::error::CredentialsError::CredentialsNotLoaded(_),
+                        None,
+                    ) => AwsError::NoCredentials {
+                        profile: clients::profile_note(options),
+                        detail,
+                    },
+                    _ => AwsError::Credentials {
+                        target: target_name.clone(),
+                        detail,
+                    },
+                };
+            }
+            AwsError::CallerIdentity {
+                target: target_name.clone(),
+                message: errors::describe(&error),
+                role_hint: if target.is_some() {
+                    " and that the base identity may sts:AssumeRole this role (and the \
+                     external id matches)"
+                        .to_string()
+                } else {
+                    String::new()
+                },
+            }
+        })?;
+    let account = identity.account().unwrap_or_default().to_string();
+    let arn = identity.arn().unwrap_or_default().to_string();
+    if account.is_empty() {
+        return Err(AwsError::CallerIdentity {
+            target: target_name,
+            message: "the answer names no account".to_string(),
+            role_hint: String::new(),
+        });
+    }
+    let partition = arn
+        .split(':')
+        .nth(1)
+        .filter(|p| !p.is_empty())
+        .unwrap_or("aws")
+        .to_string();
+    let home_region = config
+        .region()
+        .map(|r| r.as_ref().to_string())
+        .ok_or(AwsError::NoRegion)?;
+    let regions = match &options.regions {
+        RegionSelection::List(regions) => {
+            let mut regions = regions.clone();
+            regions.sort();
+            regions.dedup();
+            regions
+        }
+        RegionSelection::Default => vec![home_region],
+        RegionSelection::AllEnabled => {
+            let client = clients::ec2(&config, &home_region, &shared.counter);
+            ec2::enabled_regions(&client, &shared.limiter)
+                .await
+                .map_err(|message| AwsError::RegionDiscovery {
+                    account: account.clone(),
+                    message,
+                })?
+        }
+    };
+    Ok(AccountSession {
+        account,
+        partition,
+        identity: arn,
+        regions,
+        config,
+    })
+}
+
+/// Resources in a stable order (account, kind, region, id), so two collections of the same
+/// estate serialise alike. AWS-managed policies share one ARN across accounts; each scanned
+/// account keeps its own copy (ids are unique per account), so a principal's attached
+/// policies are always found in its own account.
+fn in_stable_order(mut resources: Vec<Resource>) -> Vec<Resource> {
+    resources.sort_by(|a, b| {
+        (&a.account, a.kind(), &a.region, &a.id).cmp(&(&b.account, b.kind(), &b.region, &b.id))
+    });
+    resources
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_options_are_refused_with_a_reason() {
+        let base = AwsScanOptions::default;
+        let cases = [
+            (
+                AwsScanOptions {
+                    max_concurrency: 0,
+                    ..base()
+                },
+                "max concurrency",
+            ),
+            (
+                AwsScanOptions {
+                    regions: RegionSelection::List(vec![]),
+                    ..base()
+                },
+                "region list is empty",
+            ),
+            (
+                AwsScanOptions {
+                    regions: RegionSelection::List(vec!["eu-west-1".into(), "Mars".into()]),
+                    ..base()
+                },
+                "\"Mars\" is not an AWS region",
+            ),
+            (
+                AwsScanOptions {
+                    accounts: vec![AssumeRoleTarget::new("arn:aws:iam::12:role/x")],
+                    ..base()
+                },
+                "not an IAM role ARN",
+            ),
+            (
+                AwsScanOptions {
+                    endpoint_url: Some("localhost:5000".into()),
+                    ..base()
+                },
+                "must start with http",
+            ),
+            (
+                AwsScanOptions {
+                    call_timeout: Duration::ZERO,
+                    ..base()
+                },
+                "per-call timeout",
+            ),
+        ];
+        for (options, expected) in cases {
+            let error = validate(&options).unwrap_err().to_string();
+            assert!(error.contains(expected), "{error:?} lacks {expected:?}");
+        }
+        assert!(validate(&base()).is_ok());
+    }
+
+    #[test]
+    fn one_aws_managed_policy_per_snapshot() {
+        let policy = |account: &str, id: &str, aws_managed: bool| Resource {
+            id: id.to_string(),
+            provider: Provider::Aws,
+            account: account.to_string(),
+            region: GLOBAL_REGION.to_string(),
+            name: None,
+            tags: BTreeMap::new(),
+            config: crate::model::ResourceConfig::IamManagedPolicy(
+                crate::model::IamManagedPolicy {
+                    policy_name: "P".into(),
+                    aws_managed,
+                    default_version_id: None,
+                    attachment_count: 1,
+                    document: Default::default(),
+                },
+            ),
+        };
+        let admin = "arn:aws:iam::aws:policy/AdministratorAccess";
+        let kept = in_stable_order(vec![
+            policy("222222222222", admin, true),
+            policy("111111111111", admin, true),
+            policy("111111111111", "arn:aws:iam::111111111111:policy/P", false),
+            policy("222222222222", "arn:aws:iam::222222222222:policy/P", false),
+        ]);
+        let ids: Vec<(&str, &str)> = kept
+            .iter()
+            .map(|r| (r.account.as_str(), r.id.as_str()))
+            .collect();
+        assert_eq!(
+            ids,
+            vec![
+                ("111111111111", "arn:aws:iam::111111111111:policy/P"),
+                ("111111111111", admin),
+                ("222222222222", "arn:aws:iam::222222222222:policy/P"),
+                ("222222222222", admin),
+            ]
+        );
+    }
+
+    #[test]
+    fn api_actions_are_unique_and_read_only() {
+        let mut seen = HashSet::new();
+        for action in API_ACTIONS {
+            assert!(seen.insert(action), "{action} twice");
+            let verb = action.split(':').nth(1).unwrap();
+            assert!(
+                ["Describe", "Get", "List", "Generate"]
+                    .iter()
+                    .any(|prefix| verb.starts_with(prefix)),
+                "{action} is not a read-only action"
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod permissions_doc {
+    use super::API_ACTIONS;
+    use std::collections::BTreeSet;
+
+    /// The first ```json block of docs/permissions.md: the scanning identity's policy.
+    pub(crate) fn documented_actions() -> BTreeSet<String> {
+        let doc = include_str!("../../../docs/permissions.md");
+        let start = doc
+            .find("```json")
+            .expect("docs/permissions.md has a json block")
+            + 7;
+        let end = start + doc[start..].find("```").expect("the json block is closed");
+        let policy: serde_json::Value =
+            serde_json::from_str(&doc[start..end]).expect("the policy is valid JSON");
+        policy["Statement"]
+            .as_array()
+            .expect("Statement is an array")
+            .iter()
+            .flat_map(|statement| {
+                assert_eq!(statement["Effect"], "Allow");
+                assert_eq!(statement["Resource"], "*");
+                statement["Action"]
+                    .as_array()
+                    .expect("Action is an array")
+                    .iter()
+                    .map(|a| a.as_str().expect("actions are strings").to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_documented_policy_grants_exactly_the_actions_the_code_calls() {
+        let code: BTreeSet<String> = API_ACTIONS.iter().map(|a| a.to_string()).collect();
+        let documented = documented_actions();
+        let missing: Vec<_> = code.difference(&documented).collect();
+        let extra: Vec<_> = documented.difference(&code).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "docs/permissions.md is out of step with aws::API_ACTIONS: missing {missing:?}, \
+             not called {extra:?}"
+        );
+    }
+}

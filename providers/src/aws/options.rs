@@ -1,0 +1,197 @@
+//! What to scan and how: the options a caller (the CLI, a config file) fills in.
+
+use std::fmt;
+use std::time::Duration;
+
+/// The default bound on API calls in flight at once, over all accounts and regions.
+pub const DEFAULT_MAX_CONCURRENCY: usize = 32;
+/// The default time one API call may take, retries included.
+pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Options of a live AWS collection.
+#[derive(Debug, Clone)]
+pub struct AwsScanOptions {
+    /// Named profile of the shared config/credentials files (`--profile`); `None` uses the
+    /// default credential chain (environment, `AWS_PROFILE`, SSO, web identity, container
+    /// and instance metadata).
+    pub profile: Option<String>,
+    /// Static credentials to use instead of the default chain (tests, emulators). They are
+    /// never logged or stored.
+    pub static_credentials: Option<StaticCredentials>,
+    /// Roles to assume, one per account to scan (`--role-arn`, `[[aws.accounts]]`). Empty:
+    /// scan the account of the base credentials.
+    pub accounts: Vec<AssumeRoleTarget>,
+    /// Which regions to scan.
+    pub regions: RegionSelection,
+    /// Endpoint override for every service (`--endpoint-url`), for emulators and private
+    /// endpoints. `None` keeps the SDK's own resolution, `AWS_ENDPOINT_URL` included.
+    pub endpoint_url: Option<String>,
+    /// The most API calls in flight at once, over everything (`--max-concurrency`).
+    pub max_concurrency: usize,
+    /// The longest one API call may take, retries included.
+    pub call_timeout: Duration,
+    /// The longest the whole collection may take (`--timeout`); units still running then
+    /// are recorded as `failed { kind: timeout }`.
+    pub overall_timeout: Option<Duration>,
+}
+
+impl Default for AwsScanOptions {
+    fn default() -> Self {
+        AwsScanOptions {
+            profile: None,
+            static_credentials: None,
+            accounts: Vec::new(),
+            regions: RegionSelection::Default,
+            endpoint_url: None,
+            max_concurrency: DEFAULT_MAX_CONCURRENCY,
+            call_timeout: DEFAULT_CALL_TIMEOUT,
+            overall_timeout: None,
+        }
+    }
+}
+
+/// A role to assume in an account to scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssumeRoleTarget {
+    /// `arn:aws:iam::111122223333:role/SecurityAudit`.
+    pub role_arn: String,
+    /// The external id the role's trust policy requires, if any.
+    pub external_id: Option<String>,
+}
+
+impl AssumeRoleTarget {
+    /// A role without an external id.
+    pub fn new(role_arn: impl Into<String>) -> Self {
+        AssumeRoleTarget {
+            role_arn: role_arn.into(),
+            external_id: None,
+        }
+    }
+
+    /// The account id named in the role ARN, if the ARN is well formed.
+    pub fn account_id(&self) -> Option<&str> {
+        parse_role_arn(&self.role_arn)
+    }
+}
+
+/// Which regions to scan.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum RegionSelection {
+    /// The region of the profile or environment (`AWS_REGION`, `region =` in the profile).
+    #[default]
+    Default,
+    /// These regions (`--regions a,b`).
+    List(Vec<String>),
+    /// Every region enabled for each account, discovered with `ec2:DescribeRegions`
+    /// (`--all-regions`).
+    AllEnabled,
+}
+
+/// Access key credentials given explicitly. `Debug` never shows the secret parts.
+#[derive(Clone)]
+pub struct StaticCredentials {
+    /// Access key id.
+    pub access_key_id: String,
+    /// Secret access key.
+    pub secret_access_key: String,
+    /// Session token of temporary credentials.
+    pub session_token: Option<String>,
+}
+
+impl fmt::Debug for StaticCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StaticCredentials")
+            .field("access_key_id", &"** redacted **")
+            .field("secret_access_key", &"** redacted **")
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "** redacted **"),
+            )
+            .finish()
+    }
+}
+
+/// The account id of `arn:PARTITION:iam::ACCOUNT:role/NAME`, or `None` if `arn` is not a
+/// role ARN.
+pub(crate) fn parse_role_arn(arn: &str) -> Option<&str> {
+    let mut parts = arn.splitn(6, ':');
+    let (Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return None;
+    };
+    let valid = !partition.is_empty()
+        && account.len() == 12
+        && account.bytes().all(|b| b.is_ascii_digit())
+        && resource
+            .strip_prefix("role/")
+            .is_some_and(|name| !name.is_empty());
+    valid.then_some(account)
+}
+
+/// Whether `name` looks like an AWS region (`eu-west-1`, `us-gov-east-1`, `cn-north-1`).
+pub(crate) fn is_region_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 32
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && name.contains('-')
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_arns_are_parsed_strictly() {
+        assert_eq!(
+            parse_role_arn("arn:aws:iam::111122223333:role/SecurityAudit"),
+            Some("111122223333")
+        );
+        assert_eq!(
+            parse_role_arn("arn:aws-cn:iam::111122223333:role/path/Audit"),
+            Some("111122223333")
+        );
+        for bad in [
+            "",
+            "arn:aws:iam::111122223333:user/alice",
+            "arn:aws:iam::1111:role/x",
+            "arn:aws:sts::111122223333:role/x",
+            "arn:aws:iam::111122223333:role/",
+            "SecurityAudit",
+        ] {
+            assert_eq!(parse_role_arn(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn region_names() {
+        for ok in ["eu-west-1", "us-gov-east-1", "cn-north-1", "ap-southeast-5"] {
+            assert!(is_region_name(ok), "{ok}");
+        }
+        for bad in ["", "EU-WEST-1", "eu west 1", "global", "-eu", "eu-"] {
+            assert!(!is_region_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_credentials() {
+        let credentials = StaticCredentials {
+            access_key_id: "AKIAEXAMPLEKEYID0000".into(),
+            secret_access_key: "verysecretverysecret".into(),
+            session_token: Some("tokentokentoken".into()),
+        };
+        let shown = format!("{credentials:?}");
+        assert!(!shown.contains("AKIAEXAMPLE"));
+        assert!(!shown.contains("verysecret"));
+        assert!(!shown.contains("tokentoken"));
+    }
+}

@@ -1,0 +1,2287 @@
+//! End-to-end tests of the live AWS adapter: the real AWS SDK against a real moto server
+//! over loopback, seeded through the SDK, evaluated with every soc2scan rule.
+//!
+//! One moto server serves the whole test binary (started on first use, stopped when the
+//! binary exits: moto runs under a watchdog that quits when its stdin — a pipe held by
+//! this process — closes, which happens however the binary ends). Tests run in parallel
+//! and still never see each other's resources: each one works in its own AWS accounts,
+//! reached by assuming a role in that account (moto lets any role ARN be assumed and keys
+//! the returned credentials to the ARN's account). The access-denied test needs moto to
+//! enforce IAM, which is a server-wide switch, so it gets a server of its own.
+//!
+//! moto's python comes from `SOC2SCAN_MOTO_PYTHON` (default: the venv that `.ci/test`
+//! creates). Without it the tests print a note and pass — unless `CI` is set, where a
+//! missing moto is a failure.
+
+#![cfg(feature = "aws")]
+
+use aws_config::sts::AssumeRoleProvider;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+use aws_sdk_ec2::types as ec2t;
+use aws_sdk_iam::types as iamt;
+use soc2scan_providers::aws::{
+    collect, AssumeRoleTarget, AwsCollection, AwsError, AwsScanOptions, NoProgress,
+    RegionSelection, StaticCredentials, API_ACTIONS,
+};
+use soc2scan_providers::*;
+use soc2scan_rules::{all_rules, Engine, RuleRun};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+// ---------------------------------------------------------------------------------------
+// The moto server
+// ---------------------------------------------------------------------------------------
+
+#[path = "../../tests/support/moto.rs"]
+mod moto_server;
+use moto_server::{free_port, http, moto_python, start_moto, Moto};
+
+/// The server shared by the tests of this binary (`None`: moto is not installed here).
+fn shared_moto() -> Option<&'static Moto> {
+    static MOTO: OnceLock<Option<Moto>> = OnceLock::new();
+    MOTO.get_or_init(|| moto_python().map(|python| start_moto(&python, &[])))
+        .as_ref()
+}
+
+/// CloudWatch Logs' CreateLogGroup in `account`/`region`, so a flow log can deliver.
+fn create_log_group(moto: &Moto, account: &str, region: &str, name: &str) {
+    let scope = format!(
+        "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20240101/{region}/logs/aws4_request, \
+         SignedHeaders=host, Signature=0"
+    );
+    let (status, body) = http(
+        moto.port,
+        "POST",
+        "/",
+        &[
+            ("Content-Type", "application/x-amz-json-1.1"),
+            ("X-Amz-Target", "Logs_20140328.CreateLogGroup"),
+            ("Authorization", &scope),
+            ("x-moto-account-id", account),
+        ],
+        &format!("{{\"logGroupName\": \"{name}\"}}"),
+    )
+    .expect("CreateLogGroup");
+    assert_eq!(status, 200, "CreateLogGroup: {body}");
+}
+
+// ---------------------------------------------------------------------------------------
+// SDK clients for seeding, and scanning
+// ---------------------------------------------------------------------------------------
+
+const BASE_KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
+const BASE_SECRET: &str = "base-secret-d0-not-st0re-me";
+
+fn base_credentials() -> StaticCredentials {
+    StaticCredentials {
+        access_key_id: BASE_KEY_ID.into(),
+        secret_access_key: BASE_SECRET.into(),
+        session_token: None,
+    }
+}
+
+/// SDK configuration with explicit dummy credentials and region (the default chain, and
+/// so instance metadata, is never consulted).
+async fn static_config(moto: &Moto, credentials: &StaticCredentials, region: &str) -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(region.to_string()))
+        .endpoint_url(moto.endpoint())
+        .credentials_provider(Credentials::new(
+            credentials.access_key_id.clone(),
+            credentials.secret_access_key.clone(),
+            credentials.session_token.clone(),
+            None,
+            "test",
+        ))
+        .load()
+        .await
+}
+
+/// A configuration acting inside `account` (a role assumed there).
+async fn account_config(moto: &Moto, account: &str, region: &str) -> SdkConfig {
+    let base = static_config(moto, &base_credentials(), region).await;
+    let provider = AssumeRoleProvider::builder(format!("arn:aws:iam::{account}:role/seeder"))
+        .session_name("seeder")
+        .configure(&base)
+        .build()
+        .await;
+    base.to_builder()
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+        )
+        .build()
+}
+
+fn ec2_client(config: &SdkConfig) -> aws_sdk_ec2::Client {
+    aws_sdk_ec2::Client::new(config)
+}
+
+fn iam_client(config: &SdkConfig) -> aws_sdk_iam::Client {
+    aws_sdk_iam::Client::new(config)
+}
+
+fn scan_options(moto: &Moto, accounts: &[&str], regions: &[&str]) -> AwsScanOptions {
+    AwsScanOptions {
+        static_credentials: Some(base_credentials()),
+        accounts: accounts
+            .iter()
+            .map(|a| AssumeRoleTarget {
+                role_arn: format!("arn:aws:iam::{a}:role/soc2scan-audit"),
+                external_id: Some("soc2scan-test".into()),
+            })
+            .collect(),
+        regions: RegionSelection::List(regions.iter().map(|r| r.to_string()).collect()),
+        endpoint_url: Some(moto.endpoint()),
+        call_timeout: Duration::from_secs(30),
+        ..AwsScanOptions::default()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Seeding helpers
+// ---------------------------------------------------------------------------------------
+
+const ADMIN_ACCESS: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
+const READ_ONLY_ACCESS: &str = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+const ALLOW_ALL: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+const TRUST_EC2: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+/// Planted in an instance's user data; must never reach a snapshot.
+const USER_DATA_CANARY: &str = "DB_PASSWORD=canary-user-data-7f3a9c";
+
+async fn create_vpc(ec2: &aws_sdk_ec2::Client, cidr: &str) -> String {
+    ec2.create_vpc()
+        .cidr_block(cidr)
+        .send()
+        .await
+        .unwrap()
+        .vpc()
+        .and_then(|v| v.vpc_id())
+        .unwrap()
+        .to_string()
+}
+
+async fn create_subnet(ec2: &aws_sdk_ec2::Client, vpc: &str, cidr: &str, az: &str) -> String {
+    ec2.create_subnet()
+        .vpc_id(vpc)
+        .cidr_block(cidr)
+        .availability_zone(az)
+        .send()
+        .await
+        .unwrap()
+        .subnet()
+        .and_then(|s| s.subnet_id())
+        .unwrap()
+        .to_string()
+}
+
+async fn default_vpc(ec2: &aws_sdk_ec2::Client) -> String {
+    ec2.describe_vpcs()
+        .filters(filter("is-default", "true"))
+        .send()
+        .await
+        .unwrap()
+        .vpcs()[0]
+        .vpc_id()
+        .unwrap()
+        .to_string()
+}
+
+fn filter(name: &str, value: &str) -> ec2t::Filter {
+    ec2t::Filter::builder().name(name).values(value).build()
+}
+
+/// The default security group and default network ACL of a VPC.
+async fn vpc_defaults(ec2: &aws_sdk_ec2::Client, vpc: &str) -> (String, String) {
+    let group = ec2
+        .describe_security_groups()
+        .filters(filter("vpc-id", vpc))
+        .filters(filter("group-name", "default"))
+        .send()
+        .await
+        .unwrap()
+        .security_groups()[0]
+        .group_id()
+        .unwrap()
+        .to_string();
+    let acl = ec2
+        .describe_network_acls()
+        .filters(filter("vpc-id", vpc))
+        .filters(filter("default", "true"))
+        .send()
+        .await
+        .unwrap()
+        .network_acls()[0]
+        .network_acl_id()
+        .unwrap()
+        .to_string();
+    (group, acl)
+}
+
+async fn create_group(ec2: &aws_sdk_ec2::Client, vpc: &str, name: &str) -> String {
+    ec2.create_security_group()
+        .group_name(name)
+        .description(name)
+        .vpc_id(vpc)
+        .send()
+        .await
+        .unwrap()
+        .group_id()
+        .unwrap()
+        .to_string()
+}
+
+fn tcp(port: i32) -> ec2t::builders::IpPermissionBuilder {
+    ec2t::IpPermission::builder()
+        .ip_protocol("tcp")
+        .from_port(port)
+        .to_port(port)
+}
+
+fn v4(cidr: &str) -> ec2t::IpRange {
+    ec2t::IpRange::builder().cidr_ip(cidr).build()
+}
+
+fn v6(cidr: &str) -> ec2t::Ipv6Range {
+    ec2t::Ipv6Range::builder().cidr_ipv6(cidr).build()
+}
+
+async fn allow_in(ec2: &aws_sdk_ec2::Client, group: &str, permission: ec2t::IpPermission) {
+    ec2.authorize_security_group_ingress()
+        .group_id(group)
+        .ip_permissions(permission)
+        .send()
+        .await
+        .unwrap();
+}
+
+async fn create_acl(ec2: &aws_sdk_ec2::Client, vpc: &str) -> String {
+    ec2.create_network_acl()
+        .vpc_id(vpc)
+        .send()
+        .await
+        .unwrap()
+        .network_acl()
+        .and_then(|a| a.network_acl_id())
+        .unwrap()
+        .to_string()
+}
+
+struct AclEntry<'a> {
+    number: i32,
+    protocol: &'a str,
+    action: ec2t::RuleAction,
+    cidr: Option<&'a str>,
+    ipv6: Option<&'a str>,
+    ports: Option<(i32, i32)>,
+}
+
+async fn add_acl_entry(ec2: &aws_sdk_ec2::Client, acl: &str, entry: AclEntry<'_>) {
+    let mut request = ec2
+        .create_network_acl_entry()
+        .network_acl_id(acl)
+        .rule_number(entry.number)
+        .protocol(entry.protocol)
+        .rule_action(entry.action)
+        .egress(false)
+        .set_cidr_block(entry.cidr.map(str::to_string))
+        .set_ipv6_cidr_block(entry.ipv6.map(str::to_string));
+    if let Some((from, to)) = entry.ports {
+        request = request.port_range(ec2t::PortRange::builder().from(from).to(to).build());
+    }
+    request.send().await.unwrap();
+}
+
+async fn create_volume(ec2: &aws_sdk_ec2::Client, az: &str, size: i32, encrypted: bool) -> String {
+    ec2.create_volume()
+        .availability_zone(az)
+        .size(size)
+        .encrypted(encrypted)
+        .send()
+        .await
+        .unwrap()
+        .volume_id()
+        .unwrap()
+        .to_string()
+}
+
+async fn snapshot_of(ec2: &aws_sdk_ec2::Client, volume: &str) -> String {
+    ec2.create_snapshot()
+        .volume_id(volume)
+        .send()
+        .await
+        .unwrap()
+        .snapshot_id()
+        .unwrap()
+        .to_string()
+}
+
+struct Launch<'a> {
+    subnet: Option<&'a str>,
+    imds_v2_required: bool,
+    detailed_monitoring: bool,
+    user_data: Option<&'a str>,
+}
+
+/// Launches an instance; returns its id and its root volume's id.
+async fn launch(ec2: &aws_sdk_ec2::Client, launch: Launch<'_>) -> (String, String) {
+    let answer = ec2
+        .run_instances()
+        .image_id("ami-0123456789abcdef0")
+        .instance_type(ec2t::InstanceType::T3Micro)
+        .min_count(1)
+        .max_count(1)
+        .set_subnet_id(launch.subnet.map(str::to_string))
+        .metadata_options(
+            ec2t::InstanceMetadataOptionsRequest::builder()
+                .http_tokens(if launch.imds_v2_required {
+                    ec2t::HttpTokensState::Required
+                } else {
+                    ec2t::HttpTokensState::Optional
+                })
+                .build(),
+        )
+        .monitoring(
+            ec2t::RunInstancesMonitoringEnabled::builder()
+                .enabled(launch.detailed_monitoring)
+                .build(),
+        )
+        .set_user_data(launch.user_data.map(aws_smithy_types::base64::encode))
+        .send()
+        .await
+        .unwrap();
+    let instance = &answer.instances()[0];
+    let root = instance.block_device_mappings()[0]
+        .ebs()
+        .and_then(|e| e.volume_id())
+        .unwrap()
+        .to_string();
+    (instance.instance_id().unwrap().to_string(), root)
+}
+
+async fn create_image(ec2: &aws_sdk_ec2::Client, instance: &str, name: &str) -> String {
+    ec2.create_image()
+        .instance_id(instance)
+        .name(name)
+        .send()
+        .await
+        .unwrap()
+        .image_id()
+        .unwrap()
+        .to_string()
+}
+
+async fn snapshot_ids(ec2: &aws_sdk_ec2::Client) -> BTreeSet<String> {
+    ec2.describe_snapshots()
+        .owner_ids("self")
+        .send()
+        .await
+        .unwrap()
+        .snapshots()
+        .iter()
+        .map(|s| s.snapshot_id().unwrap().to_string())
+        .collect()
+}
+
+async fn create_user(iam: &aws_sdk_iam::Client, name: &str) {
+    iam.create_user().user_name(name).send().await.unwrap();
+}
+
+async fn console_password(iam: &aws_sdk_iam::Client, user: &str) {
+    iam.create_login_profile()
+        .user_name(user)
+        .password("Correct-Horse-Battery-9")
+        .send()
+        .await
+        .unwrap();
+}
+
+async fn enable_mfa(iam: &aws_sdk_iam::Client, user: &str) {
+    let serial = iam
+        .create_virtual_mfa_device()
+        .virtual_mfa_device_name(user)
+        .send()
+        .await
+        .unwrap()
+        .virtual_mfa_device()
+        .unwrap()
+        .serial_number()
+        .to_string();
+    iam.enable_mfa_device()
+        .user_name(user)
+        .serial_number(serial)
+        .authentication_code1("123456")
+        .authentication_code2("654321")
+        .send()
+        .await
+        .unwrap();
+}
+
+/// Creates an access key; returns (key id, secret).
+async fn access_key(iam: &aws_sdk_iam::Client, user: &str) -> (String, String) {
+    let answer = iam
+        .create_access_key()
+        .user_name(user)
+        .send()
+        .await
+        .unwrap();
+    let key = answer.access_key().unwrap();
+    (
+        key.access_key_id().to_string(),
+        key.secret_access_key().to_string(),
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// Looking at results
+// ---------------------------------------------------------------------------------------
+
+fn engine() -> Engine {
+    Engine::new(
+        all_rules()
+            .iter()
+            .map(|rule| RuleRun::with_defaults(*rule))
+            .collect(),
+    )
+}
+
+/// (rule id, resource id or `unit:<unit>`) → `pass` / `fail` / `not_evaluated`, for the
+/// AWS rules.
+fn verdicts(snapshot: &Snapshot) -> BTreeMap<(String, String), &'static str> {
+    let report = engine().evaluate(snapshot);
+    let mut out = BTreeMap::new();
+    for evaluation in &report.evaluations {
+        let rule = report.rule_of(evaluation).rule.meta().id;
+        if !rule.starts_with("aws-") {
+            continue;
+        }
+        let subject = match report.resource_of(evaluation) {
+            Some(resource) => resource.id.clone(),
+            None => format!("unit:{}", report.unit_of(evaluation).unwrap().unit),
+        };
+        let previous = out.insert(
+            (rule.to_string(), subject.clone()),
+            evaluation.verdict.as_str(),
+        );
+        assert!(previous.is_none(), "two verdicts of {rule} for {subject}");
+    }
+    out
+}
+
+fn snapshot_of_collection(collection: &AwsCollection) -> Snapshot {
+    let snapshot = collection.clone().into_snapshot("test");
+    snapshot
+        .validate(Path::new("collected"))
+        .expect("the collected snapshot is valid");
+    snapshot
+}
+
+fn find<'a>(collection: &'a AwsCollection, id: &str) -> &'a Resource {
+    collection
+        .resources
+        .iter()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| panic!("{id} was not collected"))
+}
+
+fn ids_of(
+    collection: &AwsCollection,
+    account: &str,
+    region: &str,
+    kind: ResourceKind,
+) -> BTreeSet<String> {
+    collection
+        .resources
+        .iter()
+        .filter(|r| r.account == account && r.region == region && r.kind() == kind)
+        .map(|r| r.id.clone())
+        .collect()
+}
+
+fn set<const N: usize>(items: [String; N]) -> BTreeSet<String> {
+    items.into_iter().collect()
+}
+
+fn all_ok_coverage(accounts: &[&str], regions: &[&str]) -> Vec<CoverageEntry> {
+    let mut entries = Vec::new();
+    for account in accounts {
+        let unit = |region: &str, kind| CollectionUnit {
+            provider: Provider::Aws,
+            account: account.to_string(),
+            region: region.to_string(),
+            kind,
+            resource: None,
+        };
+        for kind in ResourceKind::ALL.iter().copied() {
+            if kind.provider() != Provider::Aws {
+                continue;
+            }
+            match kind.collection_scope() {
+                CollectionScope::Regional => {
+                    for region in regions {
+                        entries.push(CoverageEntry {
+                            unit: unit(region, kind),
+                            status: CoverageStatus::Ok,
+                        });
+                    }
+                }
+                CollectionScope::Global => entries.push(CoverageEntry {
+                    unit: unit(GLOBAL_REGION, kind),
+                    status: CoverageStatus::Ok,
+                }),
+            }
+        }
+    }
+    entries.sort_by(|a, b| a.unit.cmp(&b.unit));
+    entries
+}
+
+fn assert_coverage(actual: &[CoverageEntry], expected: &[CoverageEntry]) {
+    let differing: Vec<String> = actual
+        .iter()
+        .filter(|entry| !expected.contains(entry))
+        .map(|entry| format!("unexpected: {} {:?}", entry.unit, entry.status))
+        .chain(
+            expected
+                .iter()
+                .filter(|entry| !actual.contains(entry))
+                .map(|entry| format!("missing: {} {:?}", entry.unit, entry.status)),
+        )
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "coverage differs:\n{}",
+        differing.join("\n")
+    );
+    assert_eq!(actual, expected, "same entries, same order");
+}
+
+/// The actions of the policy in docs/permissions.md (its first ```json block).
+fn documented_actions() -> BTreeSet<String> {
+    let doc = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/permissions.md"),
+    )
+    .expect("docs/permissions.md");
+    let start = doc.find("```json").unwrap() + 7;
+    let end = start + doc[start..].find("```").unwrap();
+    let policy: serde_json::Value = serde_json::from_str(&doc[start..end]).unwrap();
+    policy["Statement"][0]["Action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect()
+}
+
+fn assert_calls_are_documented(collection: &AwsCollection) {
+    let documented = documented_actions();
+    for operation in collection.api_calls.keys() {
+        assert!(
+            documented.contains(operation),
+            "the scan called {operation}, which docs/permissions.md does not grant"
+        );
+        assert!(API_ACTIONS.contains(&operation.as_str()), "{operation}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The main scenario: two accounts, two regions, every AWS rule both ways
+// ---------------------------------------------------------------------------------------
+
+const R1: &str = "eu-west-1";
+const R2: &str = "us-east-1";
+
+fn ec2_arn(account: &str, region: &str, kind: &str, id: &str) -> String {
+    format!("arn:aws:ec2:{region}:{account}:{kind}/{id}")
+}
+
+fn snap_arn(region: &str, id: &str) -> String {
+    format!("arn:aws:ec2:{region}::snapshot/{id}")
+}
+
+fn iam_arn(account: &str, what: &str) -> String {
+    format!("arn:aws:iam::{account}:{what}")
+}
+
+/// Ids of what the main scenario seeded in account A.
+#[derive(Default)]
+struct SeededA {
+    // eu-west-1
+    vpc_logged: String,
+    vpc_logged_sg: String,
+    vpc_logged_acl: String,
+    flow_ok: String,
+    default_vpc_1: String,
+    default_sg_1: String,
+    default_acl_1: String,
+    sg_ssh: String,
+    sg_web: String,
+    acl_locked: String,
+    vol_enc: String,
+    vol_loose: String,
+    snap_enc: String,
+    snap_public: String,
+    inst1: String,
+    inst1_root: String,
+    ami_public: String,
+    ami_public_snap: String,
+    // us-east-1
+    vpc_broken: String,
+    vpc_broken_sg: String,
+    vpc_broken_acl: String,
+    flow_failed: String,
+    default_vpc_2: String,
+    default_sg_2: String,
+    default_acl_2: String,
+    sg_open: String,
+    sg_db: String,
+    acl_v6: String,
+    inst2: String,
+    inst2_root: String,
+    inst3: String,
+    inst3_root: String,
+    snap_inst3: String,
+    ami_private: String,
+    ami_private_snap: String,
+    // IAM
+    secrets: Vec<String>,
+    key_ids: Vec<String>,
+}
+
+async fn seed_account_a(moto: &Moto, account: &str) -> SeededA {
+    let mut s = SeededA::default();
+
+    // --- eu-west-1: the "good" region, with some failures ---
+    let ec2 = ec2_client(&account_config(moto, account, R1).await);
+    s.default_vpc_1 = default_vpc(&ec2).await;
+    (s.default_sg_1, s.default_acl_1) = vpc_defaults(&ec2, &s.default_vpc_1).await;
+    s.vpc_logged = create_vpc(&ec2, "10.10.0.0/16").await;
+    (s.vpc_logged_sg, s.vpc_logged_acl) = vpc_defaults(&ec2, &s.vpc_logged).await;
+    let subnet = create_subnet(&ec2, &s.vpc_logged, "10.10.1.0/24", "eu-west-1a").await;
+    create_log_group(moto, account, R1, "vpc-flow-logs");
+    s.flow_ok = ec2
+        .create_flow_logs()
+        .resource_type(ec2t::FlowLogsResourceType::Vpc)
+        .resource_ids(&s.vpc_logged)
+        .traffic_type(ec2t::TrafficType::All)
+        .log_group_name("vpc-flow-logs")
+        .deliver_logs_permission_arn(iam_arn(account, "role/flow-logs"))
+        .send()
+        .await
+        .unwrap()
+        .flow_log_ids()[0]
+        .clone();
+    // A default group with no rules at all.
+    ec2.revoke_security_group_egress()
+        .group_id(&s.vpc_logged_sg)
+        .ip_permissions(
+            ec2t::IpPermission::builder()
+                .ip_protocol("-1")
+                .ip_ranges(v4("0.0.0.0/0"))
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    s.sg_ssh = create_group(&ec2, &s.vpc_logged, "ssh-from-anywhere").await;
+    allow_in(&ec2, &s.sg_ssh, tcp(22).ip_ranges(v4("0.0.0.0/0")).build()).await;
+    s.sg_web = create_group(&ec2, &s.vpc_logged, "web").await;
+    allow_in(&ec2, &s.sg_web, tcp(443).ip_ranges(v4("0.0.0.0/0")).build()).await;
+    allow_in(
+        &ec2,
+        &s.sg_web,
+        tcp(5432).ip_ranges(v4("10.0.0.0/8")).build(),
+    )
+    .await;
+    allow_in(
+        &ec2,
+        &s.sg_web,
+        tcp(8080)
+            .user_id_group_pairs(ec2t::UserIdGroupPair::builder().group_id(&s.sg_ssh).build())
+            .build(),
+    )
+    .await;
+    // Admin ports (SSH on TCP, RDP on TCP and UDP) denied before the allow-all: not open.
+    s.acl_locked = create_acl(&ec2, &s.vpc_logged).await;
+    for (number, protocol, port) in [(80, "6", 3389), (85, "17", 3389), (90, "6", 22)] {
+        add_acl_entry(
+            &ec2,
+            &s.acl_locked,
+            AclEntry {
+                number,
+                protocol,
+                action: ec2t::RuleAction::Deny,
+                cidr: Some("0.0.0.0/0"),
+                ipv6: None,
+                ports: Some((port, port)),
+            },
+        )
+        .await;
+    }
+    add_acl_entry(
+        &ec2,
+        &s.acl_locked,
+        AclEntry {
+            number: 100,
+            protocol: "-1",
+            action: ec2t::RuleAction::Allow,
+            cidr: Some("0.0.0.0/0"),
+            ipv6: None,
+            ports: None,
+        },
+    )
+    .await;
+    ec2.enable_ebs_encryption_by_default().send().await.unwrap();
+    s.vol_enc = create_volume(&ec2, "eu-west-1a", 10, true).await;
+    s.vol_loose = create_volume(&ec2, "eu-west-1a", 5, false).await;
+    (s.inst1, s.inst1_root) = launch(
+        &ec2,
+        Launch {
+            subnet: Some(&subnet),
+            imds_v2_required: true,
+            detailed_monitoring: true,
+            user_data: None,
+        },
+    )
+    .await;
+    ec2.attach_volume()
+        .volume_id(&s.vol_enc)
+        .instance_id(&s.inst1)
+        .device("/dev/sdf")
+        .send()
+        .await
+        .unwrap();
+    s.snap_enc = snapshot_of(&ec2, &s.vol_enc).await;
+    s.snap_public = snapshot_of(&ec2, &s.vol_loose).await;
+    ec2.modify_snapshot_attribute()
+        .snapshot_id(&s.snap_public)
+        .attribute(ec2t::SnapshotAttributeName::CreateVolumePermission)
+        .operation_type(ec2t::OperationType::Add)
+        .group_names("all")
+        .send()
+        .await
+        .unwrap();
+    let before = snapshot_ids(&ec2).await;
+    s.ami_public = create_image(&ec2, &s.inst1, "api-golden").await;
+    // moto snapshots the image's root device as part of CreateImage.
+    s.ami_public_snap = snapshot_ids(&ec2)
+        .await
+        .difference(&before)
+        .next()
+        .unwrap()
+        .clone();
+    ec2.modify_image_attribute()
+        .image_id(&s.ami_public)
+        .launch_permission(
+            ec2t::LaunchPermissionModifications::builder()
+                .add(
+                    ec2t::LaunchPermission::builder()
+                        .group(ec2t::PermissionGroup::All)
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    // --- us-east-1: mostly failures ---
+    let ec2 = ec2_client(&account_config(moto, account, R2).await);
+    s.default_vpc_2 = default_vpc(&ec2).await;
+    (s.default_sg_2, s.default_acl_2) = vpc_defaults(&ec2, &s.default_vpc_2).await;
+    s.vpc_broken = create_vpc(&ec2, "10.20.0.0/16").await;
+    (s.vpc_broken_sg, s.vpc_broken_acl) = vpc_defaults(&ec2, &s.vpc_broken).await;
+    // A flow log whose log group does not exist: active, but delivery FAILED.
+    s.flow_failed = ec2
+        .create_flow_logs()
+        .resource_type(ec2t::FlowLogsResourceType::Vpc)
+        .resource_ids(&s.vpc_broken)
+        .traffic_type(ec2t::TrafficType::Reject)
+        .log_group_name("no-such-group")
+        .deliver_logs_permission_arn(iam_arn(account, "role/flow-logs"))
+        .send()
+        .await
+        .unwrap()
+        .flow_log_ids()[0]
+        .clone();
+    s.sg_open = create_group(&ec2, &s.vpc_broken, "wide-open").await;
+    allow_in(
+        &ec2,
+        &s.sg_open,
+        ec2t::IpPermission::builder()
+            .ip_protocol("-1")
+            .ip_ranges(v4("0.0.0.0/0"))
+            .build(),
+    )
+    .await;
+    s.sg_db = create_group(&ec2, &s.vpc_broken, "postgres-v6").await;
+    allow_in(&ec2, &s.sg_db, tcp(5432).ipv6_ranges(v6("::/0")).build()).await;
+    s.acl_v6 = create_acl(&ec2, &s.vpc_broken).await;
+    add_acl_entry(
+        &ec2,
+        &s.acl_v6,
+        AclEntry {
+            number: 100,
+            protocol: "6",
+            action: ec2t::RuleAction::Allow,
+            cidr: None,
+            ipv6: Some("::/0"),
+            ports: Some((22, 22)),
+        },
+    )
+    .await;
+    (s.inst2, s.inst2_root) = launch(
+        &ec2,
+        Launch {
+            subnet: None,
+            imds_v2_required: false,
+            detailed_monitoring: false,
+            user_data: Some(USER_DATA_CANARY),
+        },
+    )
+    .await;
+    (s.inst3, s.inst3_root) = launch(
+        &ec2,
+        Launch {
+            subnet: None,
+            imds_v2_required: false,
+            detailed_monitoring: false,
+            user_data: None,
+        },
+    )
+    .await;
+    ec2.stop_instances()
+        .instance_ids(&s.inst3)
+        .send()
+        .await
+        .unwrap();
+    s.snap_inst3 = snapshot_of(&ec2, &s.inst3_root).await;
+    let before = snapshot_ids(&ec2).await;
+    s.ami_private = create_image(&ec2, &s.inst2, "worker").await;
+    s.ami_private_snap = snapshot_ids(&ec2)
+        .await
+        .difference(&before)
+        .next()
+        .unwrap()
+        .clone();
+
+    // --- IAM ---
+    let iam = iam_client(&account_config(moto, account, R2).await);
+    iam.update_account_password_policy()
+        .minimum_password_length(8)
+        .require_numbers(true)
+        .send()
+        .await
+        .unwrap();
+    for (group, policy) in [("admins", ADMIN_ACCESS), ("readers", READ_ONLY_ACCESS)] {
+        iam.create_group().group_name(group).send().await.unwrap();
+        iam.attach_group_policy()
+            .group_name(group)
+            .policy_arn(policy)
+            .send()
+            .await
+            .unwrap();
+    }
+    iam.create_group().group_name("ops").send().await.unwrap();
+    iam.put_group_policy()
+        .group_name("ops")
+        .policy_name("admin-with-mfa")
+        .policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}"#,
+        )
+        .send()
+        .await
+        .unwrap();
+    for user in ["alice", "bob", "carol", "dave", "erin"] {
+        create_user(&iam, user).await;
+    }
+    console_password(&iam, "alice").await;
+    enable_mfa(&iam, "alice").await;
+    iam.add_user_to_group()
+        .group_name("admins")
+        .user_name("alice")
+        .send()
+        .await
+        .unwrap();
+    console_password(&iam, "bob").await;
+    iam.attach_user_policy()
+        .user_name("bob")
+        .policy_arn(ADMIN_ACCESS)
+        .send()
+        .await
+        .unwrap();
+    for user in ["carol", "carol", "dave", "erin"] {
+        let (id, secret) = access_key(&iam, user).await;
+        s.key_ids.push(id);
+        s.secrets.push(secret);
+    }
+    iam.put_user_policy()
+        .user_name("carol")
+        .policy_name("describe-ec2")
+        .policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:Describe*","Resource":"*"}]}"#,
+        )
+        .send()
+        .await
+        .unwrap();
+    iam.put_user_policy()
+        .user_name("dave")
+        .policy_name("everything")
+        .policy_document(ALLOW_ALL)
+        .send()
+        .await
+        .unwrap();
+    iam.update_access_key()
+        .user_name("erin")
+        .access_key_id(s.key_ids[3].clone())
+        .status(iamt::StatusType::Inactive)
+        .send()
+        .await
+        .unwrap();
+    for (group, user) in [("readers", "dave"), ("readers", "erin"), ("ops", "erin")] {
+        iam.add_user_to_group()
+            .group_name(group)
+            .user_name(user)
+            .send()
+            .await
+            .unwrap();
+    }
+    let deploy_admin = iam
+        .create_policy()
+        .policy_name("DeployAdmin")
+        .policy_document(ALLOW_ALL)
+        .send()
+        .await
+        .unwrap()
+        .policy()
+        .and_then(|p| p.arn())
+        .unwrap()
+        .to_string();
+    iam.create_policy()
+        .policy_name("Unattached")
+        .policy_document(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["s3:GetObject"],"Resource":"arn:aws:s3:::reports/*"}}"#,
+        )
+        .send()
+        .await
+        .unwrap();
+    for (role, policy) in [
+        ("deployer", deploy_admin.as_str()),
+        ("auditor", READ_ONLY_ACCESS),
+    ] {
+        iam.create_role()
+            .role_name(role)
+            .assume_role_policy_document(TRUST_EC2)
+            .send()
+            .await
+            .unwrap();
+        iam.attach_role_policy()
+            .role_name(role)
+            .policy_arn(policy)
+            .send()
+            .await
+            .unwrap();
+    }
+    s
+}
+
+/// Account B: only moto's defaults in EC2, a strong password policy, one admin role.
+async fn seed_account_b(moto: &Moto, account: &str) -> [(String, String, String); 2] {
+    let mut defaults = Vec::new();
+    for region in [R1, R2] {
+        let ec2 = ec2_client(&account_config(moto, account, region).await);
+        let vpc = default_vpc(&ec2).await;
+        let (sg, acl) = vpc_defaults(&ec2, &vpc).await;
+        defaults.push((vpc, sg, acl));
+    }
+    let iam = iam_client(&account_config(moto, account, R1).await);
+    iam.update_account_password_policy()
+        .minimum_password_length(16)
+        .require_symbols(true)
+        .require_numbers(true)
+        .require_uppercase_characters(true)
+        .require_lowercase_characters(true)
+        .max_password_age(90)
+        .password_reuse_prevention(24)
+        .allow_users_to_change_password(true)
+        .send()
+        .await
+        .unwrap();
+    iam.create_role()
+        .role_name("break-glass")
+        .assume_role_policy_document(TRUST_EC2)
+        .send()
+        .await
+        .unwrap();
+    iam.attach_role_policy()
+        .role_name("break-glass")
+        .policy_arn(ADMIN_ACCESS)
+        .send()
+        .await
+        .unwrap();
+    let mut defaults = defaults.into_iter();
+    [defaults.next().unwrap(), defaults.next().unwrap()]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_accounts_two_regions_every_aws_rule_passes_and_fails() {
+    let Some(moto) = shared_moto() else { return };
+    const A: &str = "111111111111";
+    const B: &str = "222222222222";
+    let (a, b_defaults) = tokio::join!(seed_account_a(moto, A), seed_account_b(moto, B));
+
+    let options = scan_options(moto, &[A, B], &[R2, R1]);
+    let collection = collect(&options, Arc::new(NoProgress)).await.expect("scan");
+
+    // --- what was scanned ---
+    assert_eq!(
+        collection.targets,
+        vec![
+            ScanTarget {
+                provider: Provider::Aws,
+                account: A.into(),
+                alias: None,
+                regions: vec![R1.into(), R2.into()],
+                identity: Some(format!(
+                    "arn:aws:sts::{A}:assumed-role/soc2scan-audit/{}",
+                    soc2scan_session_name(&collection)
+                )),
+            },
+            ScanTarget {
+                provider: Provider::Aws,
+                account: B.into(),
+                alias: None,
+                regions: vec![R1.into(), R2.into()],
+                identity: Some(format!(
+                    "arn:aws:sts::{B}:assumed-role/soc2scan-audit/{}",
+                    soc2scan_session_name(&collection)
+                )),
+            },
+        ]
+    );
+    assert_coverage(&collection.coverage, &all_ok_coverage(&[A, B], &[R1, R2]));
+
+    // --- the model, kind by kind ---
+    let vol = |region: &str, id: &str| ec2_arn(A, region, "volume", id);
+    assert_eq!(
+        ids_of(&collection, A, R1, ResourceKind::EbsVolume),
+        set([
+            vol(R1, &a.vol_enc),
+            vol(R1, &a.vol_loose),
+            vol(R1, &a.inst1_root)
+        ])
+    );
+    assert_eq!(
+        ids_of(&collection, A, R2, ResourceKind::EbsVolume),
+        set([vol(R2, &a.inst2_root), vol(R2, &a.inst3_root)])
+    );
+    let ResourceConfig::EbsVolume(enc) = &find(&collection, &vol(R1, &a.vol_enc)).config else {
+        panic!("not a volume")
+    };
+    assert!(enc.encrypted);
+    assert_eq!(enc.state, "in-use");
+    assert_eq!(enc.availability_zone, "eu-west-1a");
+    assert_eq!(enc.size_gib, 10);
+    assert!(enc.create_time.is_some());
+    assert_eq!(
+        enc.attachments,
+        vec![VolumeAttachment {
+            instance_id: a.inst1.clone(),
+            device: Some("/dev/sdf".into()),
+            state: Some("attached".into()),
+        }]
+    );
+    let ResourceConfig::EbsVolume(loose) = &find(&collection, &vol(R1, &a.vol_loose)).config else {
+        panic!("not a volume")
+    };
+    assert!(!loose.encrypted);
+    assert_eq!(loose.state, "available");
+    assert!(loose.attachments.is_empty());
+
+    let ebs_default = |account: &str, region: &str| {
+        format!("arn:aws:ec2:{region}:{account}:ebs-encryption-by-default")
+    };
+    for (account, region, enabled) in [
+        (A, R1, true),
+        (A, R2, false),
+        (B, R1, false),
+        (B, R2, false),
+    ] {
+        assert_eq!(
+            find(&collection, &ebs_default(account, region)).config,
+            ResourceConfig::EbsEncryptionByDefault(EbsEncryptionByDefault {
+                enabled,
+                default_kms_key_id: None
+            })
+        );
+    }
+
+    assert_eq!(
+        ids_of(&collection, A, R1, ResourceKind::EbsSnapshot),
+        set([
+            snap_arn(R1, &a.snap_enc),
+            snap_arn(R1, &a.snap_public),
+            snap_arn(R1, &a.ami_public_snap)
+        ])
+    );
+    assert_eq!(
+        ids_of(&collection, A, R2, ResourceKind::EbsSnapshot),
+        set([
+            snap_arn(R2, &a.snap_inst3),
+            snap_arn(R2, &a.ami_private_snap)
+        ])
+    );
+    let snapshot_config =
+        |region: &str, id: &str| match &find(&collection, &snap_arn(region, id)).config {
+            ResourceConfig::EbsSnapshot(s) => s.clone(),
+            _ => panic!("not a snapshot"),
+        };
+    let public = snapshot_config(R1, &a.snap_public);
+    assert_eq!(
+        public.restorable_by_all,
+        Some(true),
+        "confirmed by DescribeSnapshotAttribute"
+    );
+    assert_eq!(public.volume_id.as_deref(), Some(a.vol_loose.as_str()));
+    assert!(!public.encrypted);
+    assert_eq!(public.state, "completed");
+    let private = snapshot_config(R1, &a.snap_enc);
+    assert_eq!(
+        private.restorable_by_all,
+        Some(false),
+        "moto ignores RestorableByUserIds, so this was a candidate too, and the attribute \
+         says it is private"
+    );
+    assert!(private.encrypted);
+
+    assert_eq!(
+        find(&collection, &ec2_arn(A, R1, "image", &a.ami_public)).config,
+        ResourceConfig::Ami(
+            match &find(&collection, &ec2_arn(A, R1, "image", &a.ami_public)).config {
+                ResourceConfig::Ami(ami) => Ami {
+                    public: true,
+                    ..ami.clone()
+                },
+                _ => panic!("not an AMI"),
+            }
+        )
+    );
+    let ResourceConfig::Ami(private_ami) =
+        &find(&collection, &ec2_arn(A, R2, "image", &a.ami_private)).config
+    else {
+        panic!("not an AMI")
+    };
+    assert!(!private_ami.public);
+    assert_eq!(private_ami.state.as_deref(), Some("available"));
+
+    assert_eq!(
+        ids_of(&collection, A, R1, ResourceKind::Vpc),
+        set([
+            ec2_arn(A, R1, "vpc", &a.default_vpc_1),
+            ec2_arn(A, R1, "vpc", &a.vpc_logged)
+        ])
+    );
+    let logged = find(&collection, &ec2_arn(A, R1, "vpc", &a.vpc_logged));
+    assert_eq!(
+        logged.config,
+        ResourceConfig::Vpc(Vpc {
+            vpc_id: a.vpc_logged.clone(),
+            is_default: false,
+            cidr_block: Some("10.10.0.0/16".parse().unwrap()),
+            state: Some("available".into()),
+        })
+    );
+    assert_eq!(
+        find(&collection, &ec2_arn(A, R1, "vpc-flow-log", &a.flow_ok)).config,
+        ResourceConfig::FlowLog(FlowLog {
+            flow_log_id: a.flow_ok.clone(),
+            resource_id: a.vpc_logged.clone(),
+            traffic_type: "ALL".into(),
+            status: "ACTIVE".into(),
+            deliver_logs_status: Some("SUCCESS".into()),
+            log_destination_type: Some("cloud-watch-logs".into()),
+        })
+    );
+    let ResourceConfig::FlowLog(failed) =
+        &find(&collection, &ec2_arn(A, R2, "vpc-flow-log", &a.flow_failed)).config
+    else {
+        panic!("not a flow log")
+    };
+    assert_eq!(failed.deliver_logs_status.as_deref(), Some("FAILED"));
+    assert_eq!(failed.traffic_type, "REJECT");
+
+    assert_eq!(
+        find(&collection, &ec2_arn(A, R1, "security-group", &a.sg_web)).config,
+        ResourceConfig::SecurityGroup(SecurityGroup {
+            group_id: a.sg_web.clone(),
+            group_name: "web".into(),
+            vpc_id: Some(a.vpc_logged.clone()),
+            is_default: false,
+            ingress: vec![
+                SecurityGroupRule {
+                    protocol: "tcp".into(),
+                    from_port: Some(443),
+                    to_port: Some(443),
+                    ipv4_ranges: vec!["0.0.0.0/0".parse().unwrap()],
+                    ipv6_ranges: vec![],
+                    referenced_groups: vec![],
+                    prefix_list_ids: vec![],
+                },
+                SecurityGroupRule {
+                    protocol: "tcp".into(),
+                    from_port: Some(5432),
+                    to_port: Some(5432),
+                    ipv4_ranges: vec!["10.0.0.0/8".parse().unwrap()],
+                    ipv6_ranges: vec![],
+                    referenced_groups: vec![],
+                    prefix_list_ids: vec![],
+                },
+                SecurityGroupRule {
+                    protocol: "tcp".into(),
+                    from_port: Some(8080),
+                    to_port: Some(8080),
+                    ipv4_ranges: vec![],
+                    ipv6_ranges: vec![],
+                    referenced_groups: vec![a.sg_ssh.clone()],
+                    prefix_list_ids: vec![],
+                },
+            ],
+            egress: vec![SecurityGroupRule {
+                protocol: "-1".into(),
+                from_port: None,
+                to_port: None,
+                ipv4_ranges: vec!["0.0.0.0/0".parse().unwrap()],
+                ipv6_ranges: vec![],
+                referenced_groups: vec![],
+                prefix_list_ids: vec![],
+            }],
+        })
+    );
+    let ResourceConfig::SecurityGroup(restricted) = &find(
+        &collection,
+        &ec2_arn(A, R1, "security-group", &a.vpc_logged_sg),
+    )
+    .config
+    else {
+        panic!("not a group")
+    };
+    assert!(restricted.is_default && restricted.ingress.is_empty() && restricted.egress.is_empty());
+    let ResourceConfig::SecurityGroup(db) =
+        &find(&collection, &ec2_arn(A, R2, "security-group", &a.sg_db)).config
+    else {
+        panic!("not a group")
+    };
+    assert_eq!(
+        db.ingress[0].ipv6_ranges,
+        vec!["::/0".parse::<ipnet::IpNet>().unwrap()]
+    );
+
+    let ResourceConfig::NetworkAcl(locked) =
+        &find(&collection, &ec2_arn(A, R1, "network-acl", &a.acl_locked)).config
+    else {
+        panic!("not an ACL")
+    };
+    assert!(!locked.is_default);
+    assert_eq!(locked.vpc_id.as_deref(), Some(a.vpc_logged.as_str()));
+    let inbound: Vec<(i32, &str, NaclAction, Option<PortRange>)> = {
+        let mut entries: Vec<_> = locked
+            .entries
+            .iter()
+            .filter(|e| !e.egress)
+            .map(|e| {
+                (
+                    e.rule_number,
+                    e.protocol.as_str(),
+                    e.rule_action,
+                    e.port_range,
+                )
+            })
+            .collect();
+        entries.sort_by_key(|e| e.0);
+        entries
+    };
+    assert_eq!(
+        &inbound[..4],
+        &[
+            (
+                80,
+                "6",
+                NaclAction::Deny,
+                Some(PortRange {
+                    from: 3389,
+                    to: 3389
+                })
+            ),
+            (
+                85,
+                "17",
+                NaclAction::Deny,
+                Some(PortRange {
+                    from: 3389,
+                    to: 3389
+                })
+            ),
+            (
+                90,
+                "6",
+                NaclAction::Deny,
+                Some(PortRange { from: 22, to: 22 })
+            ),
+            (100, "-1", NaclAction::Allow, None),
+        ]
+    );
+    let ResourceConfig::NetworkAcl(v6_acl) =
+        &find(&collection, &ec2_arn(A, R2, "network-acl", &a.acl_v6)).config
+    else {
+        panic!("not an ACL")
+    };
+    assert!(v6_acl
+        .entries
+        .iter()
+        .any(|e| e.ipv6_cidr_block == Some("::/0".parse().unwrap())
+            && e.rule_action == NaclAction::Allow));
+
+    let instance =
+        |region: &str, id: &str| match &find(&collection, &ec2_arn(A, region, "instance", id))
+            .config
+        {
+            ResourceConfig::Ec2Instance(i) => i.clone(),
+            _ => panic!("not an instance"),
+        };
+    let inst1 = instance(R1, &a.inst1);
+    assert_eq!(inst1.state, "running");
+    assert_eq!(inst1.instance_type.as_deref(), Some("t3.micro"));
+    assert_eq!(
+        inst1.public_ip, None,
+        "launched in a subnet without public IPs"
+    );
+    assert_eq!(
+        inst1.metadata_options,
+        Some(InstanceMetadataOptions {
+            http_tokens: "required".into(),
+            http_endpoint: "enabled".into()
+        })
+    );
+    assert_eq!(inst1.monitoring, "enabled");
+    assert_eq!(inst1.availability_zone.as_deref(), Some("eu-west-1a"));
+    assert!(inst1.volume_ids.contains(&a.inst1_root));
+    assert!(inst1.launch_time.is_some());
+    let inst2 = instance(R2, &a.inst2);
+    assert!(inst2.public_ip.is_some(), "the default VPC maps public IPs");
+    assert_eq!(
+        inst2.metadata_options.as_ref().unwrap().http_tokens,
+        "optional"
+    );
+    assert_eq!(inst2.monitoring, "disabled");
+    assert_eq!(instance(R2, &a.inst3).state, "stopped");
+
+    // IAM
+    let user = |name: &str| match &find(&collection, &iam_arn(A, &format!("user/{name}"))).config {
+        ResourceConfig::IamUser(u) => u.clone(),
+        _ => panic!("not a user"),
+    };
+    assert_eq!(
+        ids_of(&collection, A, GLOBAL_REGION, ResourceKind::IamUser),
+        ["alice", "bob", "carol", "dave", "erin"]
+            .iter()
+            .map(|n| iam_arn(A, &format!("user/{n}")))
+            .collect()
+    );
+    let alice = user("alice");
+    assert_eq!(alice.groups, vec!["admins".to_string()]);
+    let alice_credentials = alice.credentials.unwrap();
+    assert!(alice_credentials.password_enabled && alice_credentials.mfa_active);
+    assert!(alice_credentials.access_keys.is_empty());
+    // moto reports a password that was never used as "no_information".
+    assert_eq!(alice_credentials.password_last_used, LastUsed::Never);
+    let bob = user("bob");
+    assert_eq!(
+        bob.attached_managed_policies,
+        vec![AttachedPolicy {
+            policy_name: "AdministratorAccess".into(),
+            policy_arn: ADMIN_ACCESS.into()
+        }]
+    );
+    let bob_credentials = bob.credentials.unwrap();
+    assert!(bob_credentials.password_enabled && !bob_credentials.mfa_active);
+    let carol = user("carol").credentials.unwrap();
+    assert!(!carol.password_enabled);
+    assert_eq!(
+        carol
+            .access_keys
+            .iter()
+            .map(|k| (k.slot, k.active, k.last_rotated.is_some(), k.last_used))
+            .collect::<Vec<_>>(),
+        vec![
+            (1, true, true, LastUsed::Never),
+            (2, true, true, LastUsed::Never)
+        ]
+    );
+    assert_eq!(
+        user("carol").inline_policies[0].document.statements[0].action,
+        vec!["ec2:Describe*".to_string()]
+    );
+    let erin = user("erin");
+    assert_eq!(erin.groups, vec!["readers".to_string(), "ops".to_string()]);
+    assert_eq!(
+        erin.credentials
+            .unwrap()
+            .access_keys
+            .iter()
+            .map(|k| k.active)
+            .collect::<Vec<_>>(),
+        vec![false]
+    );
+    let ResourceConfig::IamGroup(ops) = &find(&collection, &iam_arn(A, "group/ops")).config else {
+        panic!("not a group")
+    };
+    assert!(ops.inline_policies[0].document.statements[0]
+        .condition
+        .is_some());
+    let ResourceConfig::IamRole(deployer) = &find(&collection, &iam_arn(A, "role/deployer")).config
+    else {
+        panic!("not a role")
+    };
+    assert_eq!(deployer.path.as_deref(), Some("/"));
+    assert_eq!(
+        deployer.assume_role_policy.as_ref().unwrap().statements[0].principal,
+        Some(serde_json::json!({"Service": "ec2.amazonaws.com"}))
+    );
+    assert_eq!(
+        ids_of(
+            &collection,
+            A,
+            GLOBAL_REGION,
+            ResourceKind::IamManagedPolicy
+        ),
+        set([
+            iam_arn(A, "policy/DeployAdmin"),
+            iam_arn(A, "policy/Unattached"),
+            ADMIN_ACCESS.to_string(),
+            READ_ONLY_ACCESS.to_string(),
+        ]),
+        "local policies, and the AWS-managed ones that are attached"
+    );
+    assert_eq!(
+        ids_of(
+            &collection,
+            B,
+            GLOBAL_REGION,
+            ResourceKind::IamManagedPolicy
+        ),
+        set([ADMIN_ACCESS.to_string()]),
+        "AdministratorAccess, attached in both accounts, is kept in each"
+    );
+    let ResourceConfig::IamManagedPolicy(admin) = &find(&collection, ADMIN_ACCESS).config else {
+        panic!("not a policy")
+    };
+    assert!(admin.aws_managed);
+    assert!(admin
+        .document
+        .statements
+        .iter()
+        .any(|s| s.grants_full_admin()));
+    assert_eq!(
+        find(&collection, &iam_arn(B, "password-policy")).config,
+        ResourceConfig::IamPasswordPolicy(IamPasswordPolicy {
+            policy: Some(PasswordPolicy {
+                minimum_password_length: Some(16),
+                require_symbols: true,
+                require_numbers: true,
+                require_uppercase_characters: true,
+                require_lowercase_characters: true,
+                max_password_age: Some(90),
+                password_reuse_prevention: Some(24),
+                allow_users_to_change_password: true,
+            })
+        })
+    );
+    assert_eq!(
+        find(&collection, &iam_arn(A, "account-summary")).config,
+        ResourceConfig::IamAccountSummary(IamAccountSummary {
+            root_mfa_enabled: false,
+            root_access_keys_present: false
+        })
+    );
+
+    // --- calls: the fewest that give the data ---
+    assert_calls_are_documented(&collection);
+    let per_region = |snapshots: u64| {
+        [
+            ("ec2:DescribeVolumes", 1),
+            ("ec2:GetEbsEncryptionByDefault", 1),
+            ("ec2:DescribeSnapshots", 2),
+            ("ec2:DescribeSnapshotAttribute", snapshots),
+            ("ec2:DescribeImages", 1),
+            ("ec2:DescribeVpcs", 1),
+            ("ec2:DescribeFlowLogs", 1),
+            ("ec2:DescribeSecurityGroups", 1),
+            ("ec2:DescribeNetworkAcls", 1),
+            ("ec2:DescribeInstances", 1),
+        ]
+    };
+    let mut expected_calls: BTreeMap<String, u64> = BTreeMap::new();
+    // moto ignores RestorableByUserIds, so every own snapshot is a candidate that
+    // DescribeSnapshotAttribute confirms: 3 + 2 in account A, none in B.
+    for (operation, count) in per_region(3)
+        .into_iter()
+        .chain(per_region(2))
+        .chain(per_region(0))
+        .chain(per_region(0))
+    {
+        if count > 0 {
+            *expected_calls.entry(operation.into()).or_default() += count;
+        }
+    }
+    for (operation, count) in [
+        ("sts:GetCallerIdentity", 2),
+        ("iam:GetAccountAuthorizationDetails", 2),
+        ("iam:ListPolicies", 2),
+        // A: AdministratorAccess, ReadOnlyAccess; B: AdministratorAccess.
+        ("iam:GetPolicyVersion", 3),
+        // A fresh account: STARTED, then COMPLETE.
+        ("iam:GenerateCredentialReport", 4),
+        ("iam:GetCredentialReport", 2),
+        ("iam:GetAccountSummary", 2),
+        ("iam:GetAccountPasswordPolicy", 2),
+    ] {
+        expected_calls.insert(operation.into(), count);
+    }
+    assert_eq!(collection.api_calls, expected_calls);
+
+    // --- verdicts ---
+    let snapshot = snapshot_of_collection(&collection);
+    let expected = expected_verdicts(&a, &b_defaults, A, B);
+    let actual = verdicts(&snapshot);
+    assert_verdicts(&actual, &expected);
+
+    // The same data judged 120 days later: every key, password and backup is old now.
+    let mut later = snapshot.clone();
+    later.metadata.finished_at += chrono::TimeDelta::days(120);
+    let aged = verdicts(&later);
+    let user_arn = |n: &str| iam_arn(A, &format!("user/{n}"));
+    let aged_expected: BTreeMap<(String, String), &str> = [
+        (
+            "aws-ec2-ebs-volume-no-recent-backup",
+            ec2_arn(A, R1, "volume", &a.vol_enc),
+            "fail",
+        ),
+        (
+            "aws-ec2-ebs-volume-no-recent-backup",
+            ec2_arn(A, R1, "volume", &a.inst1_root),
+            "fail",
+        ),
+        (
+            "aws-ec2-ebs-volume-no-recent-backup",
+            ec2_arn(A, R2, "volume", &a.inst2_root),
+            "fail",
+        ),
+        (
+            "aws-ec2-ebs-volume-no-recent-backup",
+            ec2_arn(A, R2, "volume", &a.inst3_root),
+            "fail",
+        ),
+        ("aws-iam-access-key-not-rotated", user_arn("carol"), "fail"),
+        ("aws-iam-access-key-not-rotated", user_arn("dave"), "fail"),
+        ("aws-iam-credentials-unused", user_arn("alice"), "fail"),
+        ("aws-iam-credentials-unused", user_arn("bob"), "fail"),
+        ("aws-iam-credentials-unused", user_arn("carol"), "fail"),
+        ("aws-iam-credentials-unused", user_arn("dave"), "fail"),
+    ]
+    .into_iter()
+    .map(|(rule, id, verdict)| ((rule.to_string(), id), verdict))
+    .collect();
+    let aged_time_rules: BTreeMap<_, _> = aged
+        .into_iter()
+        .filter(|((rule, _), _)| {
+            [
+                "aws-ec2-ebs-volume-no-recent-backup",
+                "aws-iam-access-key-not-rotated",
+                "aws-iam-credentials-unused",
+            ]
+            .contains(&rule.as_str())
+        })
+        .collect();
+    assert_verdicts(&aged_time_rules, &aged_expected);
+
+    // --- the snapshot file round trip gives the same verdicts ---
+    let json = snapshot.to_json_pretty().unwrap();
+    let reloaded =
+        Snapshot::from_json_slice(json.as_bytes(), Path::new("round-trip.json")).unwrap();
+    assert_eq!(reloaded, snapshot);
+    assert_eq!(verdicts(&reloaded), actual);
+
+    // --- no secret in the snapshot ---
+    assert_no_secrets(&json, &a.secrets, &a.key_ids);
+}
+
+/// The role session name soc2scan used (`soc2scan-<timestamp>`), read back from the
+/// identity; checks its shape.
+fn soc2scan_session_name(collection: &AwsCollection) -> String {
+    let identity = collection.targets[0].identity.as_deref().unwrap();
+    let name = identity.rsplit('/').next().unwrap().to_string();
+    assert!(name.starts_with("soc2scan-"), "{identity}");
+    assert_eq!(name.len(), "soc2scan-20260101T000000Z".len(), "{identity}");
+    name
+}
+
+fn assert_no_secrets(json: &str, secrets: &[String], key_ids: &[String]) {
+    assert!(!json.contains(USER_DATA_CANARY), "user data leaked");
+    assert!(
+        !json.contains(&aws_smithy_types::base64::encode(USER_DATA_CANARY)),
+        "encoded user data leaked"
+    );
+    assert!(!json.contains("canary-user-data"), "user data leaked");
+    assert!(!json.contains(BASE_SECRET), "the scanner's secret leaked");
+    assert!(!json.contains(BASE_KEY_ID), "the scanner's key id leaked");
+    for secret in secrets {
+        assert!(
+            !json.contains(secret.as_str()),
+            "a secret access key leaked"
+        );
+    }
+    for key_id in key_ids {
+        assert!(!json.contains(key_id.as_str()), "an access key id leaked");
+    }
+}
+
+fn assert_verdicts(
+    actual: &BTreeMap<(String, String), &str>,
+    expected: &BTreeMap<(String, String), &str>,
+) {
+    let mut problems = Vec::new();
+    for (key, verdict) in expected {
+        match actual.get(key) {
+            Some(found) if found == verdict => {}
+            Some(found) => problems.push(format!("{key:?}: expected {verdict}, got {found}")),
+            None => problems.push(format!("{key:?}: expected {verdict}, got no verdict")),
+        }
+    }
+    for (key, verdict) in actual {
+        if !expected.contains_key(key) {
+            problems.push(format!("{key:?}: unexpected verdict {verdict}"));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "verdicts differ:\n{}",
+        problems.join("\n")
+    );
+}
+
+/// Every AWS verdict the main scenario must produce, with why.
+fn expected_verdicts(
+    a: &SeededA,
+    b_defaults: &[(String, String, String); 2],
+    account_a: &str,
+    account_b: &str,
+) -> BTreeMap<(String, String), &'static str> {
+    let mut e: BTreeMap<(String, String), &'static str> = BTreeMap::new();
+    let mut put = |rule: &str, id: String, verdict: &'static str| {
+        assert!(
+            e.insert((rule.to_string(), id.clone()), verdict).is_none(),
+            "{rule} {id} twice in the expectations"
+        );
+    };
+    let (pass, fail) = ("pass", "fail");
+    let ec2 = |region: &str, kind: &str, id: &str| ec2_arn(account_a, region, kind, id);
+
+    // EBS volumes: encrypted or not; in-use ones need a recent completed snapshot.
+    // (moto creates instance root volumes unencrypted even with default encryption on.)
+    for (region, volume, encrypted, backup) in [
+        (R1, &a.vol_enc, pass, Some(pass)),
+        (R1, &a.vol_loose, fail, None), // available: the backup rule does not apply
+        (R1, &a.inst1_root, fail, Some(fail)),
+        (R2, &a.inst2_root, fail, Some(fail)),
+        (R2, &a.inst3_root, fail, Some(pass)), // attached to a stopped instance, snapshotted
+    ] {
+        put(
+            "aws-ec2-ebs-volume-unencrypted",
+            ec2(region, "volume", volume),
+            encrypted,
+        );
+        if let Some(backup) = backup {
+            put(
+                "aws-ec2-ebs-volume-no-recent-backup",
+                ec2(region, "volume", volume),
+                backup,
+            );
+        }
+    }
+    for (account, region, verdict) in [
+        (account_a, R1, pass),
+        (account_a, R2, fail),
+        (account_b, R1, fail),
+        (account_b, R2, fail),
+    ] {
+        put(
+            "aws-ec2-ebs-default-encryption-off",
+            format!("arn:aws:ec2:{region}:{account}:ebs-encryption-by-default"),
+            verdict,
+        );
+    }
+    // Snapshots: encrypted or not, public or not.
+    for (region, snapshot, encrypted, public) in [
+        (R1, &a.snap_enc, pass, pass),
+        (R1, &a.snap_public, fail, fail),
+        (R1, &a.ami_public_snap, fail, pass),
+        (R2, &a.snap_inst3, fail, pass),
+        (R2, &a.ami_private_snap, fail, pass),
+    ] {
+        put(
+            "aws-ec2-ebs-snapshot-unencrypted",
+            snap_arn(region, snapshot),
+            encrypted,
+        );
+        put(
+            "aws-ec2-ebs-snapshot-public",
+            snap_arn(region, snapshot),
+            public,
+        );
+    }
+    put("aws-ec2-ami-public", ec2(R1, "image", &a.ami_public), fail);
+    put("aws-ec2-ami-public", ec2(R2, "image", &a.ami_private), pass);
+    // VPC flow logs: delivering, failing delivery, none.
+    put(
+        "aws-ec2-vpc-flow-logs-off",
+        ec2(R1, "vpc", &a.vpc_logged),
+        pass,
+    );
+    put(
+        "aws-ec2-vpc-flow-logs-off",
+        ec2(R2, "vpc", &a.vpc_broken),
+        fail,
+    );
+    put(
+        "aws-ec2-vpc-flow-logs-off",
+        ec2(R1, "vpc", &a.default_vpc_1),
+        fail,
+    );
+    put(
+        "aws-ec2-vpc-flow-logs-off",
+        ec2(R2, "vpc", &a.default_vpc_2),
+        fail,
+    );
+    for (region, (vpc, _, _)) in [R1, R2].into_iter().zip(b_defaults) {
+        put(
+            "aws-ec2-vpc-flow-logs-off",
+            ec2_arn(account_b, region, "vpc", vpc),
+            fail,
+        );
+    }
+    // Security groups: (admin ports, all ports, data ports) from the internet, and the
+    // default-group rule for default groups.
+    let mut groups: Vec<(String, [&str; 3], Option<&str>)> = vec![
+        (
+            ec2(R1, "security-group", &a.sg_ssh),
+            [fail, pass, pass],
+            None,
+        ),
+        (
+            ec2(R1, "security-group", &a.sg_web),
+            [pass, pass, pass],
+            None,
+        ),
+        (
+            ec2(R2, "security-group", &a.sg_open),
+            [fail, fail, fail],
+            None,
+        ),
+        (
+            ec2(R2, "security-group", &a.sg_db),
+            [pass, pass, fail],
+            None,
+        ),
+        // The restricted default group: no rules at all.
+        (
+            ec2(R1, "security-group", &a.vpc_logged_sg),
+            [pass, pass, pass],
+            Some(pass),
+        ),
+        // Default groups as AWS creates them: allow all outbound.
+        (
+            ec2(R1, "security-group", &a.default_sg_1),
+            [pass, pass, pass],
+            Some(fail),
+        ),
+        (
+            ec2(R2, "security-group", &a.default_sg_2),
+            [pass, pass, pass],
+            Some(fail),
+        ),
+        (
+            ec2(R2, "security-group", &a.vpc_broken_sg),
+            [pass, pass, pass],
+            Some(fail),
+        ),
+    ];
+    for (region, (_, sg, _)) in [R1, R2].into_iter().zip(b_defaults) {
+        groups.push((
+            ec2_arn(account_b, region, "security-group", sg),
+            [pass, pass, pass],
+            Some(fail),
+        ));
+    }
+    for (id, [admin, all, data], default) in groups {
+        put("aws-ec2-sg-admin-ports-public", id.clone(), admin);
+        put("aws-ec2-sg-all-ports-public", id.clone(), all);
+        put("aws-ec2-sg-data-ports-public", id.clone(), data);
+        if let Some(default) = default {
+            put("aws-ec2-default-sg-not-restricted", id, default);
+        }
+    }
+    // Network ACLs: default ones allow everything in.
+    put(
+        "aws-ec2-nacl-admin-ports-public",
+        ec2(R1, "network-acl", &a.acl_locked),
+        pass,
+    );
+    put(
+        "aws-ec2-nacl-admin-ports-public",
+        ec2(R2, "network-acl", &a.acl_v6),
+        fail,
+    );
+    for (region, acl) in [
+        (R1, &a.default_acl_1),
+        (R1, &a.vpc_logged_acl),
+        (R2, &a.default_acl_2),
+        (R2, &a.vpc_broken_acl),
+    ] {
+        put(
+            "aws-ec2-nacl-admin-ports-public",
+            ec2(region, "network-acl", acl),
+            fail,
+        );
+    }
+    for (region, (_, _, acl)) in [R1, R2].into_iter().zip(b_defaults) {
+        put(
+            "aws-ec2-nacl-admin-ports-public",
+            ec2_arn(account_b, region, "network-acl", acl),
+            fail,
+        );
+    }
+    // Instances (the stopped one is not judged).
+    for (region, instance, verdict) in [(R1, &a.inst1, pass), (R2, &a.inst2, fail)] {
+        for rule in [
+            "aws-ec2-instance-imdsv1-allowed",
+            "aws-ec2-instance-public-ip",
+            "aws-ec2-instance-detailed-monitoring-off",
+        ] {
+            put(rule, ec2(region, "instance", instance), verdict);
+        }
+    }
+
+    // IAM. moto has no way to give the root user MFA: root MFA fails in every account,
+    // root keys pass in every account.
+    for account in [account_a, account_b] {
+        put(
+            "aws-iam-root-mfa-off",
+            iam_arn(account, "account-summary"),
+            fail,
+        );
+        put(
+            "aws-iam-root-access-key",
+            iam_arn(account, "account-summary"),
+            pass,
+        );
+    }
+    put(
+        "aws-iam-password-policy-weak",
+        iam_arn(account_a, "password-policy"),
+        fail,
+    );
+    put(
+        "aws-iam-password-policy-weak",
+        iam_arn(account_b, "password-policy"),
+        pass,
+    );
+    let user = |name: &str| iam_arn(account_a, &format!("user/{name}"));
+    // Console users: MFA or not.
+    put("aws-iam-user-console-no-mfa", user("alice"), pass);
+    put("aws-iam-user-console-no-mfa", user("bob"), fail);
+    // Admin privileges: of each principal itself (alice's come through her group).
+    for (id, verdict) in [
+        (user("alice"), pass),
+        (user("bob"), fail),   // AdministratorAccess attached
+        (user("carol"), pass), // ec2:Describe* only
+        (user("dave"), fail),  // inline * on *
+        (user("erin"), pass),
+        (iam_arn(account_a, "group/admins"), fail),
+        (iam_arn(account_a, "group/readers"), pass),
+        (iam_arn(account_a, "group/ops"), pass), // * on * but only with MFA
+        (iam_arn(account_a, "role/deployer"), fail), // customer-managed * on *
+        (iam_arn(account_a, "role/auditor"), pass),
+        (iam_arn(account_b, "role/break-glass"), fail),
+    ] {
+        put("aws-iam-admin-privileges", id, verdict);
+    }
+    for (name, direct) in [
+        ("alice", pass),
+        ("bob", fail),
+        ("carol", fail),
+        ("dave", fail),
+        ("erin", pass),
+    ] {
+        put("aws-iam-user-direct-policy", user(name), direct);
+    }
+    // Two active keys: only carol. Users with no key pass too.
+    for (name, verdict) in [
+        ("alice", pass),
+        ("bob", pass),
+        ("carol", fail),
+        ("dave", pass),
+        ("erin", pass),
+    ] {
+        put("aws-iam-user-two-active-keys", user(name), verdict);
+    }
+    // Keys and passwords are all brand new (moto cannot backdate them): rotation and
+    // "unused" pass now, for users with an active credential. The aged evaluation above
+    // gives their failures.
+    for name in ["carol", "dave"] {
+        put("aws-iam-access-key-not-rotated", user(name), pass);
+    }
+    for name in ["alice", "bob", "carol", "dave"] {
+        put("aws-iam-credentials-unused", user(name), pass);
+    }
+    e
+}
+
+// ---------------------------------------------------------------------------------------
+// Coverage gaps: a scanning user without some permissions, with IAM enforced
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_permissions_become_coverage_gaps_and_never_passes() {
+    let Some(python) = moto_python() else { return };
+    // IAM enforcement is server-wide, so this test has a server of its own. It starts
+    // permissive (the count is never reached while seeding) and is switched to enforcing
+    // every call with /moto-api/reset-auth once the fixtures exist.
+    let moto = start_moto(&python, &[("INITIAL_NO_AUTH_ACTION_COUNT", "1000000")]);
+    const ACCOUNT: &str = "123456789012"; // moto's default account
+
+    // The scanning user gets docs/permissions.md's policy, less two actions.
+    let mut granted = documented_actions();
+    assert!(granted.remove("ec2:DescribeVolumes"));
+    assert!(granted.remove("iam:GenerateCredentialReport"));
+    let policy = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": granted, "Resource": "*"}],
+    })
+    .to_string();
+    let seed = static_config(&moto, &base_credentials(), R1).await;
+    let iam = iam_client(&seed);
+    create_user(&iam, "scanner").await;
+    iam.put_user_policy()
+        .user_name("scanner")
+        .policy_name("soc2scan-minus-two")
+        .policy_document(policy)
+        .send()
+        .await
+        .unwrap();
+    let (key_id, secret) = access_key(&iam, "scanner").await;
+    create_user(&iam, "bob").await;
+    console_password(&iam, "bob").await;
+    for region in [R1, R2] {
+        let ec2 = ec2_client(&static_config(&moto, &base_credentials(), region).await);
+        create_volume(&ec2, &format!("{region}a"), 8, false).await;
+    }
+    let (status, body) = http(moto.port, "POST", "/moto-api/reset-auth", &[], "0").unwrap();
+    assert_eq!(status, 200, "{body}");
+
+    let options = AwsScanOptions {
+        static_credentials: Some(StaticCredentials {
+            access_key_id: key_id.clone(),
+            secret_access_key: secret.clone(),
+            session_token: None,
+        }),
+        regions: RegionSelection::List(vec![R1.into(), R2.into()]),
+        endpoint_url: Some(moto.endpoint()),
+        call_timeout: Duration::from_secs(30),
+        ..AwsScanOptions::default()
+    };
+    let collection = collect(&options, Arc::new(NoProgress)).await.expect("scan");
+    assert_eq!(
+        collection.targets[0].identity.as_deref(),
+        Some("arn:aws:iam::123456789012:user/scanner")
+    );
+
+    // Exactly the units that need the missing actions failed, as access_denied, with a
+    // message that names the action to add; everything else was collected.
+    let mut expected = all_ok_coverage(&[ACCOUNT], &[R1, R2]);
+    for entry in &mut expected {
+        let failed_action = match entry.unit.kind {
+            ResourceKind::EbsVolume => "ec2:DescribeVolumes",
+            ResourceKind::IamCredentialReport => "iam:GenerateCredentialReport",
+            _ => continue,
+        };
+        let actual = collection
+            .coverage
+            .iter()
+            .find(|e| e.unit == entry.unit)
+            .unwrap_or_else(|| panic!("no coverage entry for {}", entry.unit));
+        let CoverageStatus::Failed { kind, message } = &actual.status else {
+            panic!("{} should have failed", entry.unit);
+        };
+        assert_eq!(*kind, FailureKind::AccessDenied, "{message}");
+        assert!(
+            message.starts_with(&format!(
+                "{} {failed_action}: AccessDenied: ",
+                entry.unit.region
+            )),
+            "{message}"
+        );
+        assert!(
+            message.ends_with(&format!(
+                " — add {failed_action} to the scanning role (see docs/permissions.md)"
+            )),
+            "{message}"
+        );
+        entry.status = actual.status.clone();
+    }
+    assert_coverage(&collection.coverage, &expected);
+    assert!(ids_of(&collection, ACCOUNT, R1, ResourceKind::EbsVolume).is_empty());
+    // A denied call is not retried: one attempt per region.
+    assert_eq!(collection.api_calls["ec2:DescribeVolumes"], 2);
+    assert_eq!(collection.api_calls["iam:GenerateCredentialReport"], 1);
+    assert!(!collection.api_calls.contains_key("iam:GetCredentialReport"));
+    assert_calls_are_documented(&collection);
+
+    // Users are still collected, without credential facts.
+    let ResourceConfig::IamUser(bob) = &find(&collection, &iam_arn(ACCOUNT, "user/bob")).config
+    else {
+        panic!("not a user")
+    };
+    assert_eq!(bob.credentials, None);
+    // No password policy is a finding, not a collection error.
+    assert_eq!(
+        find(&collection, &iam_arn(ACCOUNT, "password-policy")).config,
+        ResourceConfig::IamPasswordPolicy(IamPasswordPolicy { policy: None })
+    );
+
+    let snapshot = snapshot_of_collection(&collection);
+    let verdicts = verdicts(&snapshot);
+    let of_rule = |rule: &str| -> BTreeMap<String, &str> {
+        verdicts
+            .iter()
+            .filter(|((r, _), _)| r == rule)
+            .map(|((_, subject), verdict)| (subject.clone(), *verdict))
+            .collect()
+    };
+    // The volume rules: one "not evaluated" per failed scope, and nothing else — above
+    // all, no pass.
+    for rule in [
+        "aws-ec2-ebs-volume-unencrypted",
+        "aws-ec2-ebs-volume-no-recent-backup",
+    ] {
+        let expected: BTreeMap<String, &str> = [R1, R2]
+            .iter()
+            .map(|region| {
+                (
+                    format!("unit:aws/{ACCOUNT}/{region} ebs_volume"),
+                    "not_evaluated",
+                )
+            })
+            .collect();
+        assert_eq!(of_rule(rule), expected, "{rule}");
+    }
+    // Rules that read the credential report: not evaluated for every user.
+    for rule in [
+        "aws-iam-user-console-no-mfa",
+        "aws-iam-user-two-active-keys",
+        "aws-iam-access-key-not-rotated",
+        "aws-iam-credentials-unused",
+    ] {
+        let expected: BTreeMap<String, &str> = [
+            iam_arn(ACCOUNT, "user/bob"),
+            iam_arn(ACCOUNT, "user/scanner"),
+        ]
+        .into_iter()
+        .map(|id| (id, "not_evaluated"))
+        .collect();
+        assert_eq!(of_rule(rule), expected, "{rule}");
+    }
+    // What does not need the missing data is still judged.
+    assert_eq!(
+        of_rule("aws-iam-password-policy-weak"),
+        [(iam_arn(ACCOUNT, "password-policy"), "fail")]
+            .into_iter()
+            .collect()
+    );
+    assert_eq!(
+        of_rule("aws-iam-user-direct-policy")[&iam_arn(ACCOUNT, "user/scanner")],
+        "fail"
+    );
+    assert!(verdicts
+        .iter()
+        .all(|((rule, _), verdict)| !rule.starts_with("aws-ec2-ebs-volume") || *verdict != "pass"));
+    assert_no_secrets(&snapshot.to_json_pretty().unwrap(), &[secret], &[key_id]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Canary secrets, progress, timeouts, failures that stop the scan
+// ---------------------------------------------------------------------------------------
+
+/// Records progress events.
+#[derive(Default)]
+struct Recorder {
+    started: std::sync::Mutex<Vec<CollectionUnit>>,
+    finished: std::sync::Mutex<Vec<(CollectionUnit, bool)>>,
+    calls: std::sync::atomic::AtomicU64,
+}
+
+impl soc2scan_providers::aws::CollectionProgress for Recorder {
+    fn unit_started(&self, unit: &CollectionUnit) {
+        self.started.lock().unwrap().push(unit.clone());
+    }
+    fn unit_finished(&self, unit: &CollectionUnit, failed: bool) {
+        self.finished.lock().unwrap().push((unit.clone(), failed));
+    }
+    fn api_call(&self, _operation: &str) {
+        self.calls
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_data_and_secret_keys_never_reach_the_snapshot() {
+    let Some(moto) = shared_moto() else { return };
+    const ACCOUNT: &str = "333333333333";
+    let ec2 = ec2_client(&account_config(moto, ACCOUNT, R1).await);
+    let (instance, _) = launch(
+        &ec2,
+        Launch {
+            subnet: None,
+            imds_v2_required: true,
+            detailed_monitoring: false,
+            user_data: Some(USER_DATA_CANARY),
+        },
+    )
+    .await;
+    // The canary is really there for anyone who asks for it.
+    let user_data = ec2
+        .describe_instance_attribute()
+        .instance_id(&instance)
+        .attribute(ec2t::InstanceAttributeName::UserData)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        user_data.user_data().and_then(|u| u.value()),
+        Some(aws_smithy_types::base64::encode(USER_DATA_CANARY).as_str())
+    );
+    let iam = iam_client(&account_config(moto, ACCOUNT, R1).await);
+    create_user(&iam, "deployer").await;
+    let mut secrets = Vec::new();
+    let mut key_ids = Vec::new();
+    for _ in 0..2 {
+        let (id, secret) = access_key(&iam, "deployer").await;
+        key_ids.push(id);
+        secrets.push(secret);
+    }
+
+    let recorder = Arc::new(Recorder::default());
+    let collection = collect(&scan_options(moto, &[ACCOUNT], &[R1]), recorder.clone())
+        .await
+        .expect("scan");
+    assert!(collection.coverage.iter().all(|e| !e.is_gap()));
+    let snapshot = snapshot_of_collection(&collection);
+    assert_no_secrets(&snapshot.to_json_pretty().unwrap(), &secrets, &key_ids);
+    assert_no_secrets(&format!("{collection:?}"), &secrets, &key_ids);
+    let ResourceConfig::IamUser(deployer) =
+        &find(&collection, &iam_arn(ACCOUNT, "user/deployer")).config
+    else {
+        panic!("not a user")
+    };
+    assert_eq!(deployer.credentials.as_ref().unwrap().access_keys.len(), 2);
+
+    // Progress: every unit started and finished once, every request announced.
+    let mut started = recorder.started.lock().unwrap().clone();
+    started.sort();
+    let units: Vec<CollectionUnit> = collection.coverage.iter().map(|e| e.unit.clone()).collect();
+    assert_eq!(started, units);
+    assert_eq!(units.len(), 9 + 7);
+    let mut finished = recorder.finished.lock().unwrap().clone();
+    finished.sort();
+    assert_eq!(
+        finished,
+        units.iter().map(|u| (u.clone(), false)).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        recorder.calls.load(std::sync::atomic::Ordering::Relaxed),
+        collection.api_calls.values().sum::<u64>()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn units_cut_off_by_the_overall_timeout_are_recorded_as_timeouts() {
+    let Some(moto) = shared_moto() else { return };
+    const ACCOUNT: &str = "444444444444";
+    let options = AwsScanOptions {
+        overall_timeout: Some(Duration::from_millis(1)),
+        ..scan_options(moto, &[ACCOUNT], &[R1, R2])
+    };
+    let collection = collect(&options, Arc::new(NoProgress)).await.expect("scan");
+    assert!(collection.resources.is_empty());
+    let units: Vec<CollectionUnit> = all_ok_coverage(&[ACCOUNT], &[R1, R2])
+        .into_iter()
+        .map(|e| e.unit)
+        .collect();
+    assert_eq!(
+        collection
+            .coverage
+            .iter()
+            .map(|e| e.unit.clone())
+            .collect::<Vec<_>>(),
+        units,
+        "every unit has its entry"
+    );
+    for entry in &collection.coverage {
+        let CoverageStatus::Failed { kind, message } = &entry.status else {
+            panic!("{} should have timed out", entry.unit);
+        };
+        assert_eq!(*kind, FailureKind::Timeout, "{message}");
+        assert!(message.contains("overall timeout"), "{message}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_endpoint_stops_the_scan_with_a_clear_error() {
+    // No moto needed: nothing listens on this port.
+    let options = AwsScanOptions {
+        static_credentials: Some(base_credentials()),
+        regions: RegionSelection::List(vec![R1.into()]),
+        endpoint_url: Some(format!("http://127.0.0.1:{}", free_port())),
+        call_timeout: Duration::from_secs(10),
+        ..AwsScanOptions::default()
+    };
+    let error = collect(&options, Arc::new(NoProgress))
+        .await
+        .expect_err("nothing to scan");
+    assert!(
+        matches!(error, AwsError::CallerIdentity { .. }),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.starts_with("sts:GetCallerIdentity failed for the base credentials: "),
+        "{message}"
+    );
+    assert!(!message.contains(BASE_SECRET));
+}
+
+#[tokio::test]
+async fn bad_options_stop_the_scan_before_any_call() {
+    let options = AwsScanOptions {
+        static_credentials: Some(base_credentials()),
+        regions: RegionSelection::List(vec!["moon-1".into(), "EU".into()]),
+        ..AwsScanOptions::default()
+    };
+    let error = collect(&options, Arc::new(NoProgress)).await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid AWS scan options: \"EU\" is not an AWS region name (expected e.g. eu-west-1)"
+    );
+}

@@ -1,0 +1,113 @@
+//! Progress of a live collection on standard error: an indicatif bar when standard error
+//! is a terminal; otherwise a plain line every ten seconds (CI logs, cron mail); nothing
+//! with `--quiet`.
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use soc2scan_providers::aws::CollectionProgress;
+use soc2scan_providers::CollectionUnit;
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+const PLAIN_INTERVAL: Duration = Duration::from_secs(10);
+
+/// Counts units and calls and shows them.
+pub struct Progress {
+    provider: &'static str,
+    quiet: bool,
+    bar: Option<ProgressBar>,
+    units: AtomicU64,
+    done: AtomicU64,
+    failed: AtomicU64,
+    calls: AtomicU64,
+    last_line: Mutex<Instant>,
+}
+
+impl Progress {
+    /// Progress for one provider's collection.
+    pub fn new(provider: &'static str, quiet: bool) -> Progress {
+        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+            let style = ProgressStyle::with_template(
+                "{spinner} {prefix} {elapsed:>4} [{bar:30}] {pos}/{len} units  {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> ");
+            bar.set_style(style);
+            bar.set_prefix(provider);
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
+        Progress {
+            provider,
+            quiet,
+            bar,
+            units: AtomicU64::new(0),
+            done: AtomicU64::new(0),
+            failed: AtomicU64::new(0),
+            calls: AtomicU64::new(0),
+            last_line: Mutex::new(Instant::now()),
+        }
+    }
+
+    fn counts(&self) -> String {
+        format!(
+            "{} API calls, {} units failed",
+            self.calls.load(Ordering::Relaxed),
+            self.failed.load(Ordering::Relaxed)
+        )
+    }
+
+    fn refresh(&self) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(self.units.load(Ordering::Relaxed));
+            bar.set_position(self.done.load(Ordering::Relaxed));
+            bar.set_message(self.counts());
+            return;
+        }
+        if self.quiet {
+            return;
+        }
+        let Ok(mut last) = self.last_line.lock() else {
+            return;
+        };
+        if last.elapsed() >= PLAIN_INTERVAL {
+            *last = Instant::now();
+            eprintln!(
+                "soc2scan: collecting {}: {}/{} units done, {}",
+                self.provider,
+                self.done.load(Ordering::Relaxed),
+                self.units.load(Ordering::Relaxed),
+                self.counts()
+            );
+        }
+    }
+
+    /// Clears the bar.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl CollectionProgress for Progress {
+    fn unit_started(&self, _unit: &CollectionUnit) {
+        self.units.fetch_add(1, Ordering::Relaxed);
+        self.refresh();
+    }
+
+    fn unit_finished(&self, _unit: &CollectionUnit, failed: bool) {
+        self.done.fetch_add(1, Ordering::Relaxed);
+        if failed {
+            self.failed.fetch_add(1, Ordering::Relaxed);
+        }
+        self.refresh();
+    }
+
+    fn api_call(&self, _operation: &str) {
+        self.calls.fetch_add(1, Ordering::Relaxed);
+        self.refresh();
+    }
+}

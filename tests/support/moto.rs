@@ -1,0 +1,154 @@
+//! A moto server for tests: started on a free loopback port under a watchdog that quits
+//! when the test binary exits, however it exits. Shared by the providers crate's AWS tests
+//! and the end-to-end CLI tests (`#[path]`-included by both).
+
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A moto server on a loopback port. Dropping it stops it.
+pub struct Moto {
+    pub port: u16,
+    pub child: Child,
+}
+
+impl Moto {
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs moto's server, and quits as soon as stdin reaches end of file — that is, as soon
+/// as the test binary that holds the other end of the pipe exits, for whatever reason.
+const WATCHDOG: &str = "\
+import os, sys, threading
+def watch():
+    sys.stdin.read()
+    os._exit(0)
+threading.Thread(target=watch, daemon=True).start()
+from moto.server import main
+main(sys.argv[1:])
+";
+
+pub fn moto_python() -> Option<PathBuf> {
+    let path = match std::env::var_os("SOC2SCAN_MOTO_PYTHON") {
+        Some(path) => PathBuf::from(path),
+        None => PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+            .join(".cache/soc2scan/tools/venv-moto/bin/python"),
+    };
+    if path.exists() {
+        return Some(path);
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!(
+            "moto's python {} does not exist; under CI the moto tests must run \
+             (set SOC2SCAN_MOTO_PYTHON or let .ci/test create the venv)",
+            path.display()
+        );
+    }
+    // Straight to stderr, past the test harness's capture, once per binary.
+    static NOTE: std::sync::Once = std::sync::Once::new();
+    NOTE.call_once(|| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: skipping the moto tests: {} does not exist (set SOC2SCAN_MOTO_PYTHON \
+             to a python with moto[server] installed)",
+            path.display()
+        );
+    });
+    None
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+pub fn start_moto(python: &Path, extra_env: &[(&str, &str)]) -> Moto {
+    let port = free_port();
+    let log = std::env::temp_dir().join(format!("soc2scan-moto-{port}.log"));
+    let log_file = std::fs::File::create(&log).expect("moto log file");
+    let mut command = Command::new(python);
+    command
+        .args(["-c", WATCHDOG, "-H", "127.0.0.1", "-p", &port.to_string()])
+        .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+        .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+        .env_remove("MOTO_ACCOUNT_ID")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(log_file.try_clone().expect("moto log file"));
+    for (key, value) in extra_env {
+        command.env(key, value);
+    }
+    let child = command.spawn().expect("start moto");
+    let mut moto = Moto { port, child };
+    let started = Instant::now();
+    loop {
+        if let Ok((200, _)) = http(port, "GET", "/moto-api/", &[], "") {
+            return moto;
+        }
+        if let Ok(Some(status)) = moto.child.try_wait() {
+            panic!(
+                "moto exited with {status} before answering: {}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
+        }
+        if started.elapsed() > Duration::from_secs(90) {
+            panic!(
+                "moto did not answer on port {port} within 90 s: {}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A minimal HTTP/1.1 client for moto's own API and for the one call (CloudWatch Logs'
+/// CreateLogGroup) that no SDK crate in this build speaks.
+pub fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> std::io::Result<(u16, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\
+         Content-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes())?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    Ok((status, body))
+}
+
