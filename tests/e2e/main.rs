@@ -1,6 +1,8 @@
 //! End-to-end tests of the `soc2scan` binary: one test binary (linking is the slow part of
 //! the build), one module per area.
 
+#[cfg(feature = "aws")]
+mod aws;
 mod cli;
 mod common;
 mod golden;

@@ -151,4 +151,3 @@ pub fn http(
         .unwrap_or_default();
     Ok((status, body))
 }
-

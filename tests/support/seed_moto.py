@@ -1,0 +1,193 @@
+"""Seeds a moto server with an AWS estate for soc2scan's CLI tests and AWS benchmark.
+
+Usage:
+    python seed_moto.py --endpoint http://127.0.0.1:PORT --regions eu-west-1,us-east-1 \
+        [--volumes N] [--security-groups N] [--instances N] [--snapshots N] [--users N] \
+        [--canary] [--restricted-user]
+
+Per region: one VPC (with a flow log in the first region only), N volumes (half encrypted,
+some attached), N security groups (every third open to the internet on 22, every fifth on
+5432), N instances (IMDSv2 required on even ones, detailed monitoring on every third), N
+snapshots of the volumes. In IAM: N users with console passwords and access keys, some
+with AdministratorAccess attached or an inline `*`/`*` policy, a group and a role.
+
+--canary puts a marker in one instance's user data and gives a user an access key; both
+values are printed so the caller can assert they never reach any output.
+--restricted-user creates a user allowed everything except ec2:DescribeVolumes and
+prints its keys (for coverage-gap tests with IAM enforcement on).
+
+Prints one JSON object on stdout: {"canary_user_data", "canary_secret_access_key",
+"restricted": {"access_key_id", "secret_access_key"}} (keys present when asked for).
+Uses dummy credentials; talks only to --endpoint.
+"""
+
+import argparse
+import base64
+import json
+import sys
+
+import boto3
+
+CANARY_USER_DATA = "#!/bin/sh\nexport DB_PASSWORD=soc2scan-canary-user-data-3f9a1c\n"
+ADMIN_POLICY = json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+)
+
+
+def client(service, endpoint, region, key="testing", secret="testing"):
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name=region,
+        aws_access_key_id=key,
+        aws_secret_access_key=secret,
+    )
+
+
+def seed_region(args, region, index, out):
+    ec2 = client("ec2", args.endpoint, region)
+    vpc = ec2.create_vpc(CidrBlock="10.%d.0.0/16" % index)["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.%d.1.0/24" % index)["Subnet"]["SubnetId"]
+    if index == 0:
+        logs = client("logs", args.endpoint, region)
+        logs.create_log_group(logGroupName="vpc-flow-logs")
+        ec2.create_flow_logs(
+            ResourceIds=[vpc],
+            ResourceType="VPC",
+            TrafficType="ALL",
+            LogGroupName="vpc-flow-logs",
+            DeliverLogsPermissionArn="arn:aws:iam::123456789012:role/flow-logs",
+        )
+    if index == 0:
+        ec2.enable_ebs_encryption_by_default()
+    zone = region + "a"
+    instances = []
+    for n in range(args.instances):
+        options = {"HttpTokens": "required" if n % 2 == 0 else "optional", "HttpEndpoint": "enabled"}
+        extra = {}
+        if args.canary and index == 0 and n == 0:
+            extra["UserData"] = base64.b64encode(CANARY_USER_DATA.encode()).decode()
+            out["canary_user_data"] = CANARY_USER_DATA.strip()
+        reservation = ec2.run_instances(
+            ImageId="ami-0123456789abcdef0",
+            MinCount=1,
+            MaxCount=1,
+            InstanceType="t3.micro",
+            SubnetId=subnet,
+            MetadataOptions=options,
+            Monitoring={"Enabled": n % 3 == 0},
+            **extra,
+        )
+        instances.append(reservation["Instances"][0]["InstanceId"])
+    volumes = []
+    for n in range(args.volumes):
+        volume = ec2.create_volume(
+            AvailabilityZone=zone,
+            Size=8 + n % 5,
+            Encrypted=n % 2 == 0,
+            TagSpecifications=[
+                {"ResourceType": "volume", "Tags": [{"Key": "Name", "Value": "data-%d" % n}]}
+            ],
+        )["VolumeId"]
+        volumes.append(volume)
+        if n < len(instances) and n % 4 == 0:
+            ec2.attach_volume(VolumeId=volume, InstanceId=instances[n], Device="/dev/sdf")
+    for n in range(args.snapshots):
+        if not volumes:
+            break
+        ec2.create_snapshot(VolumeId=volumes[n % len(volumes)], Description="backup %d" % n)
+    for n in range(args.security_groups):
+        group = ec2.create_security_group(
+            GroupName="app-%d" % n, Description="app tier %d" % n, VpcId=vpc
+        )["GroupId"]
+        if n % 3 == 0:
+            port, cidr = 22, "0.0.0.0/0"
+        elif n % 5 == 0:
+            port, cidr = 5432, "0.0.0.0/0"
+        else:
+            port, cidr = 443, "10.0.0.0/8"
+        ec2.authorize_security_group_ingress(
+            GroupId=group,
+            IpPermissions=[
+                {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "IpRanges": [{"CidrIp": cidr}]}
+            ],
+        )
+
+
+def seed_iam(args, out):
+    iam = client("iam", args.endpoint, "us-east-1")
+    iam.create_group(GroupName="engineers")
+    iam.attach_group_policy(
+        GroupName="engineers", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess"
+    )
+    iam.create_role(
+        RoleName="deployer",
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
+                ],
+            }
+        ),
+    )
+    iam.put_role_policy(RoleName="deployer", PolicyName="admin", PolicyDocument=ADMIN_POLICY)
+    for n in range(args.users):
+        name = "user-%d" % n
+        iam.create_user(UserName=name)
+        iam.add_user_to_group(GroupName="engineers", UserName=name)
+        iam.create_login_profile(UserName=name, Password="Correct-Horse-%d!" % n)
+        key = iam.create_access_key(UserName=name)["AccessKey"]
+        if args.canary and n == 0:
+            out["canary_secret_access_key"] = key["SecretAccessKey"]
+        if n % 10 == 0:
+            iam.attach_user_policy(
+                UserName=name, PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess"
+            )
+        if n % 10 == 5:
+            iam.put_user_policy(UserName=name, PolicyName="everything", PolicyDocument=ADMIN_POLICY)
+    iam.update_account_password_policy(MinimumPasswordLength=8, RequireNumbers=True)
+    if args.restricted_user:
+        iam.create_user(UserName="soc2scan-restricted")
+        iam.put_user_policy(
+            UserName="soc2scan-restricted",
+            PolicyName="read-all-but-volumes",
+            PolicyDocument=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {"Effect": "Allow", "Action": "*", "Resource": "*"},
+                        {"Effect": "Deny", "Action": "ec2:DescribeVolumes", "Resource": "*"},
+                    ],
+                }
+            ),
+        )
+        key = iam.create_access_key(UserName="soc2scan-restricted")["AccessKey"]
+        out["restricted"] = {
+            "access_key_id": key["AccessKeyId"],
+            "secret_access_key": key["SecretAccessKey"],
+        }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--endpoint", required=True)
+    parser.add_argument("--regions", default="eu-west-1,us-east-1")
+    parser.add_argument("--volumes", type=int, default=4)
+    parser.add_argument("--security-groups", type=int, default=4)
+    parser.add_argument("--instances", type=int, default=2)
+    parser.add_argument("--snapshots", type=int, default=2)
+    parser.add_argument("--users", type=int, default=3)
+    parser.add_argument("--canary", action="store_true")
+    parser.add_argument("--restricted-user", action="store_true")
+    args = parser.parse_args()
+    out = {}
+    for index, region in enumerate(r for r in args.regions.split(",") if r):
+        seed_region(args, region, index, out)
+    seed_iam(args, out)
+    json.dump(out, sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
