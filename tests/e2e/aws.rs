@@ -248,3 +248,174 @@ fn a_denied_call_is_a_coverage_gap_that_the_exit_code_and_sarif_show() {
     assert!(notifications.contains("access_denied"), "{notifications}");
     assert!(!sarif_text.contains(keys.1), "no secret in the SARIF");
 }
+
+/// What the fault proxy does with one AWS operation.
+#[derive(Clone, Copy)]
+enum Fault {
+    /// Answer every attempt with EC2's `RequestLimitExceeded` (throttling that outlasts the
+    /// SDK's retries).
+    Throttle,
+    /// Never answer (a call that outlasts `--timeout`).
+    Stall,
+}
+
+/// A loopback HTTP proxy in front of moto: requests whose `Action=` is listed get the fault,
+/// the rest are forwarded. Each request opens its own upstream connection.
+fn start_fault_proxy(upstream: u16, faults: &'static [(&'static str, Fault)]) -> u16 {
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+
+    fn read_message(stream: &mut TcpStream) -> Option<Vec<u8>> {
+        let mut message = Vec::new();
+        let mut buffer = [0u8; 16 * 1024];
+        let header_end = loop {
+            if let Some(end) = message.windows(4).position(|w| w == b"\r\n\r\n") {
+                break end + 4;
+            }
+            let read = stream.read(&mut buffer).ok()?;
+            if read == 0 {
+                return None;
+            }
+            message.extend_from_slice(&buffer[..read]);
+        };
+        let headers = String::from_utf8_lossy(&message[..header_end]).to_ascii_lowercase();
+        let length: usize = headers
+            .lines()
+            .find_map(|line| line.strip_prefix("content-length:"))
+            .and_then(|value| value.trim().parse().ok())
+            .unwrap_or(0);
+        while message.len() < header_end + length {
+            let read = stream.read(&mut buffer).ok()?;
+            if read == 0 {
+                return None;
+            }
+            message.extend_from_slice(&buffer[..read]);
+        }
+        Some(message)
+    }
+
+    fn serve(mut client: TcpStream, upstream: u16, faults: &[(&str, Fault)]) {
+        while let Some(request) = read_message(&mut client) {
+            let text = String::from_utf8_lossy(&request);
+            let fault = faults
+                .iter()
+                .find(|(action, _)| text.contains(&format!("Action={action}&")))
+                .map(|(_, fault)| *fault);
+            let response = match fault {
+                Some(Fault::Stall) => {
+                    std::thread::sleep(std::time::Duration::from_secs(60));
+                    return;
+                }
+                Some(Fault::Throttle) => {
+                    let body = "<Response><Errors><Error><Code>RequestLimitExceeded</Code>\
+                        <Message>Request limit exceeded.</Message></Error></Errors>\
+                        <RequestID>soc2scan-fault-proxy</RequestID></Response>";
+                    format!(
+                        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/xml\r\n\
+                         Content-Length: {}\r\n\r\n{body}",
+                        body.len()
+                    )
+                    .into_bytes()
+                }
+                None => {
+                    let Ok(mut moto) = TcpStream::connect(("127.0.0.1", upstream)) else {
+                        return;
+                    };
+                    if moto.write_all(&request).is_err() {
+                        return;
+                    }
+                    match read_message(&mut moto) {
+                        Some(response) => response,
+                        None => return,
+                    }
+                }
+            };
+            if client.write_all(&response).is_err() {
+                return;
+            }
+        }
+    }
+
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let port = listener.local_addr().expect("bound").port();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            std::thread::spawn(move || serve(client, upstream, faults));
+        }
+    });
+    port
+}
+
+#[test]
+fn throttling_and_timeouts_become_gaps_for_exactly_the_units_affected() {
+    let Some(python) = moto_python() else { return };
+    let moto = start_moto(&python, &[]);
+    seed(&python, &moto, &[]);
+    let proxy = start_fault_proxy(
+        moto.port,
+        &[
+            ("DescribeVolumes", Fault::Stall),
+            ("DescribeSnapshots", Fault::Throttle),
+        ],
+    );
+    let proxied = Moto::external(proxy);
+    let dir = temp_dir();
+    let started = std::time::Instant::now();
+    let output = soc2scan_aws(
+        dir.path(),
+        &proxied,
+        ("testing", "testing"),
+        &[
+            "scan",
+            "aws",
+            "--timeout",
+            "8",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+    );
+    assert_eq!(code(&output), 3, "{}", stderr(&output));
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "--timeout bounds the scan"
+    );
+    let report = json_of(&output);
+    let gaps = report["coverage_gaps"].as_array().expect("coverage gaps");
+    let failure_of = |kind: &str| -> BTreeSet<String> {
+        gaps.iter()
+            .filter(|gap| gap["unit"]["kind"] == kind)
+            .map(|gap| gap["failure"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(
+        failure_of("ebs_volume"),
+        BTreeSet::from(["timeout".to_string()]),
+        "{gaps:#?}"
+    );
+    assert_eq!(
+        failure_of("ebs_snapshot"),
+        BTreeSet::from(["throttled".to_string()]),
+        "{gaps:#?}"
+    );
+    assert_eq!(
+        gaps.len(),
+        4,
+        "two regions × two units, nothing else: {gaps:#?}"
+    );
+    let results = report["results"].as_array().expect("results");
+    for result in results {
+        let rule = result["rule_id"].as_str().unwrap_or_default();
+        if rule.starts_with("aws-ec2-ebs-volume") || rule.starts_with("aws-ec2-ebs-snapshot") {
+            assert_eq!(result["verdict"], "not_evaluated", "{result}");
+        }
+    }
+    assert!(
+        results
+            .iter()
+            .any(|r| r["rule_id"] == "aws-ec2-sg-admin-ports-public"
+                && r["verdict"] != "not_evaluated"),
+        "the other units were collected"
+    );
+}

@@ -13,10 +13,15 @@ use std::time::{Duration, Instant};
 /// A moto server on a loopback port. Dropping it stops it.
 pub struct Moto {
     pub port: u16,
-    pub child: Child,
+    pub child: Option<Child>,
 }
 
 impl Moto {
+    /// An endpoint this process does not own (a proxy in front of moto).
+    pub fn external(port: u16) -> Moto {
+        Moto { port, child: None }
+    }
+
     pub fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
@@ -24,8 +29,10 @@ impl Moto {
 
 impl Drop for Moto {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Some(child) = &mut self.child {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 
@@ -94,13 +101,16 @@ pub fn start_moto(python: &Path, extra_env: &[(&str, &str)]) -> Moto {
         command.env(key, value);
     }
     let child = command.spawn().expect("start moto");
-    let mut moto = Moto { port, child };
+    let mut moto = Moto {
+        port,
+        child: Some(child),
+    };
     let started = Instant::now();
     loop {
         if let Ok((200, _)) = http(port, "GET", "/moto-api/", &[], "") {
             return moto;
         }
-        if let Ok(Some(status)) = moto.child.try_wait() {
+        if let Some(Ok(Some(status))) = moto.child.as_mut().map(Child::try_wait) {
             panic!(
                 "moto exited with {status} before answering: {}",
                 std::fs::read_to_string(&log).unwrap_or_default()
