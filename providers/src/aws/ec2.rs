@@ -116,63 +116,88 @@ impl Pages {
     }
 }
 
-async fn volumes(scope: &RegionScope) -> Collected {
-    const OP: &str = "ec2:DescribeVolumes";
+/// Runs a listing to its end, one page after another: `request` sends the call for a page
+/// token, `convert` turns a page into items and returns the next token. A token seen before
+/// ends the listing (a guard against endless pagination).
+async fn paginate<P, T, E, Fut>(
+    scope: &RegionScope,
+    operation: &'static str,
+    mut request: impl FnMut(Option<String>) -> Fut,
+    mut convert: impl FnMut(&P, &mut Vec<T>) -> Result<Option<String>, CallFailure>,
+) -> Result<Vec<T>, CallFailure>
+where
+    Fut: std::future::Future<Output = Result<P, aws_sdk_ec2::error::SdkError<E>>>,
+    E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + 'static,
+{
     let mut out = Vec::new();
     let mut pages = Pages::default();
     let mut token = None;
     loop {
         let page = scope
             .limiter
-            .call(
-                scope
-                    .client
-                    .describe_volumes()
-                    .max_results(PAGE_SIZE)
-                    .set_next_token(token.take())
-                    .send(),
-            )
+            .call(request(token.take()))
             .await
-            .map_err(|e| scope.fail(OP, &e))?;
-        for volume in page.volumes() {
-            let volume_id = scope.required(volume.volume_id(), OP, "VolumeId")?;
-            let config = EbsVolume {
-                volume_id: volume_id.to_string(),
-                encrypted: scope.required(volume.encrypted(), OP, "Encrypted")?,
-                kms_key_id: volume.kms_key_id().map(str::to_string),
-                state: scope
-                    .required(volume.state(), OP, "State")?
-                    .as_str()
-                    .to_string(),
-                attachments: volume
-                    .attachments()
-                    .iter()
-                    .filter_map(|a| {
-                        Some(VolumeAttachment {
-                            instance_id: a.instance_id()?.to_string(),
-                            device: a.device().map(str::to_string),
-                            state: a.state().map(|s| s.as_str().to_string()),
-                        })
-                    })
-                    .collect(),
-                availability_zone: scope
-                    .required(volume.availability_zone(), OP, "AvailabilityZone")?
-                    .to_string(),
-                size_gib: u32::try_from(scope.required(volume.size(), OP, "Size")?)
-                    .unwrap_or_default(),
-                create_time: volume.create_time().and_then(time),
-            };
-            out.push(scope.resource(
-                scope.arn("volume", volume_id),
-                volume.tags(),
-                ResourceConfig::EbsVolume(config),
-            ));
-        }
-        match pages.next(page.next_token()) {
+            .map_err(|e| scope.fail(operation, &e))?;
+        let next = convert(&page, &mut out)?;
+        match pages.next(next.as_deref()) {
             Some(next) => token = Some(next),
             None => return Ok(out),
         }
     }
+}
+
+async fn volumes(scope: &RegionScope) -> Collected {
+    const OP: &str = "ec2:DescribeVolumes";
+    paginate(
+        scope,
+        OP,
+        |token| {
+            scope
+                .client
+                .describe_volumes()
+                .max_results(PAGE_SIZE)
+                .set_next_token(token)
+                .send()
+        },
+        |page, out| {
+            for volume in page.volumes() {
+                let volume_id = scope.required(volume.volume_id(), OP, "VolumeId")?;
+                let config = EbsVolume {
+                    volume_id: volume_id.to_string(),
+                    encrypted: scope.required(volume.encrypted(), OP, "Encrypted")?,
+                    kms_key_id: volume.kms_key_id().map(str::to_string),
+                    state: scope
+                        .required(volume.state(), OP, "State")?
+                        .as_str()
+                        .to_string(),
+                    attachments: volume
+                        .attachments()
+                        .iter()
+                        .filter_map(|a| {
+                            Some(VolumeAttachment {
+                                instance_id: a.instance_id()?.to_string(),
+                                device: a.device().map(str::to_string),
+                                state: a.state().map(|s| s.as_str().to_string()),
+                            })
+                        })
+                        .collect(),
+                    availability_zone: scope
+                        .required(volume.availability_zone(), OP, "AvailabilityZone")?
+                        .to_string(),
+                    size_gib: u32::try_from(scope.required(volume.size(), OP, "Size")?)
+                        .unwrap_or_default(),
+                    create_time: volume.create_time().and_then(time),
+                };
+                out.push(scope.resource(
+                    scope.arn("volume", volume_id),
+                    volume.tags(),
+                    ResourceConfig::EbsVolume(config),
+                ));
+            }
+            Ok(page.next_token().map(str::to_string))
+        },
+    )
+    .await
 }
 
 async fn encryption_by_default(scope: &RegionScope) -> Collected {
@@ -267,30 +292,28 @@ async fn list_snapshots(
     restorable_by_all: bool,
 ) -> Result<Vec<aws_sdk_ec2::types::Snapshot>, CallFailure> {
     const OP: &str = "ec2:DescribeSnapshots";
-    let mut out = Vec::new();
-    let mut pages = Pages::default();
-    let mut token = None;
-    loop {
-        let mut request = scope
-            .client
-            .describe_snapshots()
-            .owner_ids("self")
-            .max_results(PAGE_SIZE)
-            .set_next_token(token.take());
-        if restorable_by_all {
-            request = request.restorable_by_user_ids("all");
-        }
-        let page = scope
-            .limiter
-            .call(request.send())
-            .await
-            .map_err(|e| scope.fail(OP, &e))?;
-        out.extend(page.snapshots().iter().cloned());
-        match pages.next(page.next_token()) {
-            Some(next) => token = Some(next),
-            None => return Ok(out),
-        }
-    }
+    paginate(
+        scope,
+        OP,
+        |token| {
+            let request = scope
+                .client
+                .describe_snapshots()
+                .owner_ids("self")
+                .max_results(PAGE_SIZE)
+                .set_next_token(token);
+            if restorable_by_all {
+                request.restorable_by_user_ids("all").send()
+            } else {
+                request.send()
+            }
+        },
+        |page, out| {
+            out.extend(page.snapshots().iter().cloned());
+            Ok(page.next_token().map(str::to_string))
+        },
+    )
+    .await
 }
 
 /// `Some(true)` when `createVolumePermission` grants the group `all`, `Some(false)` when
@@ -318,178 +341,158 @@ async fn confirm_public(scope: &RegionScope, snapshot_id: &str) -> Option<bool> 
 
 async fn images(scope: &RegionScope) -> Collected {
     const OP: &str = "ec2:DescribeImages";
-    let mut out = Vec::new();
-    let mut pages = Pages::default();
-    let mut token = None;
-    loop {
-        let page = scope
-            .limiter
-            .call(
-                scope
-                    .client
-                    .describe_images()
-                    .owners("self")
-                    // Disabled and deprecated images are still the account's images.
-                    .include_deprecated(true)
-                    .include_disabled(true)
-                    .max_results(PAGE_SIZE)
-                    .set_next_token(token.take())
-                    .send(),
-            )
-            .await
-            .map_err(|e| scope.fail(OP, &e))?;
-        for image in page.images() {
-            let image_id = scope.required(image.image_id(), OP, "ImageId")?;
-            let config = Ami {
-                image_id: image_id.to_string(),
-                public: scope.required(image.public(), OP, "Public")?,
-                state: image.state().map(|s| s.as_str().to_string()),
-                creation_date: image.creation_date().and_then(parse_time),
-            };
-            out.push(scope.resource(
-                scope.arn("image", image_id),
-                image.tags(),
-                ResourceConfig::Ami(config),
-            ));
-        }
-        match pages.next(page.next_token()) {
-            Some(next) => token = Some(next),
-            None => return Ok(out),
-        }
-    }
+    paginate(
+        scope,
+        OP,
+        |token| {
+            scope
+                .client
+                .describe_images()
+                .owners("self")
+                // Disabled and deprecated images are still the account's images.
+                .include_deprecated(true)
+                .include_disabled(true)
+                .max_results(PAGE_SIZE)
+                .set_next_token(token)
+                .send()
+        },
+        |page, out| {
+            for image in page.images() {
+                let image_id = scope.required(image.image_id(), OP, "ImageId")?;
+                let config = Ami {
+                    image_id: image_id.to_string(),
+                    public: scope.required(image.public(), OP, "Public")?,
+                    state: image.state().map(|s| s.as_str().to_string()),
+                    creation_date: image.creation_date().and_then(parse_time),
+                };
+                out.push(scope.resource(
+                    scope.arn("image", image_id),
+                    image.tags(),
+                    ResourceConfig::Ami(config),
+                ));
+            }
+            Ok(page.next_token().map(str::to_string))
+        },
+    )
+    .await
 }
 
 async fn vpcs(scope: &RegionScope) -> Collected {
     const OP: &str = "ec2:DescribeVpcs";
-    let mut out = Vec::new();
-    let mut pages = Pages::default();
-    let mut token = None;
-    loop {
-        let page = scope
-            .limiter
-            .call(
-                scope
-                    .client
-                    .describe_vpcs()
-                    .max_results(PAGE_SIZE)
-                    .set_next_token(token.take())
-                    .send(),
-            )
-            .await
-            .map_err(|e| scope.fail(OP, &e))?;
-        for vpc in page.vpcs() {
-            let vpc_id = scope.required(vpc.vpc_id(), OP, "VpcId")?;
-            let config = Vpc {
-                vpc_id: vpc_id.to_string(),
-                is_default: vpc.is_default().unwrap_or(false),
-                cidr_block: vpc.cidr_block().and_then(|c| c.parse().ok()),
-                state: vpc.state().map(|s| s.as_str().to_string()),
-            };
-            out.push(scope.resource(
-                scope.arn("vpc", vpc_id),
-                vpc.tags(),
-                ResourceConfig::Vpc(config),
-            ));
-        }
-        match pages.next(page.next_token()) {
-            Some(next) => token = Some(next),
-            None => return Ok(out),
-        }
-    }
+    paginate(
+        scope,
+        OP,
+        |token| {
+            scope
+                .client
+                .describe_vpcs()
+                .max_results(PAGE_SIZE)
+                .set_next_token(token)
+                .send()
+        },
+        |page, out| {
+            for vpc in page.vpcs() {
+                let vpc_id = scope.required(vpc.vpc_id(), OP, "VpcId")?;
+                let config = Vpc {
+                    vpc_id: vpc_id.to_string(),
+                    is_default: vpc.is_default().unwrap_or(false),
+                    cidr_block: vpc.cidr_block().and_then(|c| c.parse().ok()),
+                    state: vpc.state().map(|s| s.as_str().to_string()),
+                };
+                out.push(scope.resource(
+                    scope.arn("vpc", vpc_id),
+                    vpc.tags(),
+                    ResourceConfig::Vpc(config),
+                ));
+            }
+            Ok(page.next_token().map(str::to_string))
+        },
+    )
+    .await
 }
 
 async fn flow_logs(scope: &RegionScope) -> Collected {
     const OP: &str = "ec2:DescribeFlowLogs";
-    let mut out = Vec::new();
-    let mut pages = Pages::default();
-    let mut token = None;
-    loop {
-        let page = scope
-            .limiter
-            .call(
-                scope
-                    .client
-                    .describe_flow_logs()
-                    .max_results(PAGE_SIZE)
-                    .set_next_token(token.take())
-                    .send(),
-            )
-            .await
-            .map_err(|e| scope.fail(OP, &e))?;
-        for flow_log in page.flow_logs() {
-            let flow_log_id = scope.required(flow_log.flow_log_id(), OP, "FlowLogId")?;
-            let config = FlowLog {
-                flow_log_id: flow_log_id.to_string(),
-                resource_id: scope
-                    .required(flow_log.resource_id(), OP, "ResourceId")?
-                    .to_string(),
-                traffic_type: scope
-                    .required(flow_log.traffic_type(), OP, "TrafficType")?
-                    .as_str()
-                    .to_string(),
-                status: scope
-                    .required(flow_log.flow_log_status(), OP, "FlowLogStatus")?
-                    .to_string(),
-                deliver_logs_status: flow_log.deliver_logs_status().map(str::to_string),
-                log_destination_type: flow_log
-                    .log_destination_type()
-                    .map(|t| t.as_str().to_string()),
-            };
-            out.push(scope.resource(
-                scope.arn("vpc-flow-log", flow_log_id),
-                flow_log.tags(),
-                ResourceConfig::FlowLog(config),
-            ));
-        }
-        match pages.next(page.next_token()) {
-            Some(next) => token = Some(next),
-            None => return Ok(out),
-        }
-    }
+    paginate(
+        scope,
+        OP,
+        |token| {
+            scope
+                .client
+                .describe_flow_logs()
+                .max_results(PAGE_SIZE)
+                .set_next_token(token)
+                .send()
+        },
+        |page, out| {
+            for flow_log in page.flow_logs() {
+                let flow_log_id = scope.required(flow_log.flow_log_id(), OP, "FlowLogId")?;
+                let config = FlowLog {
+                    flow_log_id: flow_log_id.to_string(),
+                    resource_id: scope
+                        .required(flow_log.resource_id(), OP, "ResourceId")?
+                        .to_string(),
+                    traffic_type: scope
+                        .required(flow_log.traffic_type(), OP, "TrafficType")?
+                        .as_str()
+                        .to_string(),
+                    status: scope
+                        .required(flow_log.flow_log_status(), OP, "FlowLogStatus")?
+                        .to_string(),
+                    deliver_logs_status: flow_log.deliver_logs_status().map(str::to_string),
+                    log_destination_type: flow_log
+                        .log_destination_type()
+                        .map(|t| t.as_str().to_string()),
+                };
+                out.push(scope.resource(
+                    scope.arn("vpc-flow-log", flow_log_id),
+                    flow_log.tags(),
+                    ResourceConfig::FlowLog(config),
+                ));
+            }
+            Ok(page.next_token().map(str::to_string))
+        },
+    )
+    .await
 }
 
 async fn security_groups(scope: &RegionScope) -> Collected {
     const OP: &str = "ec2:DescribeSecurityGroups";
-    let mut out = Vec::new();
-    let mut pages = Pages::default();
-    let mut token = None;
-    loop {
-        let page = scope
-            .limiter
-            .call(
-                scope
-                    .client
-                    .describe_security_groups()
-                    .max_results(PAGE_SIZE)
-                    .set_next_token(token.take())
-                    .send(),
-            )
-            .await
-            .map_err(|e| scope.fail(OP, &e))?;
-        for group in page.security_groups() {
-            let group_id = scope.required(group.group_id(), OP, "GroupId")?;
-            let group_name = scope.required(group.group_name(), OP, "GroupName")?;
-            let config = SecurityGroup {
-                group_id: group_id.to_string(),
-                group_name: group_name.to_string(),
-                vpc_id: group.vpc_id().map(str::to_string),
-                // Every VPC has exactly one group named "default", and no other group may
-                // take that name.
-                is_default: group_name == "default",
-                ingress: permissions(scope, group.ip_permissions(), OP)?,
-                egress: permissions(scope, group.ip_permissions_egress(), OP)?,
-            };
-            out.push(scope.resource(
-                scope.arn("security-group", group_id),
-                group.tags(),
-                ResourceConfig::SecurityGroup(config),
-            ));
-        }
-        match pages.next(page.next_token()) {
-            Some(next) => token = Some(next),
-            None => return Ok(out),
-        }
-    }
+    paginate(
+        scope,
+        OP,
+        |token| {
+            scope
+                .client
+                .describe_security_groups()
+                .max_results(PAGE_SIZE)
+                .set_next_token(token)
+                .send()
+        },
+        |page, out| {
+            for group in page.security_groups() {
+                let group_id = scope.required(group.group_id(), OP, "GroupId")?;
+                let group_name = scope.required(group.group_name(), OP, "GroupName")?;
+                let config = SecurityGroup {
+                    group_id: group_id.to_string(),
+                    group_name: group_name.to_string(),
+                    vpc_id: group.vpc_id().map(str::to_string),
+                    // Every VPC has exactly one group named "default", and no other group may
+                    // take that name.
+                    is_default: group_name == "default",
+                    ingress: permissions(scope, group.ip_permissions(), OP)?,
+                    egress: permissions(scope, group.ip_permissions_egress(), OP)?,
+                };
+                out.push(scope.resource(
+                    scope.arn("security-group", group_id),
+                    group.tags(),
+                    ResourceConfig::SecurityGroup(config),
+                ));
+            }
+            Ok(page.next_token().map(str::to_string))
+        },
+    )
+    .await
 }
 
 fn permissions(
@@ -549,146 +552,139 @@ fn cidr(
 
 async fn network_acls(scope: &RegionScope) -> Collected {
     const OP: &str = "ec2:DescribeNetworkAcls";
-    let mut out = Vec::new();
-    let mut pages = Pages::default();
-    let mut token = None;
-    loop {
-        let page = scope
-            .limiter
-            .call(
-                scope
-                    .client
-                    .describe_network_acls()
-                    .max_results(PAGE_SIZE)
-                    .set_next_token(token.take())
-                    .send(),
-            )
-            .await
-            .map_err(|e| scope.fail(OP, &e))?;
-        for acl in page.network_acls() {
-            let acl_id = scope.required(acl.network_acl_id(), OP, "NetworkAclId")?;
-            let entries = acl
-                .entries()
-                .iter()
-                .map(|e| {
-                    Ok(NetworkAclEntry {
-                        rule_number: scope.required(e.rule_number(), OP, "RuleNumber")?,
-                        egress: scope.required(e.egress(), OP, "Egress")?,
-                        protocol: scope.required(e.protocol(), OP, "Protocol")?.to_string(),
-                        rule_action: match scope
-                            .required(e.rule_action(), OP, "RuleAction")?
-                            .as_str()
-                        {
-                            "allow" => NaclAction::Allow,
-                            "deny" => NaclAction::Deny,
-                            other => {
-                                return Err(CallFailure::new(
-                                    crate::snapshot::FailureKind::Error,
-                                    format!("{} {OP}: unknown RuleAction {other:?}", scope.region),
-                                ))
-                            }
-                        },
-                        cidr_block: e
-                            .cidr_block()
-                            .map(|c| cidr(scope, Some(c), OP))
-                            .transpose()?,
-                        ipv6_cidr_block: e
-                            .ipv6_cidr_block()
-                            .map(|c| cidr(scope, Some(c), OP))
-                            .transpose()?,
-                        port_range: e.port_range().and_then(|r| {
-                            Some(PortRange {
-                                from: r.from()?,
-                                to: r.to()?,
-                            })
-                        }),
+    paginate(
+        scope,
+        OP,
+        |token| {
+            scope
+                .client
+                .describe_network_acls()
+                .max_results(PAGE_SIZE)
+                .set_next_token(token)
+                .send()
+        },
+        |page, out| {
+            for acl in page.network_acls() {
+                let acl_id = scope.required(acl.network_acl_id(), OP, "NetworkAclId")?;
+                let entries = acl
+                    .entries()
+                    .iter()
+                    .map(|e| {
+                        Ok(NetworkAclEntry {
+                            rule_number: scope.required(e.rule_number(), OP, "RuleNumber")?,
+                            egress: scope.required(e.egress(), OP, "Egress")?,
+                            protocol: scope.required(e.protocol(), OP, "Protocol")?.to_string(),
+                            rule_action: match scope
+                                .required(e.rule_action(), OP, "RuleAction")?
+                                .as_str()
+                            {
+                                "allow" => NaclAction::Allow,
+                                "deny" => NaclAction::Deny,
+                                other => {
+                                    return Err(CallFailure::new(
+                                        crate::snapshot::FailureKind::Error,
+                                        format!(
+                                            "{} {OP}: unknown RuleAction {other:?}",
+                                            scope.region
+                                        ),
+                                    ))
+                                }
+                            },
+                            cidr_block: e
+                                .cidr_block()
+                                .map(|c| cidr(scope, Some(c), OP))
+                                .transpose()?,
+                            ipv6_cidr_block: e
+                                .ipv6_cidr_block()
+                                .map(|c| cidr(scope, Some(c), OP))
+                                .transpose()?,
+                            port_range: e.port_range().and_then(|r| {
+                                Some(PortRange {
+                                    from: r.from()?,
+                                    to: r.to()?,
+                                })
+                            }),
+                        })
                     })
-                })
-                .collect::<Result<Vec<_>, CallFailure>>()?;
-            let config = NetworkAcl {
-                network_acl_id: acl_id.to_string(),
-                vpc_id: acl.vpc_id().map(str::to_string),
-                is_default: acl.is_default().unwrap_or(false),
-                entries,
-            };
-            out.push(scope.resource(
-                scope.arn("network-acl", acl_id),
-                acl.tags(),
-                ResourceConfig::NetworkAcl(config),
-            ));
-        }
-        match pages.next(page.next_token()) {
-            Some(next) => token = Some(next),
-            None => return Ok(out),
-        }
-    }
+                    .collect::<Result<Vec<_>, CallFailure>>()?;
+                let config = NetworkAcl {
+                    network_acl_id: acl_id.to_string(),
+                    vpc_id: acl.vpc_id().map(str::to_string),
+                    is_default: acl.is_default().unwrap_or(false),
+                    entries,
+                };
+                out.push(scope.resource(
+                    scope.arn("network-acl", acl_id),
+                    acl.tags(),
+                    ResourceConfig::NetworkAcl(config),
+                ));
+            }
+            Ok(page.next_token().map(str::to_string))
+        },
+    )
+    .await
 }
 
 /// Instances. `DescribeInstances` carries no user data (that needs
 /// `DescribeInstanceAttribute`, which soc2scan never calls).
 async fn instances(scope: &RegionScope) -> Collected {
     const OP: &str = "ec2:DescribeInstances";
-    let mut out = Vec::new();
-    let mut pages = Pages::default();
-    let mut token = None;
-    loop {
-        let page = scope
-            .limiter
-            .call(
-                scope
-                    .client
-                    .describe_instances()
-                    .max_results(PAGE_SIZE)
-                    .set_next_token(token.take())
-                    .send(),
-            )
-            .await
-            .map_err(|e| scope.fail(OP, &e))?;
-        for instance in page.reservations().iter().flat_map(|r| r.instances()) {
-            let instance_id = scope.required(instance.instance_id(), OP, "InstanceId")?;
-            let state =
-                scope.required(instance.state().and_then(|s| s.name()), OP, "State.Name")?;
-            let config = Ec2Instance {
-                instance_id: instance_id.to_string(),
-                state: state.as_str().to_string(),
-                instance_type: instance.instance_type().map(|t| t.as_str().to_string()),
-                public_ip: instance.public_ip_address().and_then(|ip| ip.parse().ok()),
-                metadata_options: instance.metadata_options().and_then(|m| {
-                    Some(InstanceMetadataOptions {
-                        http_tokens: m.http_tokens()?.as_str().to_string(),
-                        http_endpoint: m.http_endpoint()?.as_str().to_string(),
-                    })
-                }),
-                monitoring: scope
-                    .required(
-                        instance.monitoring().and_then(|m| m.state()),
-                        OP,
-                        "Monitoring.State",
-                    )?
-                    .as_str()
-                    .to_string(),
-                availability_zone: instance
-                    .placement()
-                    .and_then(|p| p.availability_zone())
-                    .map(str::to_string),
-                volume_ids: instance
-                    .block_device_mappings()
-                    .iter()
-                    .filter_map(|m| m.ebs()?.volume_id().map(str::to_string))
-                    .collect(),
-                launch_time: instance.launch_time().and_then(time),
-            };
-            out.push(scope.resource(
-                scope.arn("instance", instance_id),
-                instance.tags(),
-                ResourceConfig::Ec2Instance(config),
-            ));
-        }
-        match pages.next(page.next_token()) {
-            Some(next) => token = Some(next),
-            None => return Ok(out),
-        }
-    }
+    paginate(
+        scope,
+        OP,
+        |token| {
+            scope
+                .client
+                .describe_instances()
+                .max_results(PAGE_SIZE)
+                .set_next_token(token)
+                .send()
+        },
+        |page, out| {
+            for instance in page.reservations().iter().flat_map(|r| r.instances()) {
+                let instance_id = scope.required(instance.instance_id(), OP, "InstanceId")?;
+                let state =
+                    scope.required(instance.state().and_then(|s| s.name()), OP, "State.Name")?;
+                let config = Ec2Instance {
+                    instance_id: instance_id.to_string(),
+                    state: state.as_str().to_string(),
+                    instance_type: instance.instance_type().map(|t| t.as_str().to_string()),
+                    public_ip: instance.public_ip_address().and_then(|ip| ip.parse().ok()),
+                    metadata_options: instance.metadata_options().and_then(|m| {
+                        Some(InstanceMetadataOptions {
+                            http_tokens: m.http_tokens()?.as_str().to_string(),
+                            http_endpoint: m.http_endpoint()?.as_str().to_string(),
+                        })
+                    }),
+                    monitoring: scope
+                        .required(
+                            instance.monitoring().and_then(|m| m.state()),
+                            OP,
+                            "Monitoring.State",
+                        )?
+                        .as_str()
+                        .to_string(),
+                    availability_zone: instance
+                        .placement()
+                        .and_then(|p| p.availability_zone())
+                        .map(str::to_string),
+                    volume_ids: instance
+                        .block_device_mappings()
+                        .iter()
+                        .filter_map(|m| m.ebs()?.volume_id().map(str::to_string))
+                        .collect(),
+                    launch_time: instance.launch_time().and_then(time),
+                };
+                out.push(scope.resource(
+                    scope.arn("instance", instance_id),
+                    instance.tags(),
+                    ResourceConfig::Ec2Instance(config),
+                ));
+            }
+            Ok(page.next_token().map(str::to_string))
+        },
+    )
+    .await
 }
 
 /// The regions enabled for the account (`--all-regions`).
