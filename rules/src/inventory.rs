@@ -44,7 +44,9 @@ pub struct Inventory<'s> {
     unit_table: Vec<[Option<IndexedEntry<'s>>; KIND_COUNT]>,
     /// Per resource: its regional scope and its account's global scope.
     resource_scopes: Vec<(ScopeId, ScopeId)>,
-    resource_units: HashMap<(&'s str, ResourceKind), IndexedEntry<'s>>,
+    /// Units narrowed to one resource, by (account, resource id, kind): snapshot ARNs and
+    /// AWS-managed policy ARNs carry no account, so the account is part of the key.
+    resource_units: HashMap<(&'s str, &'s str, ResourceKind), IndexedEntry<'s>>,
     // Keyed by the provider's short id, then filtered by (account, region).
     snapshots_by_volume: SortedIndex<'s, EbsSnapshot>,
     flow_logs_by_resource: SortedIndex<'s, FlowLog>,
@@ -72,9 +74,14 @@ impl<'s> Inventory<'s> {
             let indexed = (index as u32, entry);
             match &unit.resource {
                 Some(resource) => {
-                    inventory
+                    let slot = inventory
                         .resource_units
-                        .insert((resource.as_str(), unit.kind), indexed);
+                        .entry((unit.account.as_str(), resource.as_str(), unit.kind))
+                        .or_insert(indexed);
+                    // A failed entry wins over an ok one for the same unit.
+                    if !slot.1.is_gap() {
+                        *slot = indexed;
+                    }
                 }
                 None => {
                     let next = inventory.scopes.len() as ScopeId;
@@ -222,7 +229,8 @@ impl<'s> Inventory<'s> {
         let resource = &self.snapshot.resources[index as usize];
         if !self.resource_units.is_empty() {
             if let Some(&(entry_index, entry)) =
-                self.resource_units.get(&(resource.id.as_str(), kind))
+                self.resource_units
+                    .get(&(resource.account.as_str(), resource.id.as_str(), kind))
             {
                 if entry.is_gap() {
                     return UnitState::Failed(entry_index, entry);

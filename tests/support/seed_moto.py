@@ -14,7 +14,8 @@ with AdministratorAccess attached or an inline `*`/`*` policy, a group and a rol
 --canary puts a marker in one instance's user data and gives a user an access key; both
 values are printed so the caller can assert they never reach any output.
 --restricted-user creates a user allowed everything except ec2:DescribeVolumes and
-prints its keys (for coverage-gap tests with IAM enforcement on).
+ec2:DescribeSnapshotAttribute and prints its keys (for coverage-gap tests with IAM
+enforcement on).
 
 Prints one JSON object on stdout: {"canary_user_data", "canary_secret_access_key",
 "restricted": {"access_key_id", "secret_access_key"}} (keys present when asked for).
@@ -157,7 +158,11 @@ def seed_iam(args, out):
                     "Version": "2012-10-17",
                     "Statement": [
                         {"Effect": "Allow", "Action": "*", "Resource": "*"},
-                        {"Effect": "Deny", "Action": "ec2:DescribeVolumes", "Resource": "*"},
+                        {
+                            "Effect": "Deny",
+                            "Action": ["ec2:DescribeVolumes", "ec2:DescribeSnapshotAttribute"],
+                            "Resource": "*",
+                        },
                     ],
                 }
             ),

@@ -5,6 +5,7 @@ use super::calls::Limiter;
 use super::convert::{parse_time, required, tags, time};
 use super::errors::{classify, CallFailure};
 use crate::model::*;
+use crate::snapshot::{CollectionUnit, CoverageEntry, CoverageStatus};
 use aws_sdk_ec2::types::{Filter, IpPermission, PermissionGroup, SnapshotAttributeName};
 use futures::future::join_all;
 use std::collections::HashSet;
@@ -33,6 +34,10 @@ pub(crate) struct RegionScope {
     pub partition: String,
     pub account: String,
     pub region: String,
+    /// Failures that concern one resource only (a snapshot whose public-restore permission
+    /// could not be read): they become coverage entries narrowed to that resource, so the
+    /// report, the SARIF and the exit code show them.
+    pub narrowed_gaps: std::sync::Arc<std::sync::Mutex<Vec<CoverageEntry>>>,
 }
 
 type Collected = Result<Vec<Resource>, CallFailure>;
@@ -57,6 +62,26 @@ pub(crate) async fn collect(kind: ResourceKind, scope: RegionScope) -> Collected
 }
 
 impl RegionScope {
+    /// Records a failure that concerns one resource only.
+    fn record_narrowed_gap(&self, resource_id: &str, kind: ResourceKind, failure: &CallFailure) {
+        let entry = CoverageEntry {
+            unit: CollectionUnit {
+                provider: Provider::Aws,
+                account: self.account.clone(),
+                region: self.region.clone(),
+                kind,
+                resource: Some(resource_id.to_string()),
+            },
+            status: CoverageStatus::Failed {
+                kind: failure.kind,
+                message: failure.message.clone(),
+            },
+        };
+        if let Ok(mut gaps) = self.narrowed_gaps.lock() {
+            gaps.push(entry);
+        }
+    }
+
     fn fail<E>(&self, operation: &str, error: &aws_sdk_ec2::error::SdkError<E>) -> CallFailure
     where
         E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + 'static,
@@ -231,8 +256,9 @@ async fn encryption_by_default(scope: &RegionScope) -> Collected {
 /// `restorable_by_all` never rests on one filter: `DescribeSnapshots` with
 /// `RestorableByUserIds=all` names the candidates, and `DescribeSnapshotAttribute
 /// (createVolumePermission)` confirms each one. Snapshots that are not candidates are
-/// `Some(false)`; a candidate whose confirmation failed is `None` (not known), so the
-/// public-snapshot rule does not evaluate it rather than passing it.
+/// `Some(false)`; a candidate whose confirmation failed is `None` (not known), and the
+/// failure is recorded as a coverage gap narrowed to that snapshot, so the snapshot rules
+/// do not evaluate it and the scan is reported incomplete.
 async fn snapshots(scope: &RegionScope) -> Collected {
     const OP: &str = "ec2:DescribeSnapshots";
     let own = list_snapshots(scope, false).await?;
@@ -251,11 +277,19 @@ async fn snapshots(scope: &RegionScope) -> Collected {
     let mut out = Vec::with_capacity(own.len());
     for snapshot in &own {
         let snapshot_id = scope.required(snapshot.snapshot_id(), OP, "SnapshotId")?;
+        let arn = format!(
+            "arn:{}:ec2:{}::snapshot/{snapshot_id}",
+            scope.partition, scope.region
+        );
         let restorable_by_all = if candidates.contains(snapshot_id) {
-            confirmations
-                .iter()
-                .find(|(id, _)| id == snapshot_id)
-                .and_then(|(_, confirmed)| *confirmed)
+            match confirmations.iter().find(|(id, _)| id == snapshot_id) {
+                Some((_, Ok(public))) => Some(*public),
+                Some((_, Err(failure))) => {
+                    scope.record_narrowed_gap(&arn, ResourceKind::EbsSnapshot, failure);
+                    None
+                }
+                None => None,
+            }
         } else {
             Some(false)
         };
@@ -275,14 +309,7 @@ async fn snapshots(scope: &RegionScope) -> Collected {
             start_time: scope.required(snapshot.start_time().and_then(time), OP, "StartTime")?,
             restorable_by_all,
         };
-        out.push(scope.resource(
-            format!(
-                "arn:{}:ec2:{}::snapshot/{snapshot_id}",
-                scope.partition, scope.region
-            ),
-            snapshot.tags(),
-            ResourceConfig::EbsSnapshot(config),
-        ));
+        out.push(scope.resource(arn, snapshot.tags(), ResourceConfig::EbsSnapshot(config)));
     }
     Ok(out)
 }
@@ -316,9 +343,9 @@ async fn list_snapshots(
     .await
 }
 
-/// `Some(true)` when `createVolumePermission` grants the group `all`, `Some(false)` when
-/// it does not, `None` when the attribute could not be read.
-async fn confirm_public(scope: &RegionScope, snapshot_id: &str) -> Option<bool> {
+/// Whether `createVolumePermission` grants the group `all`.
+async fn confirm_public(scope: &RegionScope, snapshot_id: &str) -> Result<bool, CallFailure> {
+    const OP: &str = "ec2:DescribeSnapshotAttribute";
     let answer = scope
         .limiter
         .call(
@@ -330,13 +357,11 @@ async fn confirm_public(scope: &RegionScope, snapshot_id: &str) -> Option<bool> 
                 .send(),
         )
         .await
-        .ok()?;
-    Some(
-        answer
-            .create_volume_permissions()
-            .iter()
-            .any(|p| p.group() == Some(&PermissionGroup::All)),
-    )
+        .map_err(|e| scope.fail(OP, &e))?;
+    Ok(answer
+        .create_volume_permissions()
+        .iter()
+        .any(|p| p.group() == Some(&PermissionGroup::All)))
 }
 
 async fn images(scope: &RegionScope) -> Collected {

@@ -155,6 +155,7 @@ pub async fn collect(
         .collect();
 
     let mut tasks = JoinSet::new();
+    let narrowed_gaps = Arc::new(std::sync::Mutex::new(Vec::new()));
     for session in &sessions {
         for region in &session.regions {
             let scope = ec2::RegionScope {
@@ -163,6 +164,7 @@ pub async fn collect(
                 partition: session.partition.clone(),
                 account: session.account.clone(),
                 region: region.clone(),
+                narrowed_gaps: narrowed_gaps.clone(),
             };
             for kind in ec2::KINDS {
                 let shared = shared.clone();
@@ -208,6 +210,9 @@ pub async fn collect(
                 status,
             });
         }
+    }
+    if let Ok(mut narrowed) = narrowed_gaps.lock() {
+        coverage.append(&mut narrowed);
     }
     coverage.sort_by(|a, b| a.unit.cmp(&b.unit));
     let resources = in_stable_order(resources);
