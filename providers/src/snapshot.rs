@@ -317,6 +317,52 @@ impl Snapshot {
                 ));
             }
         }
+        // Every scanned scope has one entry per kind, ok or failed: an absent unit would
+        // leave its rules silently unevaluated and the scan looking complete.
+        let listed: HashSet<(Provider, &str, &str, ResourceKind)> = self
+            .coverage
+            .iter()
+            .filter(|entry| entry.unit.resource.is_none())
+            .map(|entry| {
+                let unit = &entry.unit;
+                (
+                    unit.provider,
+                    unit.account.as_str(),
+                    unit.region.as_str(),
+                    unit.kind,
+                )
+            })
+            .collect();
+        for (index, target) in self.metadata.targets.iter().enumerate() {
+            for &kind in ResourceKind::ALL
+                .iter()
+                .filter(|k| k.provider() == target.provider)
+            {
+                let regions: Vec<&str> = match kind.collection_scope() {
+                    crate::model::CollectionScope::Regional => {
+                        target.regions.iter().map(String::as_str).collect()
+                    }
+                    crate::model::CollectionScope::Global => vec![GLOBAL_REGION],
+                };
+                for region in regions {
+                    if !listed.contains(&(target.provider, target.account.as_str(), region, kind)) {
+                        return Err(invalid(
+                            format!("metadata.targets[{index}]"),
+                            format!(
+                                "the coverage table has no entry for {}/{}/{region} {kind}; every scanned account and region needs one entry per kind, ok or failed",
+                                target.provider, target.account
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        let targets: HashSet<(Provider, &str)> = self
+            .metadata
+            .targets
+            .iter()
+            .map(|target| (target.provider, target.account.as_str()))
+            .collect();
         let mut seen = HashSet::with_capacity(self.resources.len());
         for (index, resource) in self.resources.iter().enumerate() {
             let kind = resource.kind();
@@ -335,6 +381,15 @@ impl Snapshot {
                 return Err(invalid(
                     format!("resources[{index}]"),
                     "id, account and region must not be empty".to_string(),
+                ));
+            }
+            if !targets.contains(&(resource.provider, resource.account.as_str())) {
+                return Err(invalid(
+                    format!("resources[{index}].account"),
+                    format!(
+                        "{} account {:?} is not among metadata.targets; list every scanned account there",
+                        resource.provider, resource.account
+                    ),
                 ));
             }
             // Unique per account: AWS-managed policies share one ARN across accounts.
@@ -589,6 +644,26 @@ mod tests {
         assert_eq!(snapshot.resources.len(), 2);
     }
 
+    #[test]
+    fn a_scanned_scope_without_coverage_for_a_kind_is_invalid() {
+        let mut document = valid_document();
+        let coverage = document["coverage"].as_array_mut().expect("coverage");
+        coverage.retain(|entry| entry["unit"]["kind"] != "flow_log");
+        let error = load_error(&document).to_string();
+        assert!(
+            error.contains("no entry for aws/111122223333/eu-west-1 flow_log"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_resource_outside_the_scanned_accounts_is_invalid() {
+        let mut document = valid_document();
+        document["resources"][1]["account"] = json!("999999999999");
+        let error = load_error(&document).to_string();
+        assert!(error.contains("not among metadata.targets"), "{error}");
+    }
+
     /// A small valid snapshot document to break in each test.
     fn valid_document() -> Value {
         json!({
@@ -600,10 +675,21 @@ mod tests {
                 "finished_at": "2026-11-20T06:00:00Z",
                 "targets": [{"provider": "aws", "account": "111122223333", "regions": ["eu-west-1"]}]
             },
-            "coverage": [{
-                "unit": {"provider": "aws", "account": "111122223333", "region": "eu-west-1", "kind": "ebs_volume"},
-                "status": "ok"
-            }],
+            // Every AWS kind in the one scanned scope: regional ones in eu-west-1, the rest global.
+            "coverage": ResourceKind::ALL
+                .iter()
+                .filter(|kind| kind.provider() == Provider::Aws)
+                .map(|kind| {
+                    let region = match kind.collection_scope() {
+                        crate::model::CollectionScope::Regional => "eu-west-1",
+                        crate::model::CollectionScope::Global => GLOBAL_REGION,
+                    };
+                    json!({
+                        "unit": {"provider": "aws", "account": "111122223333", "region": region, "kind": kind},
+                        "status": "ok"
+                    })
+                })
+                .collect::<Vec<_>>(),
             "resources": [
                 {
                     "id": "arn:aws:ec2:eu-west-1:111122223333:volume/vol-0a1b2c3d4e5f60718",

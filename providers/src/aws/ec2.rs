@@ -3,7 +3,7 @@
 
 use super::calls::Limiter;
 use super::convert::{parse_time, required, tags, time};
-use super::errors::{classify, CallFailure};
+use super::errors::{classify, next_page, CallFailure};
 use crate::model::*;
 use crate::snapshot::{CollectionUnit, CoverageEntry, CoverageStatus};
 use aws_sdk_ec2::types::{Filter, IpPermission, PermissionGroup, SnapshotAttributeName};
@@ -125,25 +125,9 @@ impl RegionScope {
     }
 }
 
-/// Remembers page tokens so a server that hands the same token back cannot loop us.
-#[derive(Default)]
-struct Pages {
-    seen: HashSet<String>,
-}
-
-impl Pages {
-    /// The token of the next page, or `None` when the listing is complete.
-    fn next(&mut self, token: Option<&str>) -> Option<String> {
-        let token = token.filter(|t| !t.is_empty())?;
-        self.seen
-            .insert(token.to_string())
-            .then(|| token.to_string())
-    }
-}
-
 /// Runs a listing to its end, one page after another: `request` sends the call for a page
 /// token, `convert` turns a page into items and returns the next token. A token seen before
-/// ends the listing (a guard against endless pagination).
+/// fails the unit (see [`next_page`]).
 async fn paginate<P, T, E, Fut>(
     scope: &RegionScope,
     operation: &'static str,
@@ -155,7 +139,7 @@ where
     E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + 'static,
 {
     let mut out = Vec::new();
-    let mut pages = Pages::default();
+    let mut seen = HashSet::new();
     let mut token = None;
     loop {
         let page = scope
@@ -164,7 +148,8 @@ where
             .await
             .map_err(|e| scope.fail(operation, &e))?;
         let next = convert(&page, &mut out)?;
-        match pages.next(next.as_deref()) {
+        let more = next.as_deref().is_some_and(|t| !t.is_empty());
+        match next_page(&mut seen, more, next.as_deref(), &scope.region, operation)? {
             Some(next) => token = Some(next),
             None => return Ok(out),
         }

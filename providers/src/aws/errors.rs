@@ -277,3 +277,50 @@ mod tests {
         );
     }
 }
+
+/// The token of the next page: `Ok(None)` when the listing is complete. A truncated listing
+/// without a token, or a token the service already returned, is an error: partial data must
+/// never pass for a complete listing (and a repeated token would loop forever).
+pub(crate) fn next_page(
+    seen: &mut std::collections::HashSet<String>,
+    truncated: bool,
+    token: Option<&str>,
+    scope: &str,
+    operation: &str,
+) -> Result<Option<String>, CallFailure> {
+    let token = token.filter(|t| !t.is_empty());
+    match (truncated, token) {
+        (false, _) => Ok(None),
+        (true, None) => Err(CallFailure::new(
+            FailureKind::Error,
+            format!("{scope} {operation}: the listing is truncated but no page token came back; the rest could not be read"),
+        )),
+        (true, Some(token)) if !seen.insert(token.to_string()) => Err(CallFailure::new(
+            FailureKind::Error,
+            format!("{scope} {operation}: the service returned the same page token twice; the listing was stopped to avoid an endless loop"),
+        )),
+        (true, Some(token)) => Ok(Some(token.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod paging_tests {
+    use super::*;
+
+    #[test]
+    fn truncated_listings_without_a_fresh_token_are_errors() {
+        let mut seen = std::collections::HashSet::new();
+        assert_eq!(
+            next_page(&mut seen, false, None, "r", "op").ok(),
+            Some(None)
+        );
+        assert_eq!(
+            next_page(&mut seen, true, Some("a"), "r", "op").ok(),
+            Some(Some("a".to_string()))
+        );
+        let repeated = next_page(&mut seen, true, Some("a"), "r", "op").err();
+        assert!(repeated.is_some_and(|f| f.message.contains("same page token twice")));
+        let missing = next_page(&mut seen, true, Some(""), "r", "op").err();
+        assert!(missing.is_some_and(|f| f.message.contains("no page token")));
+    }
+}

@@ -15,7 +15,7 @@
 use super::calls::Limiter;
 use super::convert::{required, tags, time};
 use super::credential_report::{self, CredentialReport};
-use super::errors::{classify, CallFailure};
+use super::errors::{classify, next_page, CallFailure};
 use crate::model::*;
 use crate::snapshot::FailureKind;
 use aws_sdk_iam::types::{
@@ -272,12 +272,10 @@ pub(crate) async fn authorization_details(scope: &AccountScope) -> Authorization
             &mut local_policies,
             page.policies().iter().map(|p| local_policy(scope, p)),
         );
-        match page
-            .marker()
-            .filter(|m| page.is_truncated() && !m.is_empty())
-        {
-            Some(next) if seen.insert(next.to_string()) => marker = Some(next.to_string()),
-            _ => break,
+        match next_page(&mut seen, page.is_truncated(), page.marker(), SCOPE, OP) {
+            Ok(Some(next)) => marker = Some(next),
+            Ok(None) => break,
+            Err(failure) => return AuthorizationDetails::failed(failure),
         }
     }
     AuthorizationDetails {
@@ -512,12 +510,9 @@ pub(crate) async fn attached_aws_policies(scope: &AccountScope) -> Collected {
             .await
             .map_err(|e| scope.fail(LIST, &e))?;
         listed.extend(page.policies().iter().cloned());
-        match page
-            .marker()
-            .filter(|m| page.is_truncated() && !m.is_empty())
-        {
-            Some(next) if seen.insert(next.to_string()) => marker = Some(next.to_string()),
-            _ => break,
+        match next_page(&mut seen, page.is_truncated(), page.marker(), SCOPE, LIST)? {
+            Some(next) => marker = Some(next),
+            None => break,
         }
     }
     let fetches = listed.iter().map(|policy| async move {
