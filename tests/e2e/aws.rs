@@ -419,3 +419,67 @@ fn throttling_and_timeouts_become_gaps_for_exactly_the_units_affected() {
         "the other units were collected"
     );
 }
+
+#[test]
+fn an_account_that_cannot_be_opened_is_a_gap_while_the_others_are_scanned() {
+    let Some(python) = moto_python() else { return };
+    let moto = start_moto(&python, &[("INITIAL_NO_AUTH_ACTION_COUNT", "1000000")]);
+    let blocked = "arn:aws:iam::222222222222:role/soc2scan-audit";
+    let seeded = seed(
+        &python,
+        &moto,
+        &["--restricted-user", "--restricted-deny-role", blocked],
+    );
+    let (status, body) =
+        http(moto.port, "POST", "/moto-api/reset-auth", &[], "0").expect("moto answers");
+    assert_eq!(status, 200, "enabling IAM enforcement: {body}");
+    let restricted = &seeded["restricted"];
+    let keys = (
+        restricted["access_key_id"].as_str().expect("key id"),
+        restricted["secret_access_key"].as_str().expect("secret"),
+    );
+    let dir = temp_dir();
+    let output = soc2scan_aws(
+        dir.path(),
+        &moto,
+        keys,
+        &[
+            "scan",
+            "aws",
+            "--role-arn",
+            "arn:aws:iam::111111111111:role/soc2scan-audit",
+            "--role-arn",
+            blocked,
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+    );
+    assert_eq!(
+        code(&output),
+        3,
+        "the run goes on and is incomplete: {}",
+        stderr(&output)
+    );
+    let report = json_of(&output);
+    let accounts: BTreeSet<&str> = report["snapshot"]["targets"]
+        .as_array()
+        .expect("targets")
+        .iter()
+        .filter_map(|t| t["account"].as_str())
+        .collect();
+    assert_eq!(accounts, BTreeSet::from(["111111111111", "222222222222"]));
+    let blocked_gaps: Vec<&Value> = report["coverage_gaps"]
+        .as_array()
+        .expect("gaps")
+        .iter()
+        .filter(|gap| gap["unit"]["account"] == "222222222222")
+        .collect();
+    // Seven IAM units and nine EC2 units in each of the two listed regions.
+    assert_eq!(blocked_gaps.len(), 7 + 2 * 9, "{blocked_gaps:#?}");
+    for gap in blocked_gaps {
+        let message = gap["message"].as_str().unwrap_or_default();
+        assert!(message.contains("could not be opened"), "{message}");
+    }
+}

@@ -14,8 +14,8 @@ with AdministratorAccess attached or an inline `*`/`*` policy, a group and a rol
 --canary puts a marker in one instance's user data and gives a user an access key; both
 values are printed so the caller can assert they never reach any output.
 --restricted-user creates a user allowed everything except ec2:DescribeVolumes and
-ec2:DescribeSnapshotAttribute and prints its keys (for coverage-gap tests with IAM
-enforcement on).
+ec2:DescribeSnapshotAttribute (and sts:AssumeRole on each --restricted-deny-role) and prints
+its keys (for coverage-gap tests with IAM enforcement on).
 
 Prints one JSON object on stdout: {"canary_user_data", "canary_secret_access_key",
 "restricted": {"access_key_id", "secret_access_key"}} (keys present when asked for).
@@ -163,6 +163,10 @@ def seed_iam(args, out):
                             "Action": ["ec2:DescribeVolumes", "ec2:DescribeSnapshotAttribute"],
                             "Resource": "*",
                         },
+                    ]
+                    + [
+                        {"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": role}
+                        for role in args.restricted_deny_role
                     ],
                 }
             ),
@@ -185,6 +189,12 @@ def main():
     parser.add_argument("--users", type=int, default=3)
     parser.add_argument("--canary", action="store_true")
     parser.add_argument("--restricted-user", action="store_true")
+    parser.add_argument(
+        "--restricted-deny-role",
+        action="append",
+        default=[],
+        help="also deny the restricted user sts:AssumeRole on this role ARN (repeatable)",
+    )
     args = parser.parse_args()
     out = {}
     for index, region in enumerate(r for r in args.regions.split(",") if r):

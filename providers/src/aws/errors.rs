@@ -278,6 +278,20 @@ mod tests {
     }
 }
 
+/// Credential-provider errors can carry whole raw responses; a message stays readable in a
+/// report and a log line.
+pub(crate) fn shorten(text: String) -> String {
+    const MAX: usize = 400;
+    if text.len() <= MAX {
+        return text;
+    }
+    let mut cut = MAX;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}… ({} more characters)", &text[..cut], text.len() - cut)
+}
+
 /// The token of the next page: `Ok(None)` when the listing is complete. A truncated listing
 /// without a token, or a token the service already returned, is an error: partial data must
 /// never pass for a complete listing (and a repeated token would loop forever).

@@ -140,14 +140,40 @@ pub async fn collect(
     let base = clients::base_config(options).await?;
     let session_name = clients::session_name(started_at);
 
-    // Resolve every account first (credentials, account id, regions): a failure here
-    // leaves nothing to scan, so it stops the run before any unit starts.
-    let sessions = futures::future::try_join_all(
-        account_sources(options)
-            .into_iter()
-            .map(|source| open_account(&shared, options, &base, source, &session_name)),
+    // Resolve every account first (credentials, account id, regions). An account that
+    // cannot be opened (a role that cannot be assumed, say) becomes failed units of its
+    // own while the other accounts are scanned; only when no account opens does the run
+    // stop with the error.
+    let sources = account_sources(options);
+    let opened = futures::future::join_all(
+        sources
+            .iter()
+            .map(|source| open_account(&shared, options, &base, *source, &session_name)),
     )
-    .await?;
+    .await;
+    let mut sessions = Vec::new();
+    let mut unopened = Vec::new();
+    let mut first_error = None;
+    for (source, result) in sources.iter().zip(opened) {
+        match result {
+            Ok(session) => sessions.push(session),
+            Err(error) => {
+                match source {
+                    AccountSource::Role(target) => match target.account_id() {
+                        Some(account) => unopened.push((account.to_string(), error.to_string())),
+                        None => return Err(error),
+                    },
+                    AccountSource::Base => return Err(error),
+                }
+                first_error.get_or_insert(error);
+            }
+        }
+    }
+    if sessions.is_empty() {
+        if let Some(error) = first_error {
+            return Err(error);
+        }
+    }
     let mut seen_accounts = HashSet::new();
     let sessions: Vec<AccountSession> = sessions
         .into_iter()
@@ -214,6 +240,37 @@ pub async fn collect(
     if let Ok(mut narrowed) = narrowed_gaps.lock() {
         coverage.append(&mut narrowed);
     }
+    // Accounts that could not be opened: every unit we know of fails with the reason. Their
+    // regions are known only when the regions were listed.
+    let listed_regions: Vec<String> = match &options.regions {
+        RegionSelection::List(regions) => regions.clone(),
+        _ => Vec::new(),
+    };
+    let mut unopened_targets = Vec::new();
+    for (account, reason) in &unopened {
+        let failed = |unit: CollectionUnit| CoverageEntry {
+            unit,
+            status: CoverageStatus::Failed {
+                kind: FailureKind::Error,
+                message: format!("account {account} could not be opened: {reason}"),
+            },
+        };
+        for kind in iam::KINDS {
+            coverage.push(failed(unit(account, GLOBAL_REGION, kind)));
+        }
+        for region in &listed_regions {
+            for kind in ec2::KINDS {
+                coverage.push(failed(unit(account, region, kind)));
+            }
+        }
+        unopened_targets.push(ScanTarget {
+            provider: Provider::Aws,
+            account: account.clone(),
+            alias: None,
+            regions: listed_regions.clone(),
+            identity: None,
+        });
+    }
     coverage.sort_by(|a, b| a.unit.cmp(&b.unit));
     let resources = in_stable_order(resources);
 
@@ -227,6 +284,7 @@ pub async fn collect(
                 regions: s.regions.clone(),
                 identity: Some(s.identity.clone()),
             })
+            .chain(unopened_targets)
             .collect(),
         resources,
         coverage,
@@ -413,6 +471,7 @@ async fn collect_iam(shared: Arc<Shared>, scope: iam::AccountScope) -> Vec<UnitO
 }
 
 /// Where an account's credentials come from.
+#[derive(Clone, Copy)]
 enum AccountSource<'a> {
     /// The base credentials' own account.
     Base,
@@ -464,8 +523,9 @@ async fn open_account(
         .await
         .map_err(|error| {
             if let Some(credentials) = errors::credentials_error(&error) {
-                let detail = aws_smithy_types::error::display::DisplayErrorContext(credentials)
-                    .to_string();
+                let detail = errors::shorten(
+                    aws_smithy_types::error::display::DisplayErrorContext(credentials).to_string(),
+                );
                 return match (credentials, target) {
                     (
                         aws_credential_types::provider::error::CredentialsError::CredentialsNotLoaded(_),
