@@ -3,6 +3,7 @@
 //!
 //! Fields are only ever added within a format version; see `docs/output-formats.md`.
 
+use crate::findings::{Baseline, Finding};
 use crate::identity::evaluation_fingerprint;
 use crate::summary::Summary;
 use crate::{Format, OutputError, RenderContext};
@@ -61,7 +62,17 @@ struct JsonReport<'a> {
     criteria: Vec<CriterionJson>,
     coverage_gaps: Vec<GapJson<'a>>,
     rules: Vec<RuleJson<'a>>,
+    /// With `--baseline`: counts of new and existing failures, and the fixed findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<BaselineJson<'a>>,
     results: Results<'a>,
+}
+
+#[derive(Serialize)]
+struct BaselineJson<'a> {
+    new: usize,
+    existing: usize,
+    fixed: &'a [Finding],
 }
 
 #[derive(Serialize)]
@@ -139,6 +150,9 @@ struct ResultJson<'a> {
     scope: Option<&'a CollectionUnit>,
     criteria: &'static [&'static str],
     fingerprint: String,
+    /// With `--baseline`, for failures: `new` or `existing`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -155,6 +169,7 @@ struct ResourceJson<'a> {
 /// millions of them.
 struct Results<'a> {
     report: &'a Report<'a>,
+    baseline: Option<&'a Baseline>,
 }
 
 impl Serialize for Results<'_> {
@@ -171,6 +186,11 @@ impl Serialize for Results<'_> {
                 region: &r.region,
                 name: r.display_name(),
             });
+            let fingerprint = evaluation_fingerprint(report, evaluation);
+            let baseline_state = self
+                .baseline
+                .filter(|_| evaluation.verdict.is_fail())
+                .map(|baseline| baseline.state_of(&fingerprint));
             seq.serialize_element(&ResultJson {
                 rule_id: meta.id,
                 severity: meta.severity,
@@ -179,7 +199,8 @@ impl Serialize for Results<'_> {
                 resource,
                 scope: report.unit_of(evaluation).map(|entry| &entry.unit),
                 criteria: meta.criteria,
-                fingerprint: evaluation_fingerprint(report, evaluation),
+                fingerprint,
+                baseline_state,
             })?;
         }
         seq.end()
@@ -258,7 +279,15 @@ impl<'a> JsonReport<'a> {
                     }
                 })
                 .collect(),
-            results: Results { report },
+            baseline: ctx.baseline.as_ref().map(|baseline| BaselineJson {
+                new: baseline.new,
+                existing: baseline.existing,
+                fixed: &baseline.fixed,
+            }),
+            results: Results {
+                report,
+                baseline: ctx.baseline.as_ref(),
+            },
         }
     }
 }

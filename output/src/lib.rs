@@ -8,6 +8,7 @@
 //! Writers read an evaluated [`Report`] and a small [`RenderContext`] (tool version, times,
 //! options) and nothing else. The formats are documented in `docs/output-formats.md`.
 
+pub mod findings;
 pub mod identity;
 pub mod json;
 pub mod markdown;
@@ -106,6 +107,8 @@ pub struct RenderContext {
     pub sarif_include_pass: bool,
     /// Wrap table cells to fit this many columns; `None` never wraps (files, pipes, tests).
     pub terminal_width: Option<u16>,
+    /// The comparison with a baseline report (`--baseline`), if one was given.
+    pub baseline: Option<findings::Baseline>,
 }
 
 impl RenderContext {
@@ -124,6 +127,7 @@ impl RenderContext {
             command_line: None,
             sarif_include_pass: false,
             terminal_width: None,
+            baseline: None,
         }
     }
 }

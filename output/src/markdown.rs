@@ -94,6 +94,25 @@ pub fn render_markdown(report: &Report<'_>, ctx: &RenderContext) -> String {
         out.push('\n');
     }
 
+    if let Some(baseline) = &ctx.baseline {
+        let _ = writeln!(out, "### Baseline\n\n{}\n", baseline.counts_text());
+        if !baseline.fixed.is_empty() {
+            out.push_str(
+                "Fixed since the baseline:\n\n| Severity | Rule | Resource |\n|---|---|---|\n",
+            );
+            for finding in &baseline.fixed {
+                let _ = writeln!(
+                    out,
+                    "| {} | `{}` | {} |",
+                    finding.severity.as_deref().unwrap_or_default(),
+                    finding.rule_id,
+                    cell(&finding.subject)
+                );
+            }
+            out.push('\n');
+        }
+    }
+
     out.push_str(
         "### SOC 2 criteria\n\nResources checked by the rules mapped to each criterion.\n\n",
     );

@@ -177,7 +177,7 @@ fn sarif_log(
 
     let results: Vec<SarifResult> = candidates[..keep]
         .iter()
-        .map(|evaluation| result(report, evaluation))
+        .map(|evaluation| result(report, evaluation, ctx))
         .collect();
 
     let mut notifications: Vec<Notification> = summary.gaps.iter().map(gap_notification).collect();
@@ -457,7 +457,7 @@ fn descriptor_reference((index, id): (i64, &str)) -> ReportingDescriptorReferenc
         .build()
 }
 
-fn result(report: &Report<'_>, evaluation: &Evaluation) -> SarifResult {
+fn result(report: &Report<'_>, evaluation: &Evaluation, ctx: &RenderContext) -> SarifResult {
     let run = report.rule_of(evaluation);
     let meta = run.rule.meta();
     let (level, kind, text) = match &evaluation.verdict {
@@ -533,16 +533,24 @@ fn result(report: &Report<'_>, evaluation: &Evaluation) -> SarifResult {
         .logical_locations(vec![logical])
         .build();
 
+    let fingerprint = evaluation_fingerprint(report, evaluation);
+    // With a baseline, a failure is "new" or "unchanged" (SARIF's name for existing).
+    let baseline_state = match &ctx.baseline {
+        Some(baseline) if evaluation.verdict.is_fail() => {
+            Some(match baseline.state_of(&fingerprint) {
+                "new" => json!("new"),
+                _ => json!("unchanged"),
+            })
+        }
+        _ => None,
+    };
     let mut result = SarifResult::builder()
         .rule_id(meta.id)
         .rule_index(i64::from(evaluation.rule))
         .level(level)
         .message(message(text))
         .locations(vec![location])
-        .partial_fingerprints(BTreeMap::from([(
-            FINGERPRINT_KEY.to_string(),
-            evaluation_fingerprint(report, evaluation),
-        )]))
+        .partial_fingerprints(BTreeMap::from([(FINGERPRINT_KEY.to_string(), fingerprint)]))
         .properties(
             PropertyBag::builder()
                 .additional_properties(properties)
@@ -550,6 +558,7 @@ fn result(report: &Report<'_>, evaluation: &Evaluation) -> SarifResult {
         )
         .build();
     result.kind = kind;
+    result.baseline_state = baseline_state;
     result
 }
 

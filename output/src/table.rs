@@ -63,6 +63,23 @@ pub fn render_table(report: &Report<'_>, ctx: &RenderContext) -> String {
         }
     }
 
+    if let Some(baseline) = &ctx.baseline {
+        out.push('\n');
+        let _ = writeln!(out, "Baseline:  {}", baseline.counts_text());
+        if !baseline.fixed.is_empty() {
+            let _ = writeln!(out, "Fixed since the baseline ({})", baseline.fixed.len());
+            let mut table = new_table(ctx, &["Severity", "Rule", "Resource"]);
+            for finding in &baseline.fixed {
+                table.add_row(vec![
+                    finding.severity.clone().unwrap_or_default(),
+                    finding.rule_id.clone(),
+                    finding.subject.clone(),
+                ]);
+            }
+            push_table(&mut out, &table);
+        }
+    }
+
     out.push('\n');
     out.push_str("SOC 2 criteria (resources checked by the rules mapped to each)\n");
     let mut table = new_table(

@@ -3,6 +3,7 @@
 
 #[cfg(feature = "aws")]
 mod aws;
+mod baseline;
 mod cli;
 mod common;
 mod golden;
