@@ -10,11 +10,14 @@
 //! With a baseline (`--baseline`), only failures the baseline does not have count toward
 //! `--fail-on`: a gate fails on what a change introduced, not on what was already there.
 //!
+//! Failures covered by an active suppression never count.
+//!
 //! An incomplete scan outranks failing findings: the findings are real, but a gate or an
 //! evidence job must not read "1" as "these are all the findings there are".
 
 use soc2scan_output::findings::Baseline;
-use soc2scan_output::identity::evaluation_fingerprint;
+use soc2scan_output::identity::{evaluation_fingerprint, subject_id};
+use soc2scan_output::suppress::Suppressions;
 use soc2scan_rules::{Report, Severity};
 
 /// Clean.
@@ -43,12 +46,18 @@ pub fn outcome(
     fail_on: Option<Severity>,
     allow_incomplete: bool,
     baseline: Option<&Baseline>,
+    suppressions: &Suppressions,
 ) -> Outcome {
     let failing = match fail_on {
         Some(threshold) => report
             .evaluations
             .iter()
             .filter(|e| e.verdict.is_fail() && report.rule_of(e).rule.meta().severity >= threshold)
+            .filter(|e| {
+                suppressions
+                    .find(report.rule_of(e).rule.meta().id, &subject_id(report, e))
+                    .is_none()
+            })
             .filter(|e| {
                 baseline.is_none_or(|baseline| {
                     !baseline.known.contains(&evaluation_fingerprint(report, e))

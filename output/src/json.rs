@@ -33,7 +33,7 @@ pub fn write_json(
     ctx: &RenderContext,
     out: &mut dyn std::io::Write,
 ) -> Result<(), OutputError> {
-    let summary = Summary::of(report);
+    let summary = Summary::with_context(report, ctx);
     let document = JsonReport::new(report, ctx, &summary);
     serde_json::to_writer_pretty(&mut *out, &document).map_err(|source| {
         if source.is_io() {
@@ -95,6 +95,7 @@ struct SummaryJson {
     passed: usize,
     failed: usize,
     not_evaluated: usize,
+    suppressed: usize,
     by_severity: BySeverity,
     complete: bool,
 }
@@ -153,6 +154,17 @@ struct ResultJson<'a> {
     /// With `--baseline`, for failures: `new` or `existing`.
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline_state: Option<&'static str>,
+    /// A failure accepted by an active `[[suppressions]]` entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppression: Option<SuppressionJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct SuppressionJson<'a> {
+    rule: &'a str,
+    resource: &'a str,
+    reason: &'a str,
+    expires: chrono::NaiveDate,
 }
 
 #[derive(Serialize)]
@@ -170,6 +182,7 @@ struct ResourceJson<'a> {
 struct Results<'a> {
     report: &'a Report<'a>,
     baseline: Option<&'a Baseline>,
+    ctx: &'a RenderContext,
 }
 
 impl Serialize for Results<'_> {
@@ -201,6 +214,14 @@ impl Serialize for Results<'_> {
                 criteria: meta.criteria,
                 fingerprint,
                 baseline_state,
+                suppression: crate::suppression_of(report, self.ctx, evaluation).map(|s| {
+                    SuppressionJson {
+                        rule: &s.rule,
+                        resource: &s.resource,
+                        reason: &s.reason,
+                        expires: s.expires,
+                    }
+                }),
             })?;
         }
         seq.end()
@@ -229,6 +250,7 @@ impl<'a> JsonReport<'a> {
                 passed: summary.checks.passed,
                 failed: summary.checks.failed,
                 not_evaluated: summary.checks.not_evaluated,
+                suppressed: summary.suppressed,
                 by_severity: BySeverity {
                     critical: summary.failed_at(Severity::Critical),
                     high: summary.failed_at(Severity::High),
@@ -287,6 +309,7 @@ impl<'a> JsonReport<'a> {
             results: Results {
                 report,
                 baseline: ctx.baseline.as_ref(),
+                ctx,
             },
         }
     }
@@ -329,6 +352,7 @@ mod tests {
                 "passed": 4,
                 "failed": 3,
                 "not_evaluated": 5,
+                "suppressed": 0,
                 "by_severity": {"critical": 1, "high": 1, "medium": 0, "low": 1, "info": 0},
                 "complete": false
             })

@@ -14,6 +14,7 @@ pub mod json;
 pub mod markdown;
 pub mod sarif;
 pub mod summary;
+pub mod suppress;
 pub mod table;
 mod write;
 
@@ -109,6 +110,8 @@ pub struct RenderContext {
     pub terminal_width: Option<u16>,
     /// The comparison with a baseline report (`--baseline`), if one was given.
     pub baseline: Option<findings::Baseline>,
+    /// The `[[suppressions]]` of the configuration, split into active and expired.
+    pub suppressions: suppress::Suppressions,
 }
 
 impl RenderContext {
@@ -128,6 +131,7 @@ impl RenderContext {
             sarif_include_pass: false,
             terminal_width: None,
             baseline: None,
+            suppressions: suppress::Suppressions::default(),
         }
     }
 }
@@ -177,6 +181,20 @@ pub fn render_to(
                 .map_err(|source| OutputError::Stream { source })
         }
     }
+}
+
+/// The active suppression covering an evaluation, if it is a failure and one matches.
+pub fn suppression_of<'c>(
+    report: &Report<'_>,
+    ctx: &'c RenderContext,
+    evaluation: &soc2scan_rules::Evaluation,
+) -> Option<&'c suppress::Suppression> {
+    if !evaluation.verdict.is_fail() || ctx.suppressions.active.is_empty() {
+        return None;
+    }
+    let rule_id = report.rule_of(evaluation).rule.meta().id;
+    ctx.suppressions
+        .find(rule_id, &identity::subject_id(report, evaluation))
 }
 
 /// Renders a report in one format.

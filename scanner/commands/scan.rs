@@ -11,6 +11,7 @@ use crate::error::CliError;
 use crate::exit::{self, Outcome};
 use chrono::Utc;
 use soc2scan_output::findings::Baseline;
+use soc2scan_output::suppress::Suppressions;
 use soc2scan_output::{Format, RenderContext};
 use soc2scan_providers::Snapshot;
 use soc2scan_rules::{Category, Engine, Report, RuleRun, Selection, Severity};
@@ -211,7 +212,22 @@ pub fn run(args: &ScanArgs) -> Result<u8, CliError> {
     let baseline = baseline_findings.map(|known| {
         Baseline::compare(&known, &soc2scan_output::findings::report_findings(&report))
     });
-    let outcome = exit::outcome(&report, fail_on, allow_incomplete, baseline.as_ref());
+    let suppressions = Suppressions::new(config.suppressions()?, Utc::now().date_naive());
+    if !args.quiet {
+        for expired in &suppressions.expired {
+            eprintln!(
+                "soc2scan: warning: suppression {} has expired and no longer applies",
+                expired.label()
+            );
+        }
+    }
+    let outcome = exit::outcome(
+        &report,
+        fail_on,
+        allow_incomplete,
+        baseline.as_ref(),
+        &suppressions,
+    );
 
     let mut context = RenderContext::new(crate::VERSION, invocation_started, Utc::now());
     context.sarif_category = args
@@ -223,12 +239,10 @@ pub fn run(args: &ScanArgs) -> Result<u8, CliError> {
     context.command_line = Some(command_line());
     context.terminal_width = Some(table_width());
     context.baseline = baseline;
+    context.suppressions = suppressions;
     write_reports(&specs, &report, &context)?;
     if !args.quiet {
-        eprintln!(
-            "{}",
-            summary_line(&report, &outcome, fail_on, context.baseline.as_ref())
-        );
+        eprintln!("{}", summary_line(&report, &outcome, fail_on, &context));
     }
     Ok(outcome.code)
 }
@@ -289,17 +303,22 @@ fn summary_line(
     report: &Report<'_>,
     outcome: &Outcome,
     fail_on: Option<Severity>,
-    baseline: Option<&Baseline>,
+    context: &RenderContext,
 ) -> String {
-    let tally = report.tally();
+    let baseline = context.baseline.as_ref();
+    let summary = soc2scan_output::Summary::with_context(report, context);
+    let tally = &summary.checks;
     let mut line = format!(
         "soc2scan: {} rules, {} checks: {} passed, {} failed, {} not evaluated",
         report.rules.len(),
-        tally.passed + tally.failed + tally.not_evaluated,
+        tally.passed + tally.failed + tally.not_evaluated + summary.suppressed,
         tally.passed,
         tally.failed,
         tally.not_evaluated
     );
+    if summary.suppressed > 0 {
+        line.push_str(&format!(", {} suppressed", summary.suppressed));
+    }
     if outcome.gaps > 0 {
         line.push_str(&format!(
             "; {} coverage gap{} (scan incomplete)",

@@ -7,3 +7,4 @@ mod baseline;
 mod cli;
 mod common;
 mod golden;
+mod suppressions;
