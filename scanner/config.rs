@@ -18,6 +18,12 @@
 //! [rules.aws-ec2-sg-data-ports-public]
 //! data_ports = [5432, 6379]
 //!
+//! [[suppressions]]
+//! rule = "aws-ec2-ebs-*"
+//! resource = "arn:aws:ec2:*:111122223333:volume/vol-0abc*"
+//! reason = "Scratch volumes, no customer data (SEC-142)"
+//! expires = "2026-12-31"
+//!
 //! [aws]
 //! regions = ["eu-west-1", "us-east-1"]
 //!
