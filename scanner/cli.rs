@@ -25,6 +25,8 @@ Examples:
   soc2scan snapshot aws --all-regions -o evidence/2026-11-26.json
   soc2scan scan --snapshot snap.json --output sarif=results.sarif --output table
   soc2scan scan --snapshot snap.json --criteria CC6.1,A1.2 --fail-on critical
+  soc2scan scan --snapshot snap.json --baseline main.sarif -o sarif=results.sarif
+  soc2scan diff old.sarif new.sarif --format markdown
   soc2scan explain aws-ec2-sg-admin-ports-public
   soc2scan criteria";
 
@@ -53,6 +55,23 @@ pub enum Command {
     },
     /// List the SOC 2 criteria with the number of rules mapped to each.
     Criteria(ListArgs),
+    /// Compare two reports (SARIF or JSON): new, fixed and unchanged failing findings.
+    /// Always exits 0 unless a report cannot be read (2).
+    Diff(DiffArgs),
+}
+
+/// Arguments of `diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier report (SARIF or JSON written by soc2scan).
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The later report.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 }
 
 /// Output format of the listing commands.
@@ -185,6 +204,11 @@ pub struct ScanArgs {
     #[arg(long)]
     pub allow_incomplete: bool,
 
+    /// A previous report (SARIF or JSON) to compare with: failures are marked new or
+    /// existing, fixed ones are listed, and --fail-on counts new failures only.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
     /// Only these rules (comma-separated ids).
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub rules: Vec<String>,
@@ -260,5 +284,6 @@ fn dispatch(cli: Cli) -> Result<u8, CliError> {
         Command::Rules(args) => commands::listing::rules(args.format),
         Command::Explain { rule_id } => commands::listing::explain(&rule_id),
         Command::Criteria(args) => commands::listing::criteria(args.format),
+        Command::Diff(args) => commands::diff::run(&args),
     }
 }

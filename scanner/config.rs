@@ -18,6 +18,12 @@
 //! [rules.aws-ec2-sg-data-ports-public]
 //! data_ports = [5432, 6379]
 //!
+//! [[suppressions]]
+//! rule = "aws-ec2-ebs-*"
+//! resource = "arn:aws:ec2:*:111122223333:volume/vol-0abc*"
+//! reason = "Scratch volumes, no customer data (SEC-142)"
+//! expires = "2026-12-31"
+//!
 //! [aws]
 //! regions = ["eu-west-1", "us-east-1"]
 //!
@@ -27,7 +33,9 @@
 //! ```
 
 use crate::error::CliError;
+use chrono::NaiveDate;
 use serde::Deserialize;
+use soc2scan_output::suppress::{is_glob, Suppression};
 use soc2scan_rules::rule::ParamValue;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -48,9 +56,26 @@ pub struct Config {
     /// `[rules.<id>]`: parameter overrides per rule.
     #[serde(default)]
     pub rules: BTreeMap<String, BTreeMap<String, toml::Value>>,
+    /// `[[suppressions]]`: accepted failures, each with a reason and an expiry date.
+    #[serde(default)]
+    pub suppressions: Vec<SuppressionEntry>,
     /// Where the configuration came from (not a key in the file).
     #[serde(skip)]
     pub path: Option<PathBuf>,
+}
+
+/// One `[[suppressions]]` entry, as written; every key is required.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuppressionEntry {
+    /// Rule id, or a glob over rule ids (`aws-ec2-*`).
+    pub rule: String,
+    /// Glob over the canonical resource id.
+    pub resource: String,
+    /// Why the failure is accepted; must not be empty.
+    pub reason: String,
+    /// Last day it applies, `YYYY-MM-DD` (UTC).
+    pub expires: String,
 }
 
 /// `[scan]` settings.
@@ -144,8 +169,10 @@ impl Config {
             message: toml_message(text, &error),
         })?;
         config.path = Some(path.to_path_buf());
-        // Validate rule ids and parameters now, so a typo fails before any scan starts.
+        // Validate rule ids, parameters and suppressions now, so a typo fails before any
+        // scan starts.
         config.rule_params()?;
+        config.suppressions()?;
         Ok(config)
     }
 
@@ -180,6 +207,49 @@ impl Config {
             }
         }
         Ok(overrides)
+    }
+}
+
+impl Config {
+    /// The suppressions, checked: a rule that is neither a known id nor a glob, an empty
+    /// reason or resource, or an expiry that is not `YYYY-MM-DD` is an error naming the file.
+    pub fn suppressions(&self) -> Result<Vec<Suppression>, CliError> {
+        self.suppressions
+            .iter()
+            .enumerate()
+            .map(|(index, entry)| {
+                let at = |message: String| {
+                    self.error(format!("[[suppressions]] #{}: {message}", index + 1))
+                };
+                if !is_glob(&entry.rule) {
+                    soc2scan_rules::select::require_rule(&entry.rule)
+                        .map_err(|error| at(format!("rule: {error}")))?;
+                }
+                if entry.resource.trim().is_empty() {
+                    return Err(at(
+                        "resource must not be empty (use \"*\" for every resource)".to_string(),
+                    ));
+                }
+                if entry.reason.trim().is_empty() {
+                    return Err(at(
+                        "reason must not be empty: say why the failure is accepted".to_string(),
+                    ));
+                }
+                let expires =
+                    NaiveDate::parse_from_str(entry.expires.trim(), "%Y-%m-%d").map_err(|_| {
+                        at(format!(
+                            "expires {:?}: expected a date YYYY-MM-DD",
+                            entry.expires
+                        ))
+                    })?;
+                Ok(Suppression {
+                    rule: entry.rule.clone(),
+                    resource: entry.resource.clone(),
+                    reason: entry.reason.trim().to_string(),
+                    expires,
+                })
+            })
+            .collect()
     }
 }
 

@@ -20,6 +20,14 @@ pub enum CliError {
         /// What is wrong and what was expected.
         message: String,
     },
+    /// A previous report (`--baseline`, `soc2scan diff`) could not be read.
+    #[error("{path}: {message}")]
+    Report {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
     /// An invalid rule selection (unknown id, unknown criterion, nothing left).
     #[error(transparent)]
     Selection(#[from] soc2scan_rules::SelectionError),

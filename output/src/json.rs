@@ -3,6 +3,7 @@
 //!
 //! Fields are only ever added within a format version; see `docs/output-formats.md`.
 
+use crate::findings::{Baseline, Finding};
 use crate::identity::evaluation_fingerprint;
 use crate::summary::Summary;
 use crate::{Format, OutputError, RenderContext};
@@ -32,7 +33,7 @@ pub fn write_json(
     ctx: &RenderContext,
     out: &mut dyn std::io::Write,
 ) -> Result<(), OutputError> {
-    let summary = Summary::of(report);
+    let summary = Summary::with_context(report, ctx);
     let document = JsonReport::new(report, ctx, &summary);
     serde_json::to_writer_pretty(&mut *out, &document).map_err(|source| {
         if source.is_io() {
@@ -61,7 +62,17 @@ struct JsonReport<'a> {
     criteria: Vec<CriterionJson>,
     coverage_gaps: Vec<GapJson<'a>>,
     rules: Vec<RuleJson<'a>>,
+    /// With `--baseline`: counts of new and existing failures, and the fixed findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<BaselineJson<'a>>,
     results: Results<'a>,
+}
+
+#[derive(Serialize)]
+struct BaselineJson<'a> {
+    new: usize,
+    existing: usize,
+    fixed: &'a [Finding],
 }
 
 #[derive(Serialize)]
@@ -84,6 +95,7 @@ struct SummaryJson {
     passed: usize,
     failed: usize,
     not_evaluated: usize,
+    suppressed: usize,
     by_severity: BySeverity,
     complete: bool,
 }
@@ -139,6 +151,20 @@ struct ResultJson<'a> {
     scope: Option<&'a CollectionUnit>,
     criteria: &'static [&'static str],
     fingerprint: String,
+    /// With `--baseline`, for failures: `new` or `existing`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<&'static str>,
+    /// A failure accepted by an active `[[suppressions]]` entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppression: Option<SuppressionJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct SuppressionJson<'a> {
+    rule: &'a str,
+    resource: &'a str,
+    reason: &'a str,
+    expires: chrono::NaiveDate,
 }
 
 #[derive(Serialize)]
@@ -155,6 +181,8 @@ struct ResourceJson<'a> {
 /// millions of them.
 struct Results<'a> {
     report: &'a Report<'a>,
+    baseline: Option<&'a Baseline>,
+    ctx: &'a RenderContext,
 }
 
 impl Serialize for Results<'_> {
@@ -171,6 +199,11 @@ impl Serialize for Results<'_> {
                 region: &r.region,
                 name: r.display_name(),
             });
+            let fingerprint = evaluation_fingerprint(report, evaluation);
+            let baseline_state = self
+                .baseline
+                .filter(|_| evaluation.verdict.is_fail())
+                .map(|baseline| baseline.state_of(&fingerprint));
             seq.serialize_element(&ResultJson {
                 rule_id: meta.id,
                 severity: meta.severity,
@@ -179,7 +212,16 @@ impl Serialize for Results<'_> {
                 resource,
                 scope: report.unit_of(evaluation).map(|entry| &entry.unit),
                 criteria: meta.criteria,
-                fingerprint: evaluation_fingerprint(report, evaluation),
+                fingerprint,
+                baseline_state,
+                suppression: crate::suppression_of(report, self.ctx, evaluation).map(|s| {
+                    SuppressionJson {
+                        rule: &s.rule,
+                        resource: &s.resource,
+                        reason: &s.reason,
+                        expires: s.expires,
+                    }
+                }),
             })?;
         }
         seq.end()
@@ -208,6 +250,7 @@ impl<'a> JsonReport<'a> {
                 passed: summary.checks.passed,
                 failed: summary.checks.failed,
                 not_evaluated: summary.checks.not_evaluated,
+                suppressed: summary.suppressed,
                 by_severity: BySeverity {
                     critical: summary.failed_at(Severity::Critical),
                     high: summary.failed_at(Severity::High),
@@ -258,7 +301,16 @@ impl<'a> JsonReport<'a> {
                     }
                 })
                 .collect(),
-            results: Results { report },
+            baseline: ctx.baseline.as_ref().map(|baseline| BaselineJson {
+                new: baseline.new,
+                existing: baseline.existing,
+                fixed: &baseline.fixed,
+            }),
+            results: Results {
+                report,
+                baseline: ctx.baseline.as_ref(),
+                ctx,
+            },
         }
     }
 }
@@ -300,6 +352,7 @@ mod tests {
                 "passed": 4,
                 "failed": 3,
                 "not_evaluated": 5,
+                "suppressed": 0,
                 "by_severity": {"critical": 1, "high": 1, "medium": 0, "low": 1, "info": 0},
                 "complete": false
             })

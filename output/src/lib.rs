@@ -8,11 +8,13 @@
 //! Writers read an evaluated [`Report`] and a small [`RenderContext`] (tool version, times,
 //! options) and nothing else. The formats are documented in `docs/output-formats.md`.
 
+pub mod findings;
 pub mod identity;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
 pub mod summary;
+pub mod suppress;
 pub mod table;
 mod write;
 
@@ -106,6 +108,10 @@ pub struct RenderContext {
     pub sarif_include_pass: bool,
     /// Wrap table cells to fit this many columns; `None` never wraps (files, pipes, tests).
     pub terminal_width: Option<u16>,
+    /// The comparison with a baseline report (`--baseline`), if one was given.
+    pub baseline: Option<findings::Baseline>,
+    /// The `[[suppressions]]` of the configuration, split into active and expired.
+    pub suppressions: suppress::Suppressions,
 }
 
 impl RenderContext {
@@ -124,6 +130,8 @@ impl RenderContext {
             command_line: None,
             sarif_include_pass: false,
             terminal_width: None,
+            baseline: None,
+            suppressions: suppress::Suppressions::default(),
         }
     }
 }
@@ -173,6 +181,20 @@ pub fn render_to(
                 .map_err(|source| OutputError::Stream { source })
         }
     }
+}
+
+/// The active suppression covering an evaluation, if it is a failure and one matches.
+pub fn suppression_of<'c>(
+    report: &Report<'_>,
+    ctx: &'c RenderContext,
+    evaluation: &soc2scan_rules::Evaluation,
+) -> Option<&'c suppress::Suppression> {
+    if !evaluation.verdict.is_fail() || ctx.suppressions.active.is_empty() {
+        return None;
+    }
+    let rule_id = report.rule_of(evaluation).rule.meta().id;
+    ctx.suppressions
+        .find(rule_id, &identity::subject_id(report, evaluation))
 }
 
 /// Renders a report in one format.

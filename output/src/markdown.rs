@@ -12,7 +12,7 @@ pub const MAX_FAILURES: usize = 50;
 
 /// Renders the Markdown summary.
 pub fn render_markdown(report: &Report<'_>, ctx: &RenderContext) -> String {
-    let summary = Summary::of(report);
+    let summary = Summary::with_context(report, ctx);
     let snapshot = report.snapshot;
     let mut out = String::new();
 
@@ -67,7 +67,11 @@ pub fn render_markdown(report: &Report<'_>, ctx: &RenderContext) -> String {
         out.push('\n');
     }
 
-    let failures = report.failures_by_severity();
+    let failures: Vec<_> = report
+        .failures_by_severity()
+        .into_iter()
+        .filter(|evaluation| crate::suppression_of(report, ctx, evaluation).is_none())
+        .collect();
     if failures.is_empty() {
         out.push_str("### Failures\n\nNone.\n\n");
     } else {
@@ -92,6 +96,25 @@ pub fn render_markdown(report: &Report<'_>, ctx: &RenderContext) -> String {
             );
         }
         out.push('\n');
+    }
+
+    if let Some(baseline) = &ctx.baseline {
+        let _ = writeln!(out, "### Baseline\n\n{}\n", baseline.counts_text());
+        if !baseline.fixed.is_empty() {
+            out.push_str(
+                "Fixed since the baseline:\n\n| Severity | Rule | Resource |\n|---|---|---|\n",
+            );
+            for finding in &baseline.fixed {
+                let _ = writeln!(
+                    out,
+                    "| {} | `{}` | {} |",
+                    finding.severity.as_deref().unwrap_or_default(),
+                    finding.rule_id,
+                    cell(&finding.subject)
+                );
+            }
+            out.push('\n');
+        }
     }
 
     out.push_str(

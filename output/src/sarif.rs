@@ -18,8 +18,8 @@ use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
     Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
     ReportingDescriptor, ReportingDescriptorReference, ReportingDescriptorRelationship,
-    Result as SarifResult, ResultKind, ResultLevel, Run, RunAutomationDetails, Sarif, Tool,
-    ToolComponent, ToolComponentReference,
+    Result as SarifResult, ResultKind, ResultLevel, Run, RunAutomationDetails, Sarif, Suppression,
+    Tool, ToolComponent, ToolComponentReference,
 };
 use soc2scan_providers::{Provider, ScanTarget, Snapshot};
 use soc2scan_rules::docs::{doc_markdown, rule_page, short_description};
@@ -47,6 +47,7 @@ pub const TAXONOMY_URI: &str =
 const NOTE_COVERAGE_GAP: (i64, &str) = (0, "coverage-gap");
 const NOTE_NOT_EVALUATED: (i64, &str) = (1, "not-evaluated");
 const NOTE_TRUNCATED: (i64, &str) = (2, "results-truncated");
+const NOTE_SUPPRESSION_EXPIRED: (i64, &str) = (3, "suppression-expired");
 
 /// Limits of the consumer the log is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,7 +84,7 @@ pub fn render_sarif_with_limits(
     ctx: &RenderContext,
     limits: &SarifLimits,
 ) -> Result<String, OutputError> {
-    let summary = Summary::of(report);
+    let summary = Summary::with_context(report, ctx);
     let candidates = candidates(report, ctx.sarif_include_pass);
     let mut keep = candidates.len().min(limits.max_results);
     loop {
@@ -177,7 +178,7 @@ fn sarif_log(
 
     let results: Vec<SarifResult> = candidates[..keep]
         .iter()
-        .map(|evaluation| result(report, evaluation))
+        .map(|evaluation| result(report, evaluation, ctx))
         .collect();
 
     let mut notifications: Vec<Notification> = summary.gaps.iter().map(gap_notification).collect();
@@ -190,6 +191,17 @@ fn sarif_log(
     if keep < candidates.len() {
         notifications.push(truncation_notification(report, candidates, keep, limits));
     }
+    notifications.extend(ctx.suppressions.expired.iter().map(|suppression| {
+        Notification::builder()
+            .level(json!("warning"))
+            .descriptor(descriptor_reference(NOTE_SUPPRESSION_EXPIRED))
+            .message(message(format!(
+                "Suppression {} has expired and no longer applies (reason: {})",
+                suppression.label(),
+                suppression.reason
+            )))
+            .build()
+    }));
 
     let mut invocation = Invocation::builder()
         .execution_successful(true)
@@ -447,6 +459,13 @@ fn notification_descriptors() -> Vec<ReportingDescriptor> {
             "The scan found more results than the consumer accepts (GitHub code scanning: 25,000 results per run and 10 MB gzipped), so only the most severe were kept.",
             "Fix the most severe findings first, or scan fewer accounts per run; the JSON report always holds every result.",
         ),
+        descriptor(
+            NOTE_SUPPRESSION_EXPIRED,
+            "SuppressionExpired",
+            "A suppression in soc2scan.toml has expired.",
+            "A [[suppressions]] entry is past its expiry date, so it no longer applies: the failures it covered are reported again.",
+            "Fix the findings, or review the acceptance and set a new expiry date in soc2scan.toml.",
+        ),
     ]
 }
 
@@ -457,7 +476,7 @@ fn descriptor_reference((index, id): (i64, &str)) -> ReportingDescriptorReferenc
         .build()
 }
 
-fn result(report: &Report<'_>, evaluation: &Evaluation) -> SarifResult {
+fn result(report: &Report<'_>, evaluation: &Evaluation, ctx: &RenderContext) -> SarifResult {
     let run = report.rule_of(evaluation);
     let meta = run.rule.meta();
     let (level, kind, text) = match &evaluation.verdict {
@@ -533,16 +552,24 @@ fn result(report: &Report<'_>, evaluation: &Evaluation) -> SarifResult {
         .logical_locations(vec![logical])
         .build();
 
+    let fingerprint = evaluation_fingerprint(report, evaluation);
+    // With a baseline, a failure is "new" or "unchanged" (SARIF's name for existing).
+    let baseline_state = match &ctx.baseline {
+        Some(baseline) if evaluation.verdict.is_fail() => {
+            Some(match baseline.state_of(&fingerprint) {
+                "new" => json!("new"),
+                _ => json!("unchanged"),
+            })
+        }
+        _ => None,
+    };
     let mut result = SarifResult::builder()
         .rule_id(meta.id)
         .rule_index(i64::from(evaluation.rule))
         .level(level)
         .message(message(text))
         .locations(vec![location])
-        .partial_fingerprints(BTreeMap::from([(
-            FINGERPRINT_KEY.to_string(),
-            evaluation_fingerprint(report, evaluation),
-        )]))
+        .partial_fingerprints(BTreeMap::from([(FINGERPRINT_KEY.to_string(), fingerprint)]))
         .properties(
             PropertyBag::builder()
                 .additional_properties(properties)
@@ -550,6 +577,14 @@ fn result(report: &Report<'_>, evaluation: &Evaluation) -> SarifResult {
         )
         .build();
     result.kind = kind;
+    result.baseline_state = baseline_state;
+    if let Some(suppression) = crate::suppression_of(report, ctx, evaluation) {
+        // GitHub code scanning shows externally suppressed results as dismissed.
+        result.suppressions = Some(vec![Suppression::builder()
+            .kind(json!("external"))
+            .justification(suppression.reason.clone())
+            .build()]);
+    }
     result
 }
 

@@ -14,8 +14,10 @@ pub const MAX_REASONS: usize = 3;
 pub struct Summary<'s> {
     /// How many rules ran.
     pub rules: usize,
-    /// Every verdict (checks), counted once each.
+    /// Every verdict (checks), counted once each; suppressed failures are not in `failed`.
     pub checks: Tally,
+    /// Failures covered by an active suppression (counted neither passed nor failed).
+    pub suppressed: usize,
     /// Failed checks per rule severity, most severe first; every severity is present.
     pub failed_by_severity: Vec<(Severity, usize)>,
     /// One row per criterion referenced by a rule that ran, in catalog order.
@@ -105,10 +107,22 @@ fn rank(verdict: &Verdict) -> u8 {
 impl<'s> Summary<'s> {
     /// Computes the summary of a report.
     pub fn of(report: &'s Report<'_>) -> Summary<'s> {
-        let checks = report.tally();
+        Summary::with_context(
+            report,
+            &crate::RenderContext::new("", Default::default(), Default::default()),
+        )
+    }
+
+    /// Computes the summary of a report, counting failures the context suppresses apart.
+    pub fn with_context(report: &'s Report<'_>, ctx: &crate::RenderContext) -> Summary<'s> {
+        let mut checks = report.tally();
         let mut failed = [0usize; 5];
+        let mut suppressed = 0;
         for evaluation in &report.evaluations {
-            if evaluation.verdict.is_fail() {
+            if crate::suppression_of(report, ctx, evaluation).is_some() {
+                suppressed += 1;
+                checks.failed -= 1;
+            } else if evaluation.verdict.is_fail() {
                 let severity = report.rule_of(evaluation).rule.meta().severity;
                 failed[severity_slot(severity)] += 1;
             }
@@ -130,6 +144,7 @@ impl<'s> Summary<'s> {
         Summary {
             rules: report.rules.len(),
             checks,
+            suppressed,
             failed_by_severity,
             criteria: criteria_summary(report),
             gaps,

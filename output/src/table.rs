@@ -15,7 +15,7 @@ pub const MAX_FAILURES: usize = 1_000;
 
 /// Renders the report as text tables.
 pub fn render_table(report: &Report<'_>, ctx: &RenderContext) -> String {
-    let summary = Summary::of(report);
+    let summary = Summary::with_context(report, ctx);
     let mut out = String::new();
     let snapshot = report.snapshot;
 
@@ -37,7 +37,10 @@ pub fn render_table(report: &Report<'_>, ctx: &RenderContext) -> String {
     let _ = writeln!(out, "Checks:    {}", totals_text(&summary));
     let _ = writeln!(out, "Coverage:  {}", coverage_text(&summary));
 
-    let failures = report.failures_by_severity();
+    let (suppressed, failures): (Vec<_>, Vec<_>) = report
+        .failures_by_severity()
+        .into_iter()
+        .partition(|evaluation| crate::suppression_of(report, ctx, evaluation).is_some());
     out.push('\n');
     if failures.is_empty() {
         out.push_str("No failures.\n");
@@ -60,6 +63,41 @@ pub fn render_table(report: &Report<'_>, ctx: &RenderContext) -> String {
                 "…and {} more (the JSON report lists every one; the SARIF report up to GitHub's limit).",
                 failures.len() - MAX_FAILURES
             );
+        }
+    }
+
+    if !suppressed.is_empty() {
+        let _ = writeln!(out, "\nSuppressed ({})", suppressed.len());
+        let mut table = new_table(ctx, &["Severity", "Rule", "Resource", "Reason", "Expires"]);
+        for evaluation in &suppressed {
+            let meta = report.rule_of(evaluation).rule.meta();
+            let Some(suppression) = crate::suppression_of(report, ctx, evaluation) else {
+                continue;
+            };
+            table.add_row(vec![
+                meta.severity.as_str().to_string(),
+                meta.id.to_string(),
+                resource_text(report, evaluation),
+                suppression.reason.clone(),
+                suppression.expires.to_string(),
+            ]);
+        }
+        push_table(&mut out, &table);
+    }
+    if let Some(baseline) = &ctx.baseline {
+        out.push('\n');
+        let _ = writeln!(out, "Baseline:  {}", baseline.counts_text());
+        if !baseline.fixed.is_empty() {
+            let _ = writeln!(out, "Fixed since the baseline ({})", baseline.fixed.len());
+            let mut table = new_table(ctx, &["Severity", "Rule", "Resource"]);
+            for finding in &baseline.fixed {
+                table.add_row(vec![
+                    finding.severity.clone().unwrap_or_default(),
+                    finding.rule_id.clone(),
+                    finding.subject.clone(),
+                ]);
+            }
+            push_table(&mut out, &table);
         }
     }
 
@@ -198,10 +236,14 @@ pub(crate) fn totals_text(summary: &Summary<'_>) -> String {
     if !by_severity.is_empty() {
         let _ = write!(failed, " ({})", by_severity.join(", "));
     }
-    format!(
+    let mut text = format!(
         "{rules} · {} passed · {failed} · {} not evaluated",
         summary.checks.passed, summary.checks.not_evaluated
-    )
+    );
+    if summary.suppressed > 0 {
+        let _ = write!(text, " · {} suppressed", summary.suppressed);
+    }
+    text
 }
 
 /// Whether the scan is complete, and if not why.

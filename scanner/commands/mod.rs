@@ -1,11 +1,14 @@
 //! The subcommands.
 
+pub mod diff;
 pub mod listing;
 pub mod scan;
 pub mod snapshot;
 
 use crate::error::CliError;
+use soc2scan_output::findings::{read_findings, Finding};
 use std::io::Write;
+use std::path::Path;
 
 /// Writes to standard output; a closed pipe (`soc2scan rules | head`) is not an error.
 pub(crate) fn print_stdout(text: &str) -> Result<(), CliError> {
@@ -20,4 +23,16 @@ pub(crate) fn print_stdout(text: &str) -> Result<(), CliError> {
             "cannot write to standard output: {error}"
         ))),
     }
+}
+
+/// The failing findings of a previous report (SARIF or JSON, recognised by content); any
+/// problem is an input error naming the file.
+pub(crate) fn load_findings(path: &Path) -> Result<Vec<Finding>, CliError> {
+    let error = |message: String| CliError::Report {
+        path: path.to_path_buf(),
+        message,
+    };
+    let text =
+        std::fs::read_to_string(path).map_err(|e| error(format!("cannot read the report: {e}")))?;
+    read_findings(&text).map_err(|e| error(e.to_string()))
 }

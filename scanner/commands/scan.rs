@@ -10,6 +10,8 @@ use crate::config::Config;
 use crate::error::CliError;
 use crate::exit::{self, Outcome};
 use chrono::Utc;
+use soc2scan_output::findings::Baseline;
+use soc2scan_output::suppress::Suppressions;
 use soc2scan_output::{Format, RenderContext};
 use soc2scan_providers::Snapshot;
 use soc2scan_rules::{Category, Engine, Report, RuleRun, Selection, Severity};
@@ -182,6 +184,11 @@ pub fn run(args: &ScanArgs) -> Result<u8, CliError> {
     };
     let allow_incomplete = args.allow_incomplete || config.scan.allow_incomplete.unwrap_or(false);
     let runs = rule_runs(args, &config)?;
+    // Read the baseline before scanning: a bad file fails fast, before any API call.
+    let baseline_findings = match &args.baseline {
+        Some(path) => Some(crate::commands::load_findings(path)?),
+        None => None,
+    };
 
     let snapshot = match &args.snapshot {
         Some(path) => Snapshot::load(path)?,
@@ -202,7 +209,25 @@ pub fn run(args: &ScanArgs) -> Result<u8, CliError> {
         )?,
     };
     let report = Engine::new(runs).evaluate(&snapshot);
-    let outcome = exit::outcome(&report, fail_on, allow_incomplete);
+    let baseline = baseline_findings.map(|known| {
+        Baseline::compare(&known, &soc2scan_output::findings::report_findings(&report))
+    });
+    let suppressions = Suppressions::new(config.suppressions()?, Utc::now().date_naive());
+    if !args.quiet {
+        for expired in &suppressions.expired {
+            eprintln!(
+                "soc2scan: warning: suppression {} has expired and no longer applies",
+                expired.label()
+            );
+        }
+    }
+    let outcome = exit::outcome(
+        &report,
+        fail_on,
+        allow_incomplete,
+        baseline.as_ref(),
+        &suppressions,
+    );
 
     let mut context = RenderContext::new(crate::VERSION, invocation_started, Utc::now());
     context.sarif_category = args
@@ -213,9 +238,11 @@ pub fn run(args: &ScanArgs) -> Result<u8, CliError> {
     context.exit_code = Some(i32::from(outcome.code));
     context.command_line = Some(command_line());
     context.terminal_width = Some(table_width());
+    context.baseline = baseline;
+    context.suppressions = suppressions;
     write_reports(&specs, &report, &context)?;
     if !args.quiet {
-        eprintln!("{}", summary_line(&report, &outcome, fail_on));
+        eprintln!("{}", summary_line(&report, &outcome, fail_on, &context));
     }
     Ok(outcome.code)
 }
@@ -272,16 +299,26 @@ fn write_reports(
     Ok(())
 }
 
-fn summary_line(report: &Report<'_>, outcome: &Outcome, fail_on: Option<Severity>) -> String {
-    let tally = report.tally();
+fn summary_line(
+    report: &Report<'_>,
+    outcome: &Outcome,
+    fail_on: Option<Severity>,
+    context: &RenderContext,
+) -> String {
+    let baseline = context.baseline.as_ref();
+    let summary = soc2scan_output::Summary::with_context(report, context);
+    let tally = &summary.checks;
     let mut line = format!(
         "soc2scan: {} rules, {} checks: {} passed, {} failed, {} not evaluated",
         report.rules.len(),
-        tally.passed + tally.failed + tally.not_evaluated,
+        tally.passed + tally.failed + tally.not_evaluated + summary.suppressed,
         tally.passed,
         tally.failed,
         tally.not_evaluated
     );
+    if summary.suppressed > 0 {
+        line.push_str(&format!(", {} suppressed", summary.suppressed));
+    }
     if outcome.gaps > 0 {
         line.push_str(&format!(
             "; {} coverage gap{} (scan incomplete)",
@@ -289,14 +326,19 @@ fn summary_line(report: &Report<'_>, outcome: &Outcome, fail_on: Option<Severity
             if outcome.gaps == 1 { "" } else { "s" }
         ));
     }
+    if let Some(baseline) = baseline {
+        line.push_str(&format!("; baseline: {}", baseline.counts_text()));
+    }
     let reason = match outcome.code {
         exit::INCOMPLETE => "incomplete scan",
+        exit::FINDINGS if baseline.is_some() => "new failures at or above --fail-on",
         exit::FINDINGS => "failures at or above --fail-on",
         _ => "clean",
     };
     let threshold = fail_on.map_or("none".to_string(), |s| s.to_string());
+    let new = if baseline.is_some() { "new " } else { "" };
     line.push_str(&format!(
-        "; {} at or above {threshold}; exit {} ({reason})",
+        "; {} {new}at or above {threshold}; exit {} ({reason})",
         outcome.failing, outcome.code
     ));
     line

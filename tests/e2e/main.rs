@@ -3,6 +3,8 @@
 
 #[cfg(feature = "aws")]
 mod aws;
+mod baseline;
 mod cli;
 mod common;
 mod golden;
+mod suppressions;
