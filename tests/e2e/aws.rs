@@ -33,6 +33,26 @@ fn seed(python: &Path, moto: &Moto, extra: &[&str]) -> Value {
     serde_json::from_slice(&output.stdout).expect("the seeding script prints JSON")
 }
 
+/// A moto server of its own (IAM enforcement is server-wide), seeded, with enforcement on
+/// after seeding; returns it and the keys of the restricted scanning user.
+fn enforcing_moto(python: &Path, seed_args: &[&str]) -> (Moto, (String, String)) {
+    let moto = start_moto(python, &[("INITIAL_NO_AUTH_ACTION_COUNT", "1000000")]);
+    let mut args = vec!["--restricted-user"];
+    args.extend_from_slice(seed_args);
+    let seeded = seed(python, &moto, &args);
+    let (status, body) =
+        http(moto.port, "POST", "/moto-api/reset-auth", &[], "0").expect("moto answers");
+    assert_eq!(status, 200, "enabling IAM enforcement: {body}");
+    let restricted = &seeded["restricted"];
+    let key = |name: &str| {
+        restricted[name]
+            .as_str()
+            .expect("restricted user keys")
+            .to_string()
+    };
+    (moto, (key("access_key_id"), key("secret_access_key")))
+}
+
 /// Runs soc2scan against moto with the given credentials.
 fn soc2scan_aws(dir: &Path, moto: &Moto, keys: (&str, &str), args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_soc2scan"))
@@ -178,17 +198,8 @@ fn live_scan_snapshot_and_offline_scan_agree_and_leak_no_secrets() {
 #[test]
 fn a_denied_call_is_a_coverage_gap_that_the_exit_code_and_sarif_show() {
     let Some(python) = moto_python() else { return };
-    // Enforcement is server-wide: this test gets its own server and turns it on after seeding.
-    let moto = start_moto(&python, &[("INITIAL_NO_AUTH_ACTION_COUNT", "1000000")]);
-    let seeded = seed(&python, &moto, &["--restricted-user"]);
-    let (status, body) =
-        http(moto.port, "POST", "/moto-api/reset-auth", &[], "0").expect("moto answers");
-    assert_eq!(status, 200, "enabling IAM enforcement: {body}");
-    let restricted = &seeded["restricted"];
-    let keys = (
-        restricted["access_key_id"].as_str().expect("key id"),
-        restricted["secret_access_key"].as_str().expect("secret"),
-    );
+    let (moto, keys) = enforcing_moto(&python, &[]);
+    let keys = (keys.0.as_str(), keys.1.as_str());
     let dir = temp_dir();
     let sarif_path = dir.path().join("results.sarif");
     let output = soc2scan_aws(
@@ -423,21 +434,9 @@ fn throttling_and_timeouts_become_gaps_for_exactly_the_units_affected() {
 #[test]
 fn an_account_that_cannot_be_opened_is_a_gap_while_the_others_are_scanned() {
     let Some(python) = moto_python() else { return };
-    let moto = start_moto(&python, &[("INITIAL_NO_AUTH_ACTION_COUNT", "1000000")]);
     let blocked = "arn:aws:iam::222222222222:role/soc2scan-audit";
-    let seeded = seed(
-        &python,
-        &moto,
-        &["--restricted-user", "--restricted-deny-role", blocked],
-    );
-    let (status, body) =
-        http(moto.port, "POST", "/moto-api/reset-auth", &[], "0").expect("moto answers");
-    assert_eq!(status, 200, "enabling IAM enforcement: {body}");
-    let restricted = &seeded["restricted"];
-    let keys = (
-        restricted["access_key_id"].as_str().expect("key id"),
-        restricted["secret_access_key"].as_str().expect("secret"),
-    );
+    let (moto, keys) = enforcing_moto(&python, &["--restricted-deny-role", blocked]);
+    let keys = (keys.0.as_str(), keys.1.as_str());
     let dir = temp_dir();
     let output = soc2scan_aws(
         dir.path(),
