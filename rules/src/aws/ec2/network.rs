@@ -324,6 +324,28 @@ pub fn port_list(values: &[i64]) -> Vec<u16> {
     ports
 }
 
+/// The group's inbound rules from the internet that reach any of `ports`, one text per rule:
+/// `tcp port 22 from 0.0.0.0/0 (covers 22/tcp)`.
+pub fn internet_exposures(
+    group: &SecurityGroup,
+    ports: &[u16],
+    transports_of: impl Fn(u16) -> &'static [Transport] + Copy,
+) -> Vec<String> {
+    open_ingress(group)
+        .filter_map(|open| {
+            let covered = open.traffic.covered(ports, transports_of);
+            (!covered.is_empty()).then(|| {
+                format!(
+                    "{} from {} (covers {})",
+                    open.traffic,
+                    open.sources_text(),
+                    services_text(&covered)
+                )
+            })
+        })
+        .collect()
+}
+
 /// How many items a message lists before it says "and N more": findings must stay readable
 /// in a table row and a code-scanning alert.
 const LISTED_ITEMS: usize = 6;

@@ -1,6 +1,5 @@
 use super::network::{
-    admin_port_transports, open_ingress, port_list, ports_text, services_text, sg_subject,
-    ADMIN_PORTS_PARAM,
+    admin_port_transports, internet_exposures, port_list, ports_text, sg_subject, ADMIN_PORTS_PARAM,
 };
 use super::wrong_kind;
 use crate::declare_rule;
@@ -83,19 +82,7 @@ impl Rule for SgAdminPortsPublic {
             return wrong_kind(resource, "a security group");
         };
         let ports = port_list(ctx.params.integer_list("admin_ports"));
-        let exposures: Vec<String> = open_ingress(group)
-            .filter_map(|open| {
-                let covered = open.traffic.covered(&ports, admin_port_transports);
-                (!covered.is_empty()).then(|| {
-                    format!(
-                        "{} from {} (covers {})",
-                        open.traffic,
-                        open.sources_text(),
-                        services_text(&covered)
-                    )
-                })
-            })
-            .collect();
+        let exposures = internet_exposures(group, &ports, admin_port_transports);
         if exposures.is_empty() {
             return Verdict::Pass;
         }

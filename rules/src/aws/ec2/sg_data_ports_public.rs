@@ -1,4 +1,4 @@
-use super::network::{open_ingress, port_list, ports_text, services_text, sg_subject, TCP_AND_UDP};
+use super::network::{internet_exposures, port_list, ports_text, sg_subject, TCP_AND_UDP};
 use super::wrong_kind;
 use crate::declare_rule;
 use crate::rule::{CheckContext, ParamDefault, ParamSpec, Rule, RuleMeta, Verdict};
@@ -90,19 +90,7 @@ impl Rule for SgDataPortsPublic {
             return wrong_kind(resource, "a security group");
         };
         let ports = port_list(ctx.params.integer_list("data_ports"));
-        let exposures: Vec<String> = open_ingress(group)
-            .filter_map(|open| {
-                let covered = open.traffic.covered(&ports, |_| TCP_AND_UDP);
-                (!covered.is_empty()).then(|| {
-                    format!(
-                        "{} from {} (covers {})",
-                        open.traffic,
-                        open.sources_text(),
-                        services_text(&covered)
-                    )
-                })
-            })
-            .collect();
+        let exposures = internet_exposures(group, &ports, |_| TCP_AND_UDP);
         if exposures.is_empty() {
             return Verdict::Pass;
         }
