@@ -1,4 +1,4 @@
-use super::{as_user, credentials_of, days_since, principal};
+use super::{days_since, principal, user_credentials};
 use crate::declare_rule;
 use crate::rule::{CheckContext, ParamDefault, ParamSpec, Rule, RuleMeta, Verdict};
 use chrono::{DateTime, Utc};
@@ -92,12 +92,8 @@ impl Rule for CredentialsUnused {
     }
 
     fn check(&self, resource: &Resource, ctx: &CheckContext<'_>) -> Verdict {
-        let user = match as_user(resource) {
-            Ok(user) => user,
-            Err(verdict) => return verdict,
-        };
-        let credentials = match credentials_of(resource, user) {
-            Ok(credentials) => credentials,
+        let (user, credentials) = match user_credentials(resource) {
+            Ok(found) => found,
             Err(verdict) => return verdict,
         };
         let judge = Judge {

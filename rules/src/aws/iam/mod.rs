@@ -56,19 +56,19 @@ fn as_user(resource: &Resource) -> Result<&IamUser, Verdict> {
     }
 }
 
-/// A user's credential-report facts, or `NotEvaluated` when the snapshot has none for them
-/// (the report could not be read, or it has no row for this user).
-fn credentials_of<'a>(
-    resource: &Resource,
-    user: &'a IamUser,
-) -> Result<&'a UserCredentials, Verdict> {
-    user.credentials.as_ref().ok_or_else(|| {
+/// A user and its credential-report facts, or the verdict to return instead: `NotEvaluated`
+/// when the resource is not a user or the snapshot has no credential-report row for it (the
+/// report could not be read, or it has no row for this user).
+fn user_credentials(resource: &Resource) -> Result<(&IamUser, &UserCredentials), Verdict> {
+    let user = as_user(resource)?;
+    let credentials = user.credentials.as_ref().ok_or_else(|| {
         Verdict::NotEvaluated(format!(
             "the snapshot has no credential report row for {}, so its passwords, MFA and \
              access keys are unknown",
             principal(resource)
         ))
-    })
+    })?;
+    Ok((user, credentials))
 }
 
 /// Whole days from `then` to `now` (negative if `then` is after `now`).

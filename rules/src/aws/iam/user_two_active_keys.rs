@@ -1,4 +1,4 @@
-use super::{as_user, credentials_of, principal};
+use super::{principal, user_credentials};
 use crate::declare_rule;
 use crate::rule::{CheckContext, Rule, RuleMeta, Verdict};
 use soc2scan_providers::Resource;
@@ -66,12 +66,8 @@ impl Rule for UserTwoActiveKeys {
     }
 
     fn check(&self, resource: &Resource, _ctx: &CheckContext<'_>) -> Verdict {
-        let user = match as_user(resource) {
-            Ok(user) => user,
-            Err(verdict) => return verdict,
-        };
-        let credentials = match credentials_of(resource, user) {
-            Ok(credentials) => credentials,
+        let (_, credentials) = match user_credentials(resource) {
+            Ok(found) => found,
             Err(verdict) => return verdict,
         };
         let active: Vec<String> = credentials
