@@ -22,6 +22,8 @@ Examples:
   soc2scan scan --snapshot examples/acme-snapshot.json
   soc2scan scan aws --regions eu-west-1,us-east-1 -o sarif=results.sarif -o table
   soc2scan scan aws --role-arn arn:aws:iam::111122223333:role/soc2scan --all-regions
+  soc2scan scan gcp --project acme-prod --project acme-data -o sarif=gcs.sarif
+  soc2scan scan aws gcp --regions eu-west-1 --project acme-prod
   soc2scan snapshot aws --all-regions -o evidence/2026-11-26.json
   soc2scan scan --snapshot snap.json --output sarif=results.sarif --output table
   soc2scan scan --snapshot snap.json --criteria CC6.1,A1.2 --fail-on critical
@@ -98,6 +100,18 @@ pub struct ListArgs {
 pub enum ProviderName {
     /// Amazon Web Services: EC2 (per region) and IAM.
     Aws,
+    /// Google Cloud: Cloud Storage buckets and their IAM policies.
+    Gcp,
+}
+
+impl ProviderName {
+    /// The name as written on the command line and in soc2scan.toml.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderName::Aws => "aws",
+            ProviderName::Gcp => "gcp",
+        }
+    }
 }
 
 /// Where and how to collect AWS (flags override `[aws]` in soc2scan.toml).
@@ -132,7 +146,34 @@ pub struct AwsArgs {
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
 
-    /// Most API calls in flight at once, over all accounts and regions [default: 32].
+}
+
+/// Where and how to collect Google Cloud (flags override `[gcp]` in soc2scan.toml).
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Google Cloud collection")]
+pub struct GcpArgs {
+    /// Project to scan (id or number); repeat or comma-separate for several, scanned
+    /// concurrently into one report [default: `projects` under [gcp] in soc2scan.toml,
+    /// else the ADC/gcloud default project].
+    #[arg(long = "project", value_delimiter = ',', value_name = "PROJECT")]
+    pub projects: Vec<String>,
+
+    /// Send every Cloud Storage call to this endpoint (emulators, stand-ins, private
+    /// endpoints), e.g. http://127.0.0.1:9000.
+    #[arg(long, value_name = "URL")]
+    pub gcp_endpoint: Option<String>,
+
+    /// Send no credentials (only for emulators and stand-ins; real projects refuse it).
+    #[arg(long)]
+    pub gcp_anonymous: bool,
+}
+
+/// Limits of a live collection, over every provider.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Live collection")]
+pub struct CollectionArgs {
+    /// Most API calls in flight at once, per provider, over all its accounts, projects and
+    /// regions [default: 32].
     #[arg(long, value_name = "N")]
     pub max_concurrency: Option<usize>,
 
@@ -141,11 +182,27 @@ pub struct AwsArgs {
     pub timeout: Option<u64>,
 }
 
+/// Everything a live collection needs from the command line.
+#[derive(Debug, Clone, Default, Args)]
+pub struct LiveArgs {
+    /// Limits.
+    #[command(flatten)]
+    pub limits: CollectionArgs,
+
+    /// AWS collection.
+    #[command(flatten)]
+    pub aws: AwsArgs,
+
+    /// Google Cloud collection.
+    #[command(flatten)]
+    pub gcp: GcpArgs,
+}
+
 /// Arguments of `snapshot`.
 #[derive(Debug, Args)]
 pub struct SnapshotArgs {
-    /// Providers to collect: aws.
-    #[arg(value_enum, required = true, value_name = "PROVIDER")]
+    /// Providers to collect: aws, gcp [default: `providers` under [scan] in soc2scan.toml].
+    #[arg(value_enum, value_name = "PROVIDER")]
     pub providers: Vec<ProviderName>,
 
     /// The snapshot file to write (atomically).
@@ -168,15 +225,16 @@ pub struct SnapshotArgs {
     #[arg(long, short)]
     pub verbose: bool,
 
-    /// AWS collection.
+    /// Live collection.
     #[command(flatten)]
-    pub aws: AwsArgs,
+    pub live: LiveArgs,
 }
 
 /// Arguments of `scan`.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Providers to scan live: aws. Omit when scanning a snapshot file.
+    /// Providers to scan live: aws, gcp (several are collected concurrently into one
+    /// report). Omit when scanning a snapshot file.
     #[arg(value_enum, value_name = "PROVIDER")]
     pub providers: Vec<ProviderName>,
 
@@ -249,9 +307,9 @@ pub struct ScanArgs {
     #[arg(long, short)]
     pub verbose: bool,
 
-    /// AWS collection.
+    /// Live collection.
     #[command(flatten)]
-    pub aws: AwsArgs,
+    pub live: LiveArgs,
 }
 
 /// Parses the command line, runs the command, reports errors once, returns the exit code.

@@ -1,7 +1,8 @@
 //! Live collection: turns flags and `soc2scan.toml` into provider options, runs the
-//! adapters, and returns one snapshot.
+//! adapters — several providers concurrently, on one runtime, behind one progress display
+//! — and returns one snapshot.
 
-use crate::cli::{AwsArgs, ProviderName};
+use crate::cli::{LiveArgs, ProviderName};
 use crate::config::Config;
 use crate::error::CliError;
 use soc2scan_providers::Snapshot;
@@ -15,129 +16,324 @@ pub struct Verbosity {
     pub verbose: bool,
 }
 
-/// Collects the named providers into one snapshot.
+/// The providers to collect: those named on the command line, else `providers` under
+/// `[scan]` in soc2scan.toml; each once, in a fixed order.
+pub fn resolve_providers(
+    named: &[ProviderName],
+    config: &Config,
+) -> Result<Vec<ProviderName>, CliError> {
+    let mut providers = if named.is_empty() {
+        config.providers()?
+    } else {
+        named.to_vec()
+    };
+    providers.sort_by_key(|p| p.as_str());
+    providers.dedup();
+    Ok(providers)
+}
+
+/// Collects the named providers into one snapshot. Several providers run concurrently;
+/// a provider that cannot start at all (no credentials, no project) fails the run before
+/// a partial snapshot could pass for a complete one.
 pub fn collect(
     providers: &[ProviderName],
-    aws: &AwsArgs,
+    args: &LiveArgs,
     config: &Config,
     verbosity: Verbosity,
 ) -> Result<Snapshot, CliError> {
-    let mut providers = providers.to_vec();
-    providers.dedup();
-    match providers.as_slice() {
-        [ProviderName::Aws] => collect_aws(aws, config, verbosity),
-        _ => Err(CliError::Usage(
-            "name a provider to scan live (aws), or give --snapshot FILE".to_string(),
-        )),
-    }
-}
-
-#[cfg(not(feature = "aws"))]
-fn collect_aws(_: &AwsArgs, _: &Config, _: Verbosity) -> Result<Snapshot, CliError> {
-    Err(CliError::Usage(
-        "this soc2scan was built without AWS support (cargo feature `aws`)".to_string(),
-    ))
-}
-
-#[cfg(feature = "aws")]
-fn collect_aws(
-    args: &AwsArgs,
-    config: &Config,
-    verbosity: Verbosity,
-) -> Result<Snapshot, CliError> {
-    use soc2scan_providers::aws::{self, AssumeRoleTarget, AwsScanOptions, RegionSelection};
-    use std::sync::Arc;
-    use std::time::Duration;
-
-    let settings = &config.aws;
-    let mut options = AwsScanOptions {
-        profile: args.profile.clone().or(settings.profile.clone()),
-        endpoint_url: args.endpoint_url.clone().or(settings.endpoint_url.clone()),
-        ..AwsScanOptions::default()
-    };
-    options.accounts = if args.role_arns.is_empty() {
-        settings
-            .accounts
-            .iter()
-            .map(|account| AssumeRoleTarget {
-                role_arn: account.role_arn.clone(),
-                external_id: account.external_id.clone(),
-            })
-            .collect()
-    } else {
-        args.role_arns
-            .iter()
-            .map(|arn| AssumeRoleTarget {
-                role_arn: arn.clone(),
-                external_id: args.external_id.clone(),
-            })
-            .collect()
-    };
-    if args.external_id.is_some() && args.role_arns.is_empty() {
+    if providers.is_empty() {
         return Err(CliError::Usage(
-            "--external-id goes with --role-arn (the role whose trust policy requires it)"
+            "name a provider to scan live (aws, gcp), list them under [scan] providers in \
+             soc2scan.toml, or give --snapshot FILE"
                 .to_string(),
         ));
     }
-    options.regions = if args.all_regions {
-        RegionSelection::AllEnabled
-    } else if !args.regions.is_empty() {
-        RegionSelection::List(args.regions.clone())
-    } else if settings.all_regions == Some(true) {
-        RegionSelection::AllEnabled
-    } else if !settings.regions.is_empty() {
-        RegionSelection::List(settings.regions.clone())
-    } else {
-        RegionSelection::Default
-    };
-    if let Some(max) = args.max_concurrency.or(settings.max_concurrency) {
-        options.max_concurrency = max;
-    }
-    options.overall_timeout = args
-        .timeout
-        .or(settings.timeout_seconds)
-        .map(Duration::from_secs);
-
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|error| CliError::Usage(format!("cannot start the async runtime: {error}")))?;
-    let progress = Arc::new(crate::progress::Progress::new("aws", verbosity.quiet));
-    let collected = runtime.block_on(aws::collect(&options, progress.clone()));
-    progress.finish();
-    let collection = collected.map_err(|error| CliError::Collection(error.to_string()))?;
-    let snapshot = collection.into_snapshot(crate::VERSION);
-    if !verbosity.quiet {
-        report_collection(&snapshot, verbosity.verbose);
-    }
-    Ok(snapshot)
+    live::collect(providers, args, config, verbosity)
 }
 
-/// One line on what was collected (and, verbose, the calls by operation).
-fn report_collection(snapshot: &Snapshot, verbose: bool) {
-    let calls: u64 = snapshot.metadata.api_calls.values().sum();
-    let gaps = snapshot.gaps().count();
-    let seconds = (snapshot.metadata.finished_at - snapshot.metadata.started_at).num_milliseconds()
-        as f64
-        / 1000.0;
-    eprintln!(
-        "soc2scan: collected {} resources from {} account(s) in {seconds:.1} s: {} units, {gaps} failed, {calls} API calls",
-        snapshot.resources.len(),
-        snapshot.metadata.targets.len(),
-        snapshot.coverage.len(),
-    );
-    for gap in snapshot.gaps() {
-        if let soc2scan_providers::CoverageStatus::Failed { kind, message } = &gap.status {
-            eprintln!(
-                "soc2scan: not collected: {} ({}): {message}",
-                gap.unit,
-                kind.as_str()
-            );
+#[cfg(not(any(feature = "aws", feature = "gcp")))]
+mod live {
+    use super::*;
+
+    pub fn collect(
+        _: &[ProviderName],
+        _: &LiveArgs,
+        _: &Config,
+        _: Verbosity,
+    ) -> Result<Snapshot, CliError> {
+        Err(CliError::Usage(
+            "this soc2scan was built without live providers (cargo features `aws`, `gcp`); \
+             scan a snapshot file with --snapshot"
+                .to_string(),
+        ))
+    }
+}
+
+#[cfg(any(feature = "aws", feature = "gcp"))]
+mod live {
+    use super::*;
+    use soc2scan_providers::CollectionProgress;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    pub fn collect(
+        providers: &[ProviderName],
+        args: &LiveArgs,
+        config: &Config,
+        verbosity: Verbosity,
+    ) -> Result<Snapshot, CliError> {
+        // Check every provider's options before any call is made.
+        let aws = providers
+            .contains(&ProviderName::Aws)
+            .then(|| aws_options(args, config))
+            .transpose()?;
+        let gcp = providers
+            .contains(&ProviderName::Gcp)
+            .then(|| gcp_options(args, config))
+            .transpose()?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|error| CliError::Usage(format!("cannot start the async runtime: {error}")))?;
+        let names: Vec<&str> = providers.iter().map(|p| p.as_str()).collect();
+        let progress = Arc::new(crate::progress::Progress::new(
+            names.join("+"),
+            verbosity.quiet,
+        ));
+        let shared: Arc<dyn CollectionProgress> = progress.clone();
+        let (aws, gcp) = runtime.block_on(async {
+            tokio::join!(
+                async {
+                    match aws {
+                        Some(options) => Some(run_aws(options, shared.clone()).await),
+                        None => None,
+                    }
+                },
+                async {
+                    match gcp {
+                        Some(options) => Some(run_gcp(options, shared.clone()).await),
+                        None => None,
+                    }
+                }
+            )
+        });
+        progress.finish();
+        let mut parts = Vec::new();
+        for part in [aws, gcp].into_iter().flatten() {
+            parts.push(part?);
+        }
+        let snapshot = merge(parts);
+        if !verbosity.quiet {
+            report_collection(&snapshot, verbosity.verbose);
+        }
+        Ok(snapshot)
+    }
+
+    /// One snapshot of several providers' collections.
+    fn merge(parts: Vec<Snapshot>) -> Snapshot {
+        let mut parts = parts.into_iter();
+        let mut merged = parts.next().expect("at least one provider was collected");
+        for part in parts {
+            merged.metadata.started_at = merged.metadata.started_at.min(part.metadata.started_at);
+            merged.metadata.finished_at =
+                merged.metadata.finished_at.max(part.metadata.finished_at);
+            merged.metadata.targets.extend(part.metadata.targets);
+            for (operation, count) in part.metadata.api_calls {
+                *merged.metadata.api_calls.entry(operation).or_insert(0) += count;
+            }
+            merged.coverage.extend(part.coverage);
+            merged.resources.extend(part.resources);
+        }
+        merged
+    }
+
+    #[cfg(feature = "aws")]
+    type AwsOptions = soc2scan_providers::aws::AwsScanOptions;
+    #[cfg(not(feature = "aws"))]
+    type AwsOptions = ();
+    #[cfg(feature = "gcp")]
+    type GcpOptions = soc2scan_providers::gcp::GcpScanOptions;
+    #[cfg(not(feature = "gcp"))]
+    type GcpOptions = ();
+
+    #[cfg(not(feature = "aws"))]
+    fn aws_options(_: &LiveArgs, _: &Config) -> Result<AwsOptions, CliError> {
+        Err(CliError::Usage(
+            "this soc2scan was built without AWS support (cargo feature `aws`)".to_string(),
+        ))
+    }
+
+    #[cfg(not(feature = "aws"))]
+    async fn run_aws(_: AwsOptions, _: Arc<dyn CollectionProgress>) -> Result<Snapshot, CliError> {
+        unreachable!("aws_options refuses to build options without the aws feature")
+    }
+
+    #[cfg(not(feature = "gcp"))]
+    fn gcp_options(_: &LiveArgs, _: &Config) -> Result<GcpOptions, CliError> {
+        Err(CliError::Usage(
+            "this soc2scan was built without Google Cloud support (cargo feature `gcp`)"
+                .to_string(),
+        ))
+    }
+
+    #[cfg(not(feature = "gcp"))]
+    async fn run_gcp(_: GcpOptions, _: Arc<dyn CollectionProgress>) -> Result<Snapshot, CliError> {
+        unreachable!("gcp_options refuses to build options without the gcp feature")
+    }
+
+    #[cfg(feature = "aws")]
+    fn aws_options(live: &LiveArgs, config: &Config) -> Result<AwsOptions, CliError> {
+        use soc2scan_providers::aws::{AssumeRoleTarget, AwsScanOptions, RegionSelection};
+
+        let args = &live.aws;
+        let settings = &config.aws;
+        let mut options = AwsScanOptions {
+            profile: args.profile.clone().or(settings.profile.clone()),
+            endpoint_url: args.endpoint_url.clone().or(settings.endpoint_url.clone()),
+            ..AwsScanOptions::default()
+        };
+        options.accounts = if args.role_arns.is_empty() {
+            settings
+                .accounts
+                .iter()
+                .map(|account| AssumeRoleTarget {
+                    role_arn: account.role_arn.clone(),
+                    external_id: account.external_id.clone(),
+                })
+                .collect()
+        } else {
+            args.role_arns
+                .iter()
+                .map(|arn| AssumeRoleTarget {
+                    role_arn: arn.clone(),
+                    external_id: args.external_id.clone(),
+                })
+                .collect()
+        };
+        if args.external_id.is_some() && args.role_arns.is_empty() {
+            return Err(CliError::Usage(
+                "--external-id goes with --role-arn (the role whose trust policy requires it)"
+                    .to_string(),
+            ));
+        }
+        options.regions = if args.all_regions {
+            RegionSelection::AllEnabled
+        } else if !args.regions.is_empty() {
+            RegionSelection::List(args.regions.clone())
+        } else if settings.all_regions == Some(true) {
+            RegionSelection::AllEnabled
+        } else if !settings.regions.is_empty() {
+            RegionSelection::List(settings.regions.clone())
+        } else {
+            RegionSelection::Default
+        };
+        if let Some(max) = live.limits.max_concurrency.or(settings.max_concurrency) {
+            options.max_concurrency = max;
+        }
+        options.overall_timeout = live
+            .limits
+            .timeout
+            .or(settings.timeout_seconds)
+            .map(Duration::from_secs);
+        Ok(options)
+    }
+
+    #[cfg(feature = "aws")]
+    async fn run_aws(
+        options: AwsOptions,
+        progress: Arc<dyn CollectionProgress>,
+    ) -> Result<Snapshot, CliError> {
+        soc2scan_providers::aws::collect(&options, progress)
+            .await
+            .map(|collection| collection.into_snapshot(crate::VERSION))
+            .map_err(|error| CliError::Collection(error.to_string()))
+    }
+
+    #[cfg(feature = "gcp")]
+    fn gcp_options(live: &LiveArgs, config: &Config) -> Result<GcpOptions, CliError> {
+        use soc2scan_providers::gcp::{self, GcpError, GcpScanOptions};
+
+        let args = &live.gcp;
+        let settings = &config.gcp;
+        let mut options = GcpScanOptions {
+            projects: if args.projects.is_empty() {
+                settings.projects.clone()
+            } else {
+                args.projects.clone()
+            },
+            endpoint: args.gcp_endpoint.clone().or(settings.endpoint.clone()),
+            anonymous: args.gcp_anonymous || settings.anonymous.unwrap_or(false),
+            ..GcpScanOptions::default()
+        };
+        if options.projects.is_empty() {
+            match gcp::default_project() {
+                Some(found) => options.projects.push(found.project),
+                None => return Err(CliError::Collection(GcpError::NoProject.to_string())),
+            }
+        }
+        if let Some(max) = live.limits.max_concurrency.or(settings.max_concurrency) {
+            options.max_concurrency = max;
+        }
+        options.overall_timeout = live
+            .limits
+            .timeout
+            .or(settings.timeout_seconds)
+            .map(Duration::from_secs);
+        Ok(options)
+    }
+
+    #[cfg(feature = "gcp")]
+    async fn run_gcp(
+        options: GcpOptions,
+        progress: Arc<dyn CollectionProgress>,
+    ) -> Result<Snapshot, CliError> {
+        soc2scan_providers::gcp::collect(&options, progress)
+            .await
+            .map(|collection| collection.into_snapshot(crate::VERSION))
+            .map_err(|error| CliError::Collection(error.to_string()))
+    }
+
+    /// One line on what was collected (and, verbose, the calls by operation).
+    fn report_collection(snapshot: &Snapshot, verbose: bool) {
+        let calls: u64 = snapshot.metadata.api_calls.values().sum();
+        let gaps = snapshot.gaps().count();
+        let seconds = (snapshot.metadata.finished_at - snapshot.metadata.started_at)
+            .num_milliseconds() as f64
+            / 1000.0;
+        let scopes: Vec<String> = snapshot
+            .metadata
+            .targets
+            .iter()
+            .map(|t| format!("{} {}", t.provider, t.account))
+            .collect();
+        eprintln!(
+            "soc2scan: collected {} resources from {} ({}) in {seconds:.1} s: {} units, {gaps} failed, {calls} API calls",
+            snapshot.resources.len(),
+            plural(scopes.len(), "account/project", "accounts/projects"),
+            scopes.join(", "),
+            snapshot.coverage.len(),
+        );
+        for gap in snapshot.gaps() {
+            if let soc2scan_providers::CoverageStatus::Failed { kind, message } = &gap.status {
+                eprintln!(
+                    "soc2scan: not collected: {} ({}): {message}",
+                    gap.unit,
+                    kind.as_str()
+                );
+            }
+        }
+        if verbose {
+            for (operation, count) in &snapshot.metadata.api_calls {
+                eprintln!("soc2scan: {count:>6}  {operation}");
+            }
         }
     }
-    if verbose {
-        for (operation, count) in &snapshot.metadata.api_calls {
-            eprintln!("soc2scan: {count:>6}  {operation}");
+
+    fn plural(count: usize, one: &str, many: &str) -> String {
+        if count == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{count} {many}")
         }
     }
 }

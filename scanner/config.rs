@@ -6,6 +6,7 @@
 //!
 //! ```toml
 //! [scan]
+//! providers = ["aws", "gcp"] # scanned live when none are named on the command line
 //! fail_on = "high"            # critical | high | medium | low | info | none
 //! allow_incomplete = false
 //! skip_rules = ["aws-ec2-instance-public-ip"]
@@ -30,6 +31,9 @@
 //! [[aws.accounts]]
 //! role_arn = "arn:aws:iam::111122223333:role/soc2scan-audit"
 //! external_id = "acme-soc2"
+//!
+//! [gcp]
+//! projects = ["acme-prod", "acme-data"]
 //! ```
 
 use crate::error::CliError;
@@ -53,6 +57,9 @@ pub struct Config {
     /// `[aws]`: where and how to collect AWS.
     #[serde(default)]
     pub aws: AwsSettings,
+    /// `[gcp]`: where and how to collect Google Cloud.
+    #[serde(default)]
+    pub gcp: GcpSettings,
     /// `[rules.<id>]`: parameter overrides per rule.
     #[serde(default)]
     pub rules: BTreeMap<String, BTreeMap<String, toml::Value>>,
@@ -82,6 +89,9 @@ pub struct SuppressionEntry {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScanSettings {
+    /// Providers to scan live when the command line names none (`aws`, `gcp`).
+    #[serde(default)]
+    pub providers: Vec<String>,
     /// Lowest severity that fails the run (`none` never fails on findings).
     pub fail_on: Option<String>,
     /// Exit 0/1 even when coverage gaps make the scan incomplete.
@@ -124,6 +134,23 @@ pub struct AwsSettings {
     /// `[[aws.accounts]]`: roles to assume, one per account.
     #[serde(default)]
     pub accounts: Vec<AwsAccount>,
+}
+
+/// `[gcp]` settings (flags override them).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GcpSettings {
+    /// Projects to scan.
+    #[serde(default)]
+    pub projects: Vec<String>,
+    /// Endpoint override.
+    pub endpoint: Option<String>,
+    /// Send no credentials (emulators only).
+    pub anonymous: Option<bool>,
+    /// Most API calls in flight.
+    pub max_concurrency: Option<usize>,
+    /// Overall collection timeout in seconds.
+    pub timeout_seconds: Option<u64>,
 }
 
 /// One `[[aws.accounts]]` entry.
@@ -173,7 +200,24 @@ impl Config {
         // scan starts.
         config.rule_params()?;
         config.suppressions()?;
+        config.providers()?;
         Ok(config)
+    }
+
+    /// `providers` under `[scan]`, checked.
+    pub fn providers(&self) -> Result<Vec<crate::cli::ProviderName>, CliError> {
+        use clap::ValueEnum;
+        self.scan
+            .providers
+            .iter()
+            .map(|name| {
+                crate::cli::ProviderName::from_str(name, false).map_err(|_| {
+                    self.error(format!(
+                        "[scan] providers: unknown provider {name:?}; expected \"aws\" or \"gcp\""
+                    ))
+                })
+            })
+            .collect()
     }
 
     fn error(&self, message: String) -> CliError {

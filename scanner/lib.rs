@@ -17,7 +17,7 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod exit;
-#[cfg(feature = "aws")]
+#[cfg(any(feature = "aws", feature = "gcp"))]
 pub mod progress;
 #[doc(hidden)]
 pub mod synthetic;

@@ -3,7 +3,7 @@
 //! with `--quiet`.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use soc2scan_providers::aws::CollectionProgress;
+use soc2scan_providers::CollectionProgress;
 use soc2scan_providers::CollectionUnit;
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,7 +14,7 @@ const PLAIN_INTERVAL: Duration = Duration::from_secs(10);
 
 /// Counts units and calls and shows them.
 pub struct Progress {
-    provider: &'static str,
+    provider: String,
     quiet: bool,
     bar: Option<ProgressBar>,
     units: AtomicU64,
@@ -26,7 +26,7 @@ pub struct Progress {
 
 impl Progress {
     /// Progress for one provider's collection.
-    pub fn new(provider: &'static str, quiet: bool) -> Progress {
+    pub fn new(provider: String, quiet: bool) -> Progress {
         let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
             let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
             let style = ProgressStyle::with_template(
@@ -35,7 +35,7 @@ impl Progress {
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> ");
             bar.set_style(style);
-            bar.set_prefix(provider);
+            bar.set_prefix(provider.clone());
             bar.enable_steady_tick(Duration::from_millis(120));
             bar
         });

@@ -1,7 +1,7 @@
 //! # soc2scan-providers
 //!
 //! The snapshot model every provider adapter fills and every rule reads, plus (behind cargo
-//! features, in later releases) the live adapters themselves.
+//! features `aws` and `gcp`) the live adapters themselves.
 //!
 //! The model compiles without any cloud SDK: a [`Snapshot`] is plain data, serialised as a
 //! versioned JSON document (see `docs/snapshot-format.md`). Live AWS, live GCP, Terraform
@@ -9,6 +9,7 @@
 //! resource came from.
 
 pub mod model;
+pub mod progress;
 pub mod snapshot;
 
 pub use model::*;
@@ -17,5 +18,9 @@ pub use snapshot::{
     ScanTarget, Snapshot, ToolInfo, SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION,
 };
 
+pub use progress::{CollectionProgress, NoProgress};
+
 #[cfg(feature = "aws")]
 pub mod aws;
+#[cfg(feature = "gcp")]
+pub mod gcp;

@@ -192,21 +192,25 @@ pub fn run(args: &ScanArgs) -> Result<u8, CliError> {
 
     let snapshot = match &args.snapshot {
         Some(path) => Snapshot::load(path)?,
-        None if args.providers.is_empty() => {
-            return Err(CliError::Usage(
-                "nothing to scan: give --snapshot FILE, or a provider to scan live (aws)"
-                    .to_string(),
-            ))
+        None => {
+            let providers = crate::collect::resolve_providers(&args.providers, &config)?;
+            if providers.is_empty() {
+                return Err(CliError::Usage(
+                    "nothing to scan: give --snapshot FILE, or a provider to scan live (aws, \
+                     gcp), or list them under [scan] providers in soc2scan.toml"
+                        .to_string(),
+                ));
+            }
+            crate::collect::collect(
+                &providers,
+                &args.live,
+                &config,
+                crate::collect::Verbosity {
+                    quiet: args.quiet,
+                    verbose: args.verbose,
+                },
+            )?
         }
-        None => crate::collect::collect(
-            &args.providers,
-            &args.aws,
-            &config,
-            crate::collect::Verbosity {
-                quiet: args.quiet,
-                verbose: args.verbose,
-            },
-        )?,
     };
     let report = Engine::new(runs).evaluate(&snapshot);
     let baseline = baseline_findings.map(|known| {

@@ -1,7 +1,7 @@
 //! `soc2scan snapshot PROVIDER -o FILE`: collect live accounts into a snapshot file.
 
 use crate::cli::SnapshotArgs;
-use crate::collect::{collect, Verbosity};
+use crate::collect::{collect, resolve_providers, Verbosity};
 use crate::config::Config;
 use crate::error::CliError;
 use crate::exit;
@@ -13,7 +13,8 @@ pub fn run(args: &SnapshotArgs) -> Result<u8, CliError> {
         quiet: args.quiet,
         verbose: args.verbose,
     };
-    let snapshot = collect(&args.providers, &args.aws, &config, verbosity)?;
+    let providers = resolve_providers(&args.providers, &config)?;
+    let snapshot = collect(&providers, &args.live, &config, verbosity)?;
     let json = snapshot
         .to_json_pretty()
         .map_err(|error| CliError::Usage(format!("cannot serialise the snapshot: {error}")))?;
