@@ -482,3 +482,58 @@ fn an_account_that_cannot_be_opened_is_a_gap_while_the_others_are_scanned() {
         assert!(message.contains("could not be opened"), "{message}");
     }
 }
+
+/// `soc2scan scan aws gcp`: moto and the Cloud Storage stand-in at the same time, one
+/// collection, one report and one SARIF run naming every account and project.
+#[cfg(feature = "gcp")]
+#[test]
+fn aws_and_gcp_scanned_together_make_one_report() {
+    use crate::gcs::gcs_standin::start_in_background;
+    let Some(python) = moto_python() else { return };
+    let moto = start_moto(&python, &[]);
+    seed(&python, &moto, &[]);
+    let standin = start_in_background(crate::gcs::fixture());
+    let dir = temp_dir();
+    let output = Command::new(env!("CARGO_BIN_EXE_soc2scan"))
+        .args(["scan", "aws", "gcp", "-o", "json", "-o", "sarif=both.sarif", "--verbose"])
+        .args(["--endpoint-url", &moto.endpoint(), "--regions", REGIONS])
+        .args(["--project", "acme-web", "--gcp-endpoint", &standin.endpoint, "--gcp-anonymous"])
+        .current_dir(dir.path())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "eu-west-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("GOOGLE_APPLICATION_CREDENTIALS")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .expect("the soc2scan binary runs");
+    // The seeded AWS account has high-severity failures; nothing is missing.
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let log = stderr(&output);
+    assert!(
+        log.contains("(aws 123456789012 (eu-west-1, us-east-1), gcp acme-web)")
+            || log.contains("aws 123456789012, gcp acme-web"),
+        "{log}"
+    );
+    assert!(log.contains("ec2:DescribeVolumes") && log.contains("storage:GetIamPolicy"), "{log}");
+    let report = json_of(&output);
+    let results = verdicts(&report);
+    let failing = |prefix: &str| {
+        results
+            .iter()
+            .filter(|(rule, _, verdict)| rule.starts_with(prefix) && verdict == "fail")
+            .count()
+    };
+    assert!(failing("aws-") > 0, "AWS findings in the report");
+    assert_eq!(failing("gcp-gcs-"), 4, "acme-web's four GCS failures");
+    let sarif = std::fs::read_to_string(dir.path().join("both.sarif")).expect("SARIF written");
+    validate_sarif(&sarif);
+    let sarif: Value = serde_json::from_str(&sarif).expect("SARIF");
+    assert_eq!(sarif["runs"].as_array().map(Vec::len), Some(1));
+    let category = sarif["runs"][0]["automationDetails"]["id"].as_str().unwrap_or_default();
+    for part in ["aws", "gcp", "123456789012", "acme-web"] {
+        assert!(category.contains(part), "category {category} names {part}");
+    }
+}

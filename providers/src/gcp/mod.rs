@@ -545,3 +545,37 @@ async fn collect_project(shared: Arc<Shared>, project: String) -> ProjectOutcome
         coverage,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ```text block of the Google Cloud section of docs/permissions.md.
+    fn documented_permissions() -> Vec<String> {
+        let doc = include_str!("../../../docs/permissions.md");
+        let section = doc
+            .split("## Google Cloud")
+            .nth(1)
+            .expect("docs/permissions.md has a Google Cloud section");
+        let block = section
+            .split("```text")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .expect("the Google Cloud section has a text block of permissions");
+        block
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn docs_list_exactly_the_permissions_the_code_uses() {
+        let mut documented = documented_permissions();
+        documented.sort();
+        let mut used: Vec<String> = PERMISSIONS.iter().map(|p| p.to_string()).collect();
+        used.sort();
+        assert_eq!(documented, used, "docs/permissions.md is out of step with gcp::PERMISSIONS");
+    }
+}
