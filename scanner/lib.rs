@@ -19,6 +19,7 @@ pub mod error;
 pub mod exit;
 #[cfg(feature = "aws")]
 pub mod progress;
+pub mod step_summary;
 #[doc(hidden)]
 pub mod synthetic;
 

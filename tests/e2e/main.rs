@@ -6,5 +6,6 @@ mod aws;
 mod baseline;
 mod cli;
 mod common;
+mod github;
 mod golden;
 mod suppressions;
