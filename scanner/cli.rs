@@ -295,6 +295,11 @@ pub struct ScanArgs {
     #[arg(long)]
     pub sarif_include_pass: bool,
 
+    /// Do not append the Markdown summary to $GITHUB_STEP_SUMMARY (by default it is
+    /// appended whenever that variable names a file, as in GitHub Actions).
+    #[arg(long)]
+    pub no_step_summary: bool,
+
     /// Configuration file [default: ./soc2scan.toml when it exists].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -19,6 +19,7 @@ pub mod error;
 pub mod exit;
 #[cfg(any(feature = "aws", feature = "gcp"))]
 pub mod progress;
+pub mod step_summary;
 #[doc(hidden)]
 pub mod synthetic;
 

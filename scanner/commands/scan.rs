@@ -245,6 +245,9 @@ pub fn run(args: &ScanArgs) -> Result<u8, CliError> {
     context.baseline = baseline;
     context.suppressions = suppressions;
     write_reports(&specs, &report, &context)?;
+    if !args.no_step_summary {
+        crate::step_summary::append_if_requested(&report, &context);
+    }
     if !args.quiet {
         eprintln!("{}", summary_line(&report, &outcome, fail_on, &context));
     }

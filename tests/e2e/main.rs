@@ -7,5 +7,6 @@ mod baseline;
 mod cli;
 mod common;
 mod gcs;
+mod github;
 mod golden;
 mod suppressions;
