@@ -241,7 +241,10 @@ impl ModuleDir {
     }
 
     fn path_on_disk(&self, tf_root: &Path) -> PathBuf {
-        let mut path = self.absolute.clone().unwrap_or_else(|| tf_root.to_path_buf());
+        let mut path = self
+            .absolute
+            .clone()
+            .unwrap_or_else(|| tf_root.to_path_buf());
         path.extend(&self.parts);
         path
     }
@@ -282,14 +285,17 @@ struct ManifestEntry {
 }
 
 fn read_manifest(tf_root: &Path) -> Result<Option<Manifest>, LocateError> {
-    let path = tf_root.join(".terraform").join("modules").join("modules.json");
+    let path = tf_root
+        .join(".terraform")
+        .join("modules")
+        .join("modules.json");
     let text = match fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(source) => return Err(LocateError::ReadFile { path, source }),
     };
-    let file: ManifestFile = serde_json::from_str(&text)
-        .map_err(|source| LocateError::ModulesJson { path, source })?;
+    let file: ManifestFile =
+        serde_json::from_str(&text).map_err(|source| LocateError::ModulesJson { path, source })?;
     Ok(Some(
         file.modules.into_iter().map(|m| (m.key, m.dir)).collect(),
     ))
@@ -742,5 +748,209 @@ fn index_key_len(s: &str) -> Option<usize> {
             (bytes.get(1 + digits) == Some(&b']')).then_some(digits + 2)
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(text: &str) -> Vec<(String, u32)> {
+        let mut blocks = DirectoryBlocks::default();
+        index_file(text, Path::new("t.tf"), "t.tf", &mut blocks).expect("parses");
+        let mut out: Vec<(String, u32)> = blocks
+            .resources
+            .iter()
+            .flat_map(|(t, names)| names.iter().map(move |(n, l)| (format!("{t}.{n}"), l.line)))
+            .chain(blocks.data.iter().flat_map(|(t, names)| {
+                names
+                    .iter()
+                    .map(move |(n, l)| (format!("data.{t}.{n}"), l.line))
+            }))
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn block_lines_skip_comments_heredocs_and_strings() {
+        let text = "# resource \"a\" \"comment\" {}\n\
+                    /* resource \"a\" \"block\" {}\n*/ resource \"a\" \"after_comment\" {\n}\n\
+                    locals {\n  x = <<EOT\nresource \"a\" \"heredoc\" {\n}\nEOT\n  \
+                    y = \"resource \\\"a\\\" \\\"s\\\" {\"\n}\n\
+                    resource \"a\" \"real\" {\n  nested {\n  }\n}\n\
+                    data \"a\" \"d\" {}\n";
+        assert_eq!(
+            lines_of(text),
+            [
+                ("a.after_comment".to_string(), 3),
+                ("a.real".to_string(), 12),
+                ("data.a.d".to_string(), 16),
+            ]
+        );
+    }
+
+    #[test]
+    fn crlf_and_a_byte_order_mark_do_not_shift_lines() {
+        let text = "\u{feff}# x\r\n\r\nresource \"a\" \"b\" {\r\n}\r\nresource \"a\" \"c\" {}\r\n";
+        assert_eq!(
+            lines_of(text),
+            [("a.b".to_string(), 3), ("a.c".to_string(), 5)]
+        );
+    }
+
+    #[test]
+    fn the_first_definition_of_a_duplicated_block_wins() {
+        let text = "resource \"a\" \"b\" {}\nresource \"a\" \"b\" {}\n";
+        assert_eq!(lines_of(text), [("a.b".to_string(), 1)]);
+    }
+
+    #[test]
+    fn module_directories_normalise_lexically() {
+        let root = ModuleDir::root();
+        assert_eq!(
+            root.join("./modules/net").display_file("m.tf"),
+            "modules/net/m.tf"
+        );
+        assert_eq!(
+            root.join("./modules/net")
+                .join("../web/./x/..")
+                .display_file("m.tf"),
+            "modules/web/m.tf"
+        );
+        assert_eq!(
+            root.join("../shared").display_file("m.tf"),
+            "../shared/m.tf"
+        );
+        assert_eq!(
+            root.join("../a").join("../../b").display_file("m.tf"),
+            "../../b/m.tf"
+        );
+        assert_eq!(root.join(".").display_file("m.tf"), "m.tf");
+        assert_eq!(
+            ModuleDir::from_manifest(Path::new("/repo/infra"), "modules\\net").display_file("m.tf"),
+            "modules/net/m.tf"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn absolute_manifest_directories_are_made_relative_when_under_the_root() {
+        let root = Path::new("/repo/infra");
+        assert_eq!(
+            ModuleDir::from_manifest(root, "/repo/infra/.terraform/modules/vpc")
+                .display_file("m.tf"),
+            ".terraform/modules/vpc/m.tf"
+        );
+        assert_eq!(
+            ModuleDir::from_manifest(root, "/opt/mods/../vpc").display_file("m.tf"),
+            "/opt/vpc/m.tf"
+        );
+    }
+
+    #[test]
+    fn a_directory_called_by_several_modules_is_parsed_once() {
+        let fixture =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/terraform-locations");
+        let plan: Value = serde_json::from_str(
+            &fs::read_to_string(fixture.join("plan.json")).expect("fixture plan"),
+        )
+        .expect("JSON");
+        let index =
+            LocationIndex::build(&fixture.join("root"), &plan["configuration"]).expect("indexes");
+        // root, net, net/sub, web (called as web_a and web_b), the vpc registry module, shared.
+        assert_eq!(index.dirs.len(), 6);
+        assert_eq!(
+            index.root.children["web_a"].dir,
+            index.root.children["web_b"].dir
+        );
+    }
+
+    fn parsed(
+        modules: &[(&str, Option<&str>)],
+        mode: ResourceMode,
+        resource_type: &str,
+        name: &str,
+        key: Option<&str>,
+    ) -> Option<ParsedAddress> {
+        Some(ParsedAddress {
+            module_path: modules.iter().map(|m| m.0.to_string()).collect(),
+            module_keys: modules.iter().map(|m| m.1.map(str::to_string)).collect(),
+            mode,
+            resource_type: resource_type.to_string(),
+            name: name.to_string(),
+            key: key.map(str::to_string),
+        })
+    }
+
+    #[test]
+    fn addresses_split_into_modules_mode_type_name_and_key() {
+        use ResourceMode::{Data, Managed};
+        assert_eq!(
+            parse_address("aws_vpc.main"),
+            parsed(&[], Managed, "aws_vpc", "main", None)
+        );
+        assert_eq!(
+            parse_address("data.aws_iam_policy_document.p"),
+            parsed(&[], Data, "aws_iam_policy_document", "p", None)
+        );
+        assert_eq!(
+            parse_address(r#"module.net["a"].module.sub[0].aws_security_group.web["x"]"#),
+            parsed(
+                &[("net", Some(r#"["a"]"#)), ("sub", Some("[0]"))],
+                Managed,
+                "aws_security_group",
+                "web",
+                Some(r#"["x"]"#)
+            )
+        );
+        assert_eq!(
+            parse_address("module.net.data.aws_caller_identity.me[12]"),
+            parsed(
+                &[("net", None)],
+                Data,
+                "aws_caller_identity",
+                "me",
+                Some("[12]")
+            )
+        );
+        // Keys may hold dots, brackets and escaped quotes and backslashes.
+        assert_eq!(
+            parse_address(r#"module.m["a.b[0]\"c\\"].aws_iam_user.u["x.y]\"z"]"#),
+            parsed(
+                &[("m", Some(r#"["a.b[0]\"c\\"]"#))],
+                Managed,
+                "aws_iam_user",
+                "u",
+                Some(r#"["x.y]\"z"]"#)
+            )
+        );
+        // A module named `data`, and a resource type that starts like one.
+        assert_eq!(
+            parse_address("module.data.module_x.data"),
+            parsed(&[("data", None)], Managed, "module_x", "data", None)
+        );
+    }
+
+    #[test]
+    fn non_addresses_are_rejected() {
+        for bad in [
+            "",
+            "aws_vpc",
+            "aws_vpc.",
+            ".aws_vpc.main",
+            "aws_vpc.main.extra",
+            "aws_vpc[0].main",
+            "aws_vpc.main[",
+            "aws_vpc.main[x]",
+            "aws_vpc.main[\"open]",
+            "aws_vpc.main[0]x",
+            "module.net",
+            "module.net[0]",
+            "data.x",
+            "module.net.data.x.y.z",
+        ] {
+            assert_eq!(parse_address(bad), None, "{bad:?}");
+        }
     }
 }
