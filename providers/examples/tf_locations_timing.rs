@@ -62,7 +62,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             root_tf,
             "module \"m{m}\" {{\n  source = \"./modules/m{m}\"\n}}\n"
         );
-        calls.insert(format!("m{m}"), json!({ "source": format!("./modules/m{m}") }));
+        calls.insert(
+            format!("m{m}"),
+            json!({ "source": format!("./modules/m{m}") }),
+        );
         for i in 0..RESOURCES_PER_MODULE {
             let ty = ["aws_security_group", "aws_instance", "aws_iam_policy"][i % 3];
             addresses.push(format!("module.m{m}[\"k\"].{ty}.r{i}"));

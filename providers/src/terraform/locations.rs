@@ -3,8 +3,10 @@
 //! `terraform show -json` says which resources a plan creates but not where they are written,
 //! so a result found in a plan has no file and line of its own. A [`LocationIndex`] restores
 //! them: it finds the directory of the root module and of every module the plan's
-//! `configuration` calls, parses each directory's `*.tf` files once, and remembers the line of
-//! every `resource "TYPE" "NAME" {` (and `data "TYPE" "NAME" {`) block.
+//! `configuration` calls, scans each directory's `*.tf` files once, and remembers the line of
+//! every `resource "TYPE" "NAME" {` (and `data "TYPE" "NAME" {`) block. The scan is a tokenizer
+//! that knows HCL's comments, strings, templates and heredocs (see `locations/scan.rs`), checked
+//! against a full HCL parser in the tests.
 //!
 //! ## Where module directories come from
 //! - The root module is the `--tf-root` directory.
@@ -27,14 +29,16 @@
 //! ## Not covered
 //! `*.tf.json` files are not read: their resources get no location.
 
-use hcl_edit::structure::{Body, Structure};
-use hcl_edit::Span;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::fmt;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
+
+mod scan;
+
+use scan::scan_blocks;
 
 /// A `.tf` source position of a resource block.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,7 +96,8 @@ pub enum LocateError {
         /// The underlying error.
         source: std::io::Error,
     },
-    /// A `.tf` file is not valid HCL.
+    /// A `.tf` file whose structure cannot be followed: a string, comment or heredoc that is
+    /// never closed, or an unbalanced bracket.
     #[error("{}:{line}:{column}: not valid HCL: {message}", .path.display())]
     Parse {
         /// The file.
@@ -555,52 +560,46 @@ fn index_file(
     display: &str,
     blocks: &mut DirectoryBlocks,
 ) -> Result<(), LocateError> {
-    // Terraform accepts a UTF-8 byte order mark; the parser does not.
-    // It is not a line break, so lines count the same without it.
+    // Terraform accepts a UTF-8 byte order mark. It is not a line break, so lines count the
+    // same without it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let body: Body = hcl_edit::parser::parse_body(text).map_err(|e| LocateError::Parse {
-        path: file_path.to_path_buf(),
-        line: e.location().line(),
-        column: e.location().column(),
-        message: e.message().to_string(),
+    let headers = scan_blocks(text).map_err(|e| {
+        let before = &text[..e.offset];
+        let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+        LocateError::Parse {
+            path: file_path.to_path_buf(),
+            line: before.bytes().filter(|&b| b == b'\n').count() + 1,
+            column: text[line_start..e.offset].chars().count() + 1,
+            message: e.message,
+        }
     })?;
     let mut lines = LineCounter::new(text);
-    for structure in body.iter() {
-        let Structure::Block(block) = structure else {
-            continue;
-        };
-        let map = match block.ident.as_str() {
-            "resource" => &mut blocks.resources,
-            "data" => &mut blocks.data,
-            _ => continue,
-        };
-        let [resource_type, name] = block.labels.as_slice() else {
-            continue;
-        };
-        let Some(start) = block.span().or_else(|| block.ident.span()).map(|s| s.start) else {
-            continue;
+    for header in headers {
+        let map = match header.mode {
+            ResourceMode::Managed => &mut blocks.resources,
+            ResourceMode::Data => &mut blocks.data,
         };
         let location = SourceLocation {
             file: display.to_string(),
-            line: lines.line_at(start),
+            line: lines.line_at(header.offset),
         };
-        map.entry(resource_type.as_str().to_string())
+        map.entry(header.resource_type.to_string())
             .or_default()
-            .entry(name.as_str().to_string())
+            .entry(header.name.to_string())
             .or_insert(location);
     }
     Ok(())
 }
 
 /// Turns increasing byte offsets into one-based line numbers in one pass over the text.
-struct LineCounter<'a> {
+pub(crate) struct LineCounter<'a> {
     bytes: &'a [u8],
     offset: usize,
     line: u32,
 }
 
 impl<'a> LineCounter<'a> {
-    fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         LineCounter {
             bytes: text.as_bytes(),
             offset: 0,
@@ -608,7 +607,7 @@ impl<'a> LineCounter<'a> {
         }
     }
 
-    fn line_at(&mut self, offset: usize) -> u32 {
+    pub(crate) fn line_at(&mut self, offset: usize) -> u32 {
         let offset = offset.min(self.bytes.len());
         if offset < self.offset {
             // Blocks come in source order; restart if they ever do not.
@@ -864,6 +863,19 @@ mod tests {
             index.root.children["web_a"].dir,
             index.root.children["web_b"].dir
         );
+    }
+
+    #[test]
+    fn parse_errors_carry_one_based_line_and_column() {
+        let mut blocks = DirectoryBlocks::default();
+        let err = index_file(
+            "a = 1\nb = \"é\" }\n",
+            Path::new("x.tf"),
+            "x.tf",
+            &mut blocks,
+        )
+        .expect_err("unbalanced");
+        assert_eq!(err.to_string(), "x.tf:2:9: not valid HCL: unexpected `}`");
     }
 
     fn parsed(
