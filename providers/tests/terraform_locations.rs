@@ -246,7 +246,9 @@ fn a_tf_root_without_tf_files_is_an_error() {
     assert_eq!(
         err.to_string(),
         format!(
-            "--tf-root {}: contains no .tf files; give the directory where `terraform plan` ran",
+            "--tf-root {}: contains no .tf files (.tf.json files are not read); give the \
+             directory where `terraform plan` ran, or leave out --tf-root to point results at \
+             the plan file",
             tmp.path().display()
         )
     );

@@ -73,7 +73,9 @@ pub enum LocateError {
     },
     /// The root module directory has no `*.tf` file.
     #[error(
-        "--tf-root {}: contains no .tf files; give the directory where `terraform plan` ran",
+        "--tf-root {}: contains no .tf files (.tf.json files are not read); give the \
+         directory where `terraform plan` ran, or leave out --tf-root to point results at the \
+         plan file",
         .path.display()
     )]
     NoTfFiles {

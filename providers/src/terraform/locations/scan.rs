@@ -274,9 +274,20 @@ impl<'a> Scanner<'a> {
         })
     }
 
+    /// Skips spaces, tabs and `/* */` comments that stay on the line (a header cannot span
+    /// lines).
     fn skip_spaces(&self, j: &mut usize) {
-        while matches!(self.bytes.get(*j), Some(b' ' | b'\t')) {
-            *j += 1;
+        loop {
+            match (self.bytes.get(*j), self.bytes.get(*j + 1)) {
+                (Some(b' ' | b'\t'), _) => *j += 1,
+                (Some(b'/'), Some(b'*')) => match self.text[*j + 2..].find("*/") {
+                    Some(end) if !self.text[*j + 2..*j + 2 + end].contains('\n') => {
+                        *j += 2 + end + 2;
+                    }
+                    _ => return,
+                },
+                _ => return,
+            }
         }
     }
 
@@ -382,6 +393,17 @@ module "m" {
   source = "./m"
 }
 resource "aws_eip" "with-dash" { vpc = true }
+
+locals {
+  upper = [for s in var.names : upper(s) if s != "}"]
+  by_id = { for k, v in var.m : k => v... }
+  list  = "%{ for x in ["a}", "b{"] }${x}%{ endfor }"
+}
+resource /* type */ "aws_kms_key" /* name */ "labels_with_comments" {
+  description = <<EOT
+  indented closing marker
+  EOT
+}
 "#;
 
     #[test]
@@ -413,6 +435,7 @@ resource "aws_eip" "with-dash" { vpc = true }
                 "aws_iam_user.one_line:27",
                 "aws_caller_identity.me:28",
                 "aws_eip.with-dash:32",
+                "aws_kms_key.labels_with_comments:39",
             ]
         );
     }
