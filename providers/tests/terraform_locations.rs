@@ -329,3 +329,44 @@ fn a_malformed_module_manifest_is_an_error_naming_it() {
         "{err}"
     );
 }
+
+#[test]
+fn a_manifest_directory_that_is_gone_is_reported_not_fatal() {
+    let tmp = fixture_copy();
+    let root = tmp.path().join("root");
+    fs::remove_dir_all(root.join(".terraform/modules/vpc")).expect("rm downloaded module");
+    let index = LocationIndex::build(&root, &plan()["configuration"]).expect("indexes");
+    assert_eq!(index.locate(&["vpc"], "aws_vpc", "this"), None);
+    assert_eq!(
+        index.locate(&["net"], "aws_vpc", "this"),
+        at("modules/net/main.tf", 5)
+    );
+    let unresolved = index.unresolved_modules();
+    assert_eq!(unresolved.len(), 1, "{unresolved:?}");
+    assert_eq!(unresolved[0].address, "module.vpc");
+    assert_eq!(
+        unresolved[0].reason,
+        format!(
+            "directory {} not found",
+            root.join(".terraform/modules/vpc").display()
+        )
+    );
+}
+
+#[test]
+fn a_relative_tf_root_gives_the_same_files() {
+    // Tests run in the crate directory.
+    let index = LocationIndex::build(
+        Path::new("tests/fixtures/terraform-locations/root"),
+        &plan()["configuration"],
+    )
+    .expect("fixture indexes");
+    assert_eq!(
+        index.locate(&["net", "subnets"], "aws_network_acl", "this"),
+        at("modules/net/sub/main.tf", 5)
+    );
+    assert_eq!(
+        index.locate(&["shared"], "aws_iam_account_password_policy", "strict"),
+        at("../shared/main.tf", 2)
+    );
+}
