@@ -17,9 +17,7 @@ use gcs_standin::{Fixture, FixtureBinding, FixtureBucket};
 use std::io::{Read, Write};
 
 fn usage() -> ! {
-    eprintln!(
-        "usage: gcs-standin (--fixture FILE | --buckets N [--project ID]) [--listen ADDR]"
-    );
+    eprintln!("usage: gcs-standin (--fixture FILE | --buckets N [--project ID]) [--listen ADDR]");
     std::process::exit(2)
 }
 
@@ -38,7 +36,11 @@ fn generated(project: &str, count: usize) -> Fixture {
             } else {
                 String::new()
             },
-            log_bucket: if i % 7 == 0 { String::new() } else { format!("{project}-logs") },
+            log_bucket: if i % 7 == 0 {
+                String::new()
+            } else {
+                format!("{project}-logs")
+            },
             log_object_prefix: String::new(),
             soft_delete_seconds: Some(if i % 6 == 0 { 0 } else { 604_800 }),
             retention_seconds: None,
@@ -47,7 +49,10 @@ fn generated(project: &str, count: usize) -> Fixture {
             bindings: vec![
                 FixtureBinding {
                     role: "roles/storage.legacyBucketOwner".to_string(),
-                    members: vec![format!("projectOwner:{project}"), format!("projectEditor:{project}")],
+                    members: vec![
+                        format!("projectOwner:{project}"),
+                        format!("projectEditor:{project}"),
+                    ],
                     condition_title: None,
                     condition_expression: None,
                 },

@@ -145,7 +145,6 @@ pub struct AwsArgs {
     /// AWS_ENDPOINT_URL works too.
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
-
 }
 
 /// Where and how to collect Google Cloud (flags override `[gcp]` in soc2scan.toml).

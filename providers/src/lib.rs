@@ -11,6 +11,7 @@
 pub mod model;
 pub mod progress;
 pub mod snapshot;
+pub mod terraform;
 
 pub use model::*;
 pub use snapshot::{

@@ -495,9 +495,24 @@ fn aws_and_gcp_scanned_together_make_one_report() {
     let standin = start_in_background(crate::gcs::fixture());
     let dir = temp_dir();
     let output = Command::new(env!("CARGO_BIN_EXE_soc2scan"))
-        .args(["scan", "aws", "gcp", "-o", "json", "-o", "sarif=both.sarif", "--verbose"])
+        .args([
+            "scan",
+            "aws",
+            "gcp",
+            "-o",
+            "json",
+            "-o",
+            "sarif=both.sarif",
+            "--verbose",
+        ])
         .args(["--endpoint-url", &moto.endpoint(), "--regions", REGIONS])
-        .args(["--project", "acme-web", "--gcp-endpoint", &standin.endpoint, "--gcp-anonymous"])
+        .args([
+            "--project",
+            "acme-web",
+            "--gcp-endpoint",
+            &standin.endpoint,
+            "--gcp-anonymous",
+        ])
         .current_dir(dir.path())
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
@@ -517,7 +532,10 @@ fn aws_and_gcp_scanned_together_make_one_report() {
             || log.contains("aws 123456789012, gcp acme-web"),
         "{log}"
     );
-    assert!(log.contains("ec2:DescribeVolumes") && log.contains("storage:GetIamPolicy"), "{log}");
+    assert!(
+        log.contains("ec2:DescribeVolumes") && log.contains("storage:GetIamPolicy"),
+        "{log}"
+    );
     let report = json_of(&output);
     let results = verdicts(&report);
     let failing = |prefix: &str| {
@@ -532,7 +550,9 @@ fn aws_and_gcp_scanned_together_make_one_report() {
     validate_sarif(&sarif);
     let sarif: Value = serde_json::from_str(&sarif).expect("SARIF");
     assert_eq!(sarif["runs"].as_array().map(Vec::len), Some(1));
-    let category = sarif["runs"][0]["automationDetails"]["id"].as_str().unwrap_or_default();
+    let category = sarif["runs"][0]["automationDetails"]["id"]
+        .as_str()
+        .unwrap_or_default();
     for part in ["aws", "gcp", "123456789012", "acme-web"] {
         assert!(category.contains(part), "category {category} names {part}");
     }

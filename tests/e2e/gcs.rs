@@ -60,7 +60,10 @@ fn expected_verdicts() -> BTreeMap<(String, String), String> {
                 _ => "not_evaluated",
             };
             expected.insert(
-                (rule.to_string(), format!("//storage.googleapis.com/projects/_/buckets/{bucket}")),
+                (
+                    rule.to_string(),
+                    format!("//storage.googleapis.com/projects/_/buckets/{bucket}"),
+                ),
                 verdict.to_string(),
             );
         }
@@ -119,12 +122,37 @@ fn the_real_client_collects_every_page_every_policy_and_exactly_the_gaps() {
         coverage,
         vec![
             ("acme-data".into(), "gcs_bucket", None, "ok".into()),
-            ("acme-data".into(), "gcs_bucket_iam_policy", None, "ok".into()),
-            ("acme-data".into(), "gcs_bucket_iam_policy", Some(denied_bucket), "access_denied".into()),
-            ("acme-restricted".into(), "gcs_bucket", None, "access_denied".into()),
-            ("acme-restricted".into(), "gcs_bucket_iam_policy", None, "access_denied".into()),
+            (
+                "acme-data".into(),
+                "gcs_bucket_iam_policy",
+                None,
+                "ok".into()
+            ),
+            (
+                "acme-data".into(),
+                "gcs_bucket_iam_policy",
+                Some(denied_bucket),
+                "access_denied".into()
+            ),
+            (
+                "acme-restricted".into(),
+                "gcs_bucket",
+                None,
+                "access_denied".into()
+            ),
+            (
+                "acme-restricted".into(),
+                "gcs_bucket_iam_policy",
+                None,
+                "access_denied".into()
+            ),
             ("acme-web".into(), "gcs_bucket", None, "ok".into()),
-            ("acme-web".into(), "gcs_bucket_iam_policy", None, "ok".into()),
+            (
+                "acme-web".into(),
+                "gcs_bucket_iam_policy",
+                None,
+                "ok".into()
+            ),
         ]
     );
     let messages: Vec<&str> = collection
@@ -142,7 +170,8 @@ fn the_real_client_collects_every_page_every_policy_and_exactly_the_gaps() {
         "{messages:?}"
     );
     assert!(
-        messages[1].starts_with("storage.buckets.list on projects/acme-restricted: PERMISSION_DENIED"),
+        messages[1]
+            .starts_with("storage.buckets.list on projects/acme-restricted: PERMISSION_DENIED"),
         "{messages:?}"
     );
 
@@ -150,13 +179,22 @@ fn the_real_client_collects_every_page_every_policy_and_exactly_the_gaps() {
     // acme-web and the failed first GetIamPolicy of acme-data-flaky were retried.
     assert_eq!(collection.resources.len(), 8);
     let calls = standin.calls();
-    let list_calls: Vec<&String> = calls.iter().filter(|c| c.starts_with("ListBuckets")).collect();
+    let list_calls: Vec<&String> = calls
+        .iter()
+        .filter(|c| c.starts_with("ListBuckets"))
+        .collect();
     assert_eq!(list_calls.len(), 3 + 1 + 2 + 1, "{list_calls:?}");
     for token in ["offset-2", "offset-4"] {
-        assert!(calls.contains(&format!("ListBuckets projects/acme-data {token}")), "{calls:?}");
+        assert!(
+            calls.contains(&format!("ListBuckets projects/acme-data {token}")),
+            "{calls:?}"
+        );
     }
     assert!(calls.contains(&"ListBuckets projects/acme-web offset-2".to_string()));
-    let policy_calls = calls.iter().filter(|c| c.starts_with("GetIamPolicy")).count();
+    let policy_calls = calls
+        .iter()
+        .filter(|c| c.starts_with("GetIamPolicy"))
+        .count();
     assert_eq!(policy_calls, 8 + 1, "{calls:?}");
     assert_eq!(
         collection.api_calls,
@@ -168,7 +206,9 @@ fn the_real_client_collects_every_page_every_policy_and_exactly_the_gaps() {
     );
     // The retried policy arrived whole, conditions included.
     let snapshot = collection.into_snapshot("test");
-    snapshot.validate(Path::new("collected")).expect("a valid snapshot");
+    snapshot
+        .validate(Path::new("collected"))
+        .expect("a valid snapshot");
     let drop = snapshot
         .resources
         .iter()
@@ -199,7 +239,10 @@ fn the_real_client_collects_every_page_every_policy_and_exactly_the_gaps() {
         let rule = report.rule_of(evaluation).rule.meta().id.to_string();
         match report.resource_of(evaluation) {
             Some(resource) => {
-                verdicts.insert((rule, resource.id.clone()), evaluation.verdict.as_str().to_string());
+                verdicts.insert(
+                    (rule, resource.id.clone()),
+                    evaluation.verdict.as_str().to_string(),
+                );
             }
             None => {
                 let unit = report.unit_of(evaluation).expect("a unit");
@@ -210,7 +253,11 @@ fn the_real_client_collects_every_page_every_policy_and_exactly_the_gaps() {
         }
     }
     assert_eq!(verdicts, expected_verdicts());
-    assert_eq!(project_gaps, RULES.len(), "every rule is not evaluated on acme-restricted");
+    assert_eq!(
+        project_gaps,
+        RULES.len(),
+        "every rule is not evaluated on acme-restricted"
+    );
 }
 
 #[test]
@@ -222,7 +269,10 @@ fn a_project_whose_every_policy_read_fails_is_one_gap_not_one_per_bucket() {
         .collect();
     let standin = start_in_background(fixture);
     let collection = runtime()
-        .block_on(collect(&options(&standin, &["acme-web"]), Arc::new(NoProgress)))
+        .block_on(collect(
+            &options(&standin, &["acme-web"]),
+            Arc::new(NoProgress),
+        ))
         .expect("collection starts");
     let gaps: Vec<_> = collection.coverage.iter().filter(|e| e.is_gap()).collect();
     assert_eq!(gaps.len(), 1, "{gaps:?}");
@@ -373,9 +423,15 @@ fn scan_gcp_reports_findings_gaps_and_sarif_and_snapshot_scans_the_same() {
     let sarif: Value = serde_json::from_str(&sarif).unwrap();
     let run = &sarif["runs"][0];
     let category = run["automationDetails"]["id"].as_str().unwrap();
-    assert!(category.contains("gcp") && category.contains("acme-data") && category.contains("acme-web"), "{category}");
+    assert!(
+        category.contains("gcp") && category.contains("acme-data") && category.contains("acme-web"),
+        "{category}"
+    );
     let notifications = run["invocations"][0]["toolExecutionNotifications"].to_string();
-    assert!(notifications.contains("acme-data-denied"), "{notifications}");
+    assert!(
+        notifications.contains("acme-data-denied"),
+        "{notifications}"
+    );
 
     // The same through a snapshot file.
     let mut args = vec!["snapshot", "gcp", "-o", "snap.json"];
@@ -406,7 +462,14 @@ fn projects_come_from_the_configuration_and_a_missing_project_is_a_clear_error()
     // Real credentials required but absent: exit 2 with the ways to provide them.
     let output = soc2scan_gcp(
         dir.path(),
-        &["scan", "gcp", "--project", "acme-web", "--gcp-endpoint", &standin.endpoint],
+        &[
+            "scan",
+            "gcp",
+            "--project",
+            "acme-web",
+            "--gcp-endpoint",
+            &standin.endpoint,
+        ],
     );
     assert_eq!(code(&output), 2, "{}", stderr(&output));
     assert!(
@@ -431,9 +494,17 @@ fn projects_come_from_the_configuration_and_a_missing_project_is_a_clear_error()
     assert_eq!(verdicts.len(), 3 * RULES.len());
     assert_eq!(verdicts.values().filter(|v| *v == "fail").count(), 4);
 
-    std::fs::write(dir.path().join("soc2scan.toml"), "[scan]\nproviders = [\"azure\"]\n").unwrap();
+    std::fs::write(
+        dir.path().join("soc2scan.toml"),
+        "[scan]\nproviders = [\"azure\"]\n",
+    )
+    .unwrap();
     let output = soc2scan_gcp(dir.path(), &["scan"]);
     assert_eq!(code(&output), 2);
-    assert!(stderr(&output).contains("soc2scan.toml"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("soc2scan.toml"),
+        "{}",
+        stderr(&output)
+    );
     assert!(stderr(&output).contains("\"azure\""), "{}", stderr(&output));
 }

@@ -127,7 +127,9 @@ impl State {
     }
 
     fn find_bucket(&self, resource: &str) -> Option<(&str, &FixtureBucket)> {
-        let name = resource.rsplit_once("/buckets/").map_or(resource, |(_, n)| n);
+        let name = resource
+            .rsplit_once("/buckets/")
+            .map_or(resource, |(_, n)| n);
         self.fixture.projects.iter().find_map(|(project, buckets)| {
             buckets
                 .iter()
@@ -136,7 +138,10 @@ impl State {
         })
     }
 
-    fn list_buckets(&self, request: storage::ListBucketsRequest) -> Result<storage::ListBucketsResponse, Status> {
+    fn list_buckets(
+        &self,
+        request: storage::ListBucketsRequest,
+    ) -> Result<storage::ListBucketsResponse, Status> {
         self.log(format!(
             "ListBuckets {} {}",
             request.parent, request.page_token
@@ -151,7 +156,10 @@ impl State {
                 "stand-in@example.iam.gserviceaccount.com does not have storage.buckets.list access to the Google Cloud project {project}."
             )));
         }
-        if faults.unavailable_once_list_buckets.iter().any(|p| p == project)
+        if faults
+            .unavailable_once_list_buckets
+            .iter()
+            .any(|p| p == project)
             && self.once(format!("list:{project}"))
         {
             return Err(Status::unavailable("stand-in: try again"));
@@ -214,15 +222,21 @@ impl State {
         {
             return Err(Status::unavailable("stand-in: try again"));
         }
-        let version = request
-            .options
-            .map_or(1, |o| o.requested_policy_version);
+        // As the service does: a policy with conditions is returned only to callers that
+        // ask for version 3 (older versions cannot express conditions).
+        let requested = request.options.map_or(0, |o| o.requested_policy_version);
+        let conditional = bucket
+            .bindings
+            .iter()
+            .any(|b| b.condition_expression.is_some());
+        if conditional && requested < 3 {
+            return Err(Status::invalid_argument(format!(
+                "the policy of {} has conditions; request policy version 3",
+                bucket.name
+            )));
+        }
         Ok(iam::Policy {
-            version: if bucket.bindings.iter().any(|b| b.condition_expression.is_some()) {
-                3
-            } else {
-                version.min(1).max(1)
-            },
+            version: if conditional { 3 } else { 1 },
             etag: b"CAE=".to_vec(),
             bindings: bucket
                 .bindings
@@ -265,10 +279,12 @@ fn proto_bucket(project: &str, b: &FixtureBucket) -> storage::Bucket {
             log_bucket: format!("projects/_/buckets/{}", b.log_bucket),
             log_object_prefix: b.log_object_prefix.clone(),
         }),
-        soft_delete_policy: b.soft_delete_seconds.map(|seconds| bucket::SoftDeletePolicy {
-            retention_duration: Some(prost_types::Duration { seconds, nanos: 0 }),
-            effective_time: None,
-        }),
+        soft_delete_policy: b
+            .soft_delete_seconds
+            .map(|seconds| bucket::SoftDeletePolicy {
+                retention_duration: Some(prost_types::Duration { seconds, nanos: 0 }),
+                effective_time: None,
+            }),
         retention_policy: b.retention_seconds.map(|seconds| bucket::RetentionPolicy {
             effective_time: None,
             is_locked: b.retention_locked,
@@ -314,7 +330,10 @@ where
 }
 
 /// Serves one unary gRPC call with `handler`.
-fn unary<Req, Resp, F>(request: http::Request<Body>, handler: F) -> BoxFuture<Result<http::Response<Body>, Infallible>>
+fn unary<Req, Resp, F>(
+    request: http::Request<Body>,
+    handler: F,
+) -> BoxFuture<Result<http::Response<Body>, Infallible>>
 where
     Req: prost::Message + Default + Send + 'static,
     Resp: prost::Message + Send + 'static,
@@ -323,9 +342,7 @@ where
     Box::pin(async move {
         let codec = tonic_prost::ProstCodec::<Resp, Req>::default();
         let mut grpc = tonic::server::Grpc::new(codec);
-        Ok(grpc
-            .unary(Unary(Some(handler), PhantomData), request)
-            .await)
+        Ok(grpc.unary(Unary(Some(handler), PhantomData), request).await)
     })
 }
 

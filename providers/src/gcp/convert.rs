@@ -62,13 +62,16 @@ pub(crate) fn bucket(project: &str, bucket: Bucket) -> Resource {
             .as_ref()
             .and_then(|p| p.retention_duration.as_ref())
             .map(|d| d.seconds().max(0) as u64),
-        retention_policy: bucket.retention_policy.as_ref().map(|p| GcsRetentionPolicy {
-            retention_period_seconds: p
-                .retention_duration
-                .as_ref()
-                .map_or(0, |d| d.seconds().max(0) as u64),
-            is_locked: p.is_locked,
-        }),
+        retention_policy: bucket
+            .retention_policy
+            .as_ref()
+            .map(|p| GcsRetentionPolicy {
+                retention_period_seconds: p
+                    .retention_duration
+                    .as_ref()
+                    .map_or(0, |d| d.seconds().max(0) as u64),
+                is_locked: p.is_locked,
+            }),
         create_time: bucket.create_time.as_ref().and_then(timestamp),
         update_time: bucket.update_time.as_ref().and_then(timestamp),
         iam_policy: None,
@@ -139,7 +142,10 @@ mod tests {
                     ),
             )
             .set_versioning(bucket::Versioning::new().set_enabled(true))
-            .set_encryption(bucket::Encryption::new().set_default_kms_key("projects/p/locations/eu/keyRings/r/cryptoKeys/k"))
+            .set_encryption(
+                bucket::Encryption::new()
+                    .set_default_kms_key("projects/p/locations/eu/keyRings/r/cryptoKeys/k"),
+            )
             .set_logging(
                 bucket::Logging::new()
                     .set_log_bucket("projects/_/buckets/acme-audit")
@@ -156,7 +162,10 @@ mod tests {
             )
             .set_create_time(google_cloud_wkt::Timestamp::clamp(1_700_000_000, 0));
         let resource = bucket("acme-prod", source);
-        assert_eq!(resource.id, "//storage.googleapis.com/projects/_/buckets/acme-logs");
+        assert_eq!(
+            resource.id,
+            "//storage.googleapis.com/projects/_/buckets/acme-logs"
+        );
         assert_eq!(resource.account, "acme-prod");
         assert_eq!(resource.region, "EU");
         assert_eq!(resource.tags.get("env").map(String::as_str), Some("prod"));
@@ -230,7 +239,12 @@ mod tests {
             vec!["allUsers".to_string(), "user:b@example.com".to_string()]
         );
         assert_eq!(
-            converted.bindings[1].condition.as_ref().unwrap().title.as_deref(),
+            converted.bindings[1]
+                .condition
+                .as_ref()
+                .unwrap()
+                .title
+                .as_deref(),
             Some("until 2027")
         );
     }

@@ -60,7 +60,10 @@ pub(crate) fn classify(operation: &str, error: &Error) -> CallFailure {
             };
             let retried = if matches!(
                 code,
-                Code::Unavailable | Code::DeadlineExceeded | Code::ResourceExhausted | Code::Internal
+                Code::Unavailable
+                    | Code::DeadlineExceeded
+                    | Code::ResourceExhausted
+                    | Code::Internal
             ) {
                 " (after retries)"
             } else {
@@ -131,7 +134,9 @@ mod tests {
             let failure = classify("storage.buckets.list on projects/p", &service(code, "nope"));
             assert_eq!(failure.kind, kind, "{code:?}");
             assert!(
-                failure.message.starts_with("storage.buckets.list on projects/p: "),
+                failure
+                    .message
+                    .starts_with("storage.buckets.list on projects/p: "),
                 "{}",
                 failure.message
             );

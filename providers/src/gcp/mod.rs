@@ -323,10 +323,7 @@ impl Shared {
     }
 
     /// Every bucket of `project`, all pages.
-    async fn list_buckets(
-        self: &Arc<Self>,
-        project: &str,
-    ) -> Result<Vec<Resource>, CallFailure> {
+    async fn list_buckets(self: &Arc<Self>, project: &str) -> Result<Vec<Resource>, CallFailure> {
         let parent = format!("projects/{project}");
         let operation = format!("storage.buckets.list on {parent}");
         let mut buckets = Vec::new();
@@ -421,7 +418,10 @@ impl ProjectOutcome {
                 failed(
                     policies,
                     failure.kind,
-                    format!("not read: the buckets could not be listed ({})", failure.message),
+                    format!(
+                        "not read: the buckets could not be listed ({})",
+                        failure.message
+                    ),
                 ),
             ],
         }
@@ -576,6 +576,9 @@ mod tests {
         documented.sort();
         let mut used: Vec<String> = PERMISSIONS.iter().map(|p| p.to_string()).collect();
         used.sort();
-        assert_eq!(documented, used, "docs/permissions.md is out of step with gcp::PERMISSIONS");
+        assert_eq!(
+            documented, used,
+            "docs/permissions.md is out of step with gcp::PERMISSIONS"
+        );
     }
 }

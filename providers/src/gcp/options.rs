@@ -118,7 +118,16 @@ mod tests {
         for good in ["acme-prod", "123456789012", "example.com:acme-prod", "a1"] {
             assert!(is_project_id(good), "{good}");
         }
-        for bad in ["", "Acme", "projects/acme", "acme prod", "-acme", "acme-", ":acme", "a/b"] {
+        for bad in [
+            "",
+            "Acme",
+            "projects/acme",
+            "acme prod",
+            "-acme",
+            "acme-",
+            ":acme",
+            "a/b",
+        ] {
             assert!(!is_project_id(bad), "{bad}");
         }
     }
@@ -128,7 +137,9 @@ mod tests {
         let mut options = GcpScanOptions::default();
         assert_eq!(validate(&options).unwrap_err(), "no project to scan");
         options.projects = vec!["projects/acme".to_string()];
-        assert!(validate(&options).unwrap_err().contains("\"projects/acme\""));
+        assert!(validate(&options)
+            .unwrap_err()
+            .contains("\"projects/acme\""));
         options.projects = vec!["acme".to_string()];
         options.endpoint = Some("localhost:1234".to_string());
         assert!(validate(&options).unwrap_err().contains("http://"));

@@ -20,13 +20,19 @@ pub struct DefaultProject {
 /// `GOOGLE_APPLICATION_CREDENTIALS` file; the `quota_project_id` of gcloud's application
 /// default credentials; the `project` of gcloud's active configuration.
 pub fn default_project() -> Option<DefaultProject> {
-    default_project_from(&|name| std::env::var(name).ok(), gcloud_config_dir().as_deref())
+    default_project_from(
+        &|name| std::env::var(name).ok(),
+        gcloud_config_dir().as_deref(),
+    )
 }
 
 /// The service account e-mail of the credentials file ADC would use, if it is a service
 /// account key (shown as the scan target's identity).
 pub fn adc_identity() -> Option<String> {
-    adc_identity_from(&|name| std::env::var(name).ok(), gcloud_config_dir().as_deref())
+    adc_identity_from(
+        &|name| std::env::var(name).ok(),
+        gcloud_config_dir().as_deref(),
+    )
 }
 
 /// Where Application Default Credentials would come from, checked without waiting on the
@@ -94,7 +100,11 @@ fn gcloud_config_dir() -> Option<PathBuf> {
 type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 fn default_project_from(env: Env<'_>, gcloud_dir: Option<&Path>) -> Option<DefaultProject> {
-    for variable in ["GOOGLE_CLOUD_PROJECT", "GCLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT"] {
+    for variable in [
+        "GOOGLE_CLOUD_PROJECT",
+        "GCLOUD_PROJECT",
+        "CLOUDSDK_CORE_PROJECT",
+    ] {
         if let Some(project) = env(variable).filter(|p| !p.trim().is_empty()) {
             return Some(DefaultProject {
                 project: project.trim().to_string(),
@@ -202,7 +212,10 @@ mod tests {
     fn environment_wins() {
         let dir = tempfile::tempdir().unwrap();
         let found = default_project_from(
-            &env(&[("CLOUDSDK_CORE_PROJECT", "b"), ("GOOGLE_CLOUD_PROJECT", "a")]),
+            &env(&[
+                ("CLOUDSDK_CORE_PROJECT", "b"),
+                ("GOOGLE_CLOUD_PROJECT", "a"),
+            ]),
             Some(dir.path()),
         )
         .unwrap();
