@@ -129,6 +129,18 @@ mod live {
         Ok(snapshot)
     }
 
+    /// `--max-concurrency` and `--timeout`, else the provider's own settings.
+    fn limits(
+        live: &LiveArgs,
+        max_concurrency: Option<usize>,
+        timeout_seconds: Option<u64>,
+    ) -> (Option<usize>, Option<Duration>) {
+        (
+            live.limits.max_concurrency.or(max_concurrency),
+            live.limits.timeout.or(timeout_seconds).map(Duration::from_secs),
+        )
+    }
+
     /// One snapshot of several providers' collections.
     fn merge(parts: Vec<Snapshot>) -> Snapshot {
         let mut parts = parts.into_iter();
@@ -227,14 +239,10 @@ mod live {
         } else {
             RegionSelection::Default
         };
-        if let Some(max) = live.limits.max_concurrency.or(settings.max_concurrency) {
-            options.max_concurrency = max;
-        }
-        options.overall_timeout = live
-            .limits
-            .timeout
-            .or(settings.timeout_seconds)
-            .map(Duration::from_secs);
+        let (max_concurrency, overall_timeout) =
+            limits(live, settings.max_concurrency, settings.timeout_seconds);
+        options.max_concurrency = max_concurrency.unwrap_or(options.max_concurrency);
+        options.overall_timeout = overall_timeout;
         Ok(options)
     }
 
@@ -271,14 +279,10 @@ mod live {
                 None => return Err(CliError::Collection(GcpError::NoProject.to_string())),
             }
         }
-        if let Some(max) = live.limits.max_concurrency.or(settings.max_concurrency) {
-            options.max_concurrency = max;
-        }
-        options.overall_timeout = live
-            .limits
-            .timeout
-            .or(settings.timeout_seconds)
-            .map(Duration::from_secs);
+        let (max_concurrency, overall_timeout) =
+            limits(live, settings.max_concurrency, settings.timeout_seconds);
+        options.max_concurrency = max_concurrency.unwrap_or(options.max_concurrency);
+        options.overall_timeout = overall_timeout;
         Ok(options)
     }
 

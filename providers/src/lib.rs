@@ -9,7 +9,7 @@
 //! resource came from.
 
 pub mod model;
-pub mod progress;
+pub mod live;
 pub mod snapshot;
 pub mod terraform;
 
@@ -19,7 +19,7 @@ pub use snapshot::{
     ScanTarget, Snapshot, ToolInfo, SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION,
 };
 
-pub use progress::{CollectionProgress, NoProgress};
+pub use live::{CollectionProgress, LiveCollection, NoProgress};
 
 #[cfg(feature = "aws")]
 pub mod aws;

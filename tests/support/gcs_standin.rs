@@ -352,25 +352,21 @@ fn unimplemented(path: &str) -> BoxFuture<Result<http::Response<Body>, Infallibl
     Box::pin(async move { Ok(response) })
 }
 
-/// `google.storage.v2.Storage`.
-#[derive(Clone)]
-struct StorageService(Arc<State>);
-
-impl tonic::server::NamedService for StorageService {
-    const NAME: &'static str = "google.storage.v2.Storage";
+/// The methods of one gRPC service.
+trait Routes: Send + Sync + 'static {
+    /// The service's full name.
+    const NAME: &'static str;
+    /// Serves `request` (whose path names the method) from `state`.
+    fn route(state: Arc<State>, request: http::Request<Body>) -> BoxFuture<Result<http::Response<Body>, Infallible>>;
 }
 
-impl tower_service::Service<http::Request<Body>> for StorageService {
-    type Response = http::Response<Body>;
-    type Error = Infallible;
-    type Future = BoxFuture<Result<Self::Response, Self::Error>>;
+/// `google.storage.v2.Storage`.
+struct StorageRoutes;
 
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        Poll::Ready(Ok(()))
-    }
+impl Routes for StorageRoutes {
+    const NAME: &'static str = "google.storage.v2.Storage";
 
-    fn call(&mut self, request: http::Request<Body>) -> Self::Future {
-        let state = self.0.clone();
+    fn route(state: Arc<State>, request: http::Request<Body>) -> BoxFuture<Result<http::Response<Body>, Infallible>> {
         match request.uri().path() {
             "/google.storage.v2.Storage/ListBuckets" => {
                 unary(request, move |r| state.list_buckets(r))
@@ -382,14 +378,35 @@ impl tower_service::Service<http::Request<Body>> for StorageService {
 }
 
 /// `google.storage.control.v2.StorageControl`.
-#[derive(Clone)]
-struct ControlService(Arc<State>);
+struct ControlRoutes;
 
-impl tonic::server::NamedService for ControlService {
+impl Routes for ControlRoutes {
     const NAME: &'static str = "google.storage.control.v2.StorageControl";
+
+    fn route(state: Arc<State>, request: http::Request<Body>) -> BoxFuture<Result<http::Response<Body>, Infallible>> {
+        match request.uri().path() {
+            "/google.storage.control.v2.StorageControl/GetIamPolicy" => {
+                unary(request, move |r| state.get_iam_policy(r))
+            }
+            path => unimplemented(path),
+        }
+    }
 }
 
-impl tower_service::Service<http::Request<Body>> for ControlService {
+/// A gRPC service for tonic's router, serving the methods of `R`.
+struct GrpcService<R>(Arc<State>, PhantomData<fn() -> R>);
+
+impl<R> Clone for GrpcService<R> {
+    fn clone(&self) -> Self {
+        GrpcService(self.0.clone(), PhantomData)
+    }
+}
+
+impl<R: Routes> tonic::server::NamedService for GrpcService<R> {
+    const NAME: &'static str = R::NAME;
+}
+
+impl<R: Routes> tower_service::Service<http::Request<Body>> for GrpcService<R> {
     type Response = http::Response<Body>;
     type Error = Infallible;
     type Future = BoxFuture<Result<Self::Response, Self::Error>>;
@@ -399,13 +416,7 @@ impl tower_service::Service<http::Request<Body>> for ControlService {
     }
 
     fn call(&mut self, request: http::Request<Body>) -> Self::Future {
-        let state = self.0.clone();
-        match request.uri().path() {
-            "/google.storage.control.v2.StorageControl/GetIamPolicy" => {
-                unary(request, move |r| state.get_iam_policy(r))
-            }
-            path => unimplemented(path),
-        }
+        R::route(self.0.clone(), request)
     }
 }
 
@@ -448,8 +459,8 @@ pub async fn start(fixture: Fixture, address: &str) -> StandIn {
     });
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tonic::transport::Server::builder()
-        .add_service(StorageService(state.clone()))
-        .add_service(ControlService(state))
+        .add_service(GrpcService::<StorageRoutes>(state.clone(), PhantomData))
+        .add_service(GrpcService::<ControlRoutes>(state, PhantomData))
         .serve_with_incoming_shutdown(
             tokio_stream::wrappers::TcpListenerStream::new(listener),
             async {

@@ -22,7 +22,7 @@ mod errors;
 mod iam;
 mod options;
 
-pub use crate::progress::{CollectionProgress, NoProgress};
+pub use crate::live::{CollectionProgress, NoProgress};
 pub use errors::AwsError;
 pub use options::{
     AssumeRoleTarget, AwsScanOptions, RegionSelection, StaticCredentials, DEFAULT_CALL_TIMEOUT,
@@ -69,36 +69,11 @@ pub const API_ACTIONS: &[&str] = &[
     "iam:GetAccountPasswordPolicy",
 ];
 
-/// What a collection produced.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AwsCollection {
-    /// The scanned accounts, in the order of the options (the base account first when no
-    /// roles were given).
-    pub targets: Vec<ScanTarget>,
-    /// The resources, sorted by account, kind, region and id.
-    pub resources: Vec<Resource>,
-    /// Exactly one entry per unit: per account, each EC2 kind in each region and each IAM
-    /// kind (including `iam_credential_report`) once. Sorted.
-    pub coverage: Vec<CoverageEntry>,
-    /// HTTP requests sent, by `service:Operation` (retries count; see `docs/aws.md`).
-    pub api_calls: BTreeMap<String, u64>,
-    /// When collection began.
-    pub started_at: DateTime<Utc>,
-    /// When collection ended.
-    pub finished_at: DateTime<Utc>,
-}
-
-impl AwsCollection {
-    /// A snapshot of this collection, written by soc2scan `tool_version`.
-    pub fn into_snapshot(self, tool_version: &str) -> Snapshot {
-        let mut snapshot = Snapshot::new(tool_version, self.started_at, self.finished_at);
-        snapshot.metadata.targets = self.targets;
-        snapshot.metadata.api_calls = self.api_calls;
-        snapshot.coverage = self.coverage;
-        snapshot.resources = self.resources;
-        snapshot
-    }
-}
+/// What an AWS collection produced: per account, one coverage entry for each EC2 kind in
+/// each region and each IAM kind (including `iam_credential_report`); resources sorted by
+/// account, kind, region and id; HTTP requests by `service:Operation` (retries count; see
+/// `docs/aws.md`).
+pub type AwsCollection = crate::live::LiveCollection;
 
 /// Collects the EC2 and IAM configuration of the accounts and regions in `options`.
 ///

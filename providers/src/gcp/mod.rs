@@ -36,7 +36,7 @@ pub use options::{
 pub use project::{adc_identity, adc_source, default_project, DefaultProject};
 
 use crate::model::{Provider, Resource, ResourceConfig, ResourceKind, GLOBAL_REGION};
-use crate::progress::CollectionProgress;
+use crate::live::CollectionProgress;
 use crate::snapshot::{
     CollectionUnit, CoverageEntry, CoverageStatus, FailureKind, ScanTarget, Snapshot,
 };
@@ -68,35 +68,11 @@ const GET_IAM_POLICY: &str = "storage:GetIamPolicy";
 /// The IAM policy version requested: 3 returns conditional role bindings whole.
 const POLICY_VERSION: i32 = 3;
 
-/// What a collection produced.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GcpCollection {
-    /// The scanned projects, in the order of the options.
-    pub targets: Vec<ScanTarget>,
-    /// The buckets, sorted by project and id, each with its IAM policy when it was read.
-    pub resources: Vec<Resource>,
-    /// Per project one entry for `gcs_bucket` and one for `gcs_bucket_iam_policy`, plus
-    /// entries narrowed to single buckets whose policy could not be read. Sorted.
-    pub coverage: Vec<CoverageEntry>,
-    /// Call attempts by operation (`storage:GetIamPolicy`), retries included.
-    pub api_calls: BTreeMap<String, u64>,
-    /// When collection began.
-    pub started_at: DateTime<Utc>,
-    /// When collection ended.
-    pub finished_at: DateTime<Utc>,
-}
-
-impl GcpCollection {
-    /// A snapshot of this collection, written by soc2scan `tool_version`.
-    pub fn into_snapshot(self, tool_version: &str) -> Snapshot {
-        let mut snapshot = Snapshot::new(tool_version, self.started_at, self.finished_at);
-        snapshot.metadata.targets = self.targets;
-        snapshot.metadata.api_calls = self.api_calls;
-        snapshot.coverage = self.coverage;
-        snapshot.resources = self.resources;
-        snapshot
-    }
-}
+/// What a Cloud Storage collection produced: per project, one coverage entry for
+/// `gcs_bucket` and one for `gcs_bucket_iam_policy`, plus entries narrowed to single buckets
+/// whose policy could not be read; buckets sorted by project and id, each with its IAM
+/// policy when it was read; call attempts by operation (`storage:GetIamPolicy`).
+pub type GcpCollection = crate::live::LiveCollection;
 
 /// Collects the buckets and bucket IAM policies of the projects in `options`.
 ///
