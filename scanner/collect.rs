@@ -137,7 +137,10 @@ mod live {
     ) -> (Option<usize>, Option<Duration>) {
         (
             live.limits.max_concurrency.or(max_concurrency),
-            live.limits.timeout.or(timeout_seconds).map(Duration::from_secs),
+            live.limits
+                .timeout
+                .or(timeout_seconds)
+                .map(Duration::from_secs),
         )
     }
 

@@ -8,8 +8,8 @@
 //! plans and snapshot files all adapt into this one model, so a rule never knows where its
 //! resource came from.
 
-pub mod model;
 pub mod live;
+pub mod model;
 pub mod snapshot;
 pub mod terraform;
 

@@ -357,7 +357,10 @@ trait Routes: Send + Sync + 'static {
     /// The service's full name.
     const NAME: &'static str;
     /// Serves `request` (whose path names the method) from `state`.
-    fn route(state: Arc<State>, request: http::Request<Body>) -> BoxFuture<Result<http::Response<Body>, Infallible>>;
+    fn route(
+        state: Arc<State>,
+        request: http::Request<Body>,
+    ) -> BoxFuture<Result<http::Response<Body>, Infallible>>;
 }
 
 /// `google.storage.v2.Storage`.
@@ -366,7 +369,10 @@ struct StorageRoutes;
 impl Routes for StorageRoutes {
     const NAME: &'static str = "google.storage.v2.Storage";
 
-    fn route(state: Arc<State>, request: http::Request<Body>) -> BoxFuture<Result<http::Response<Body>, Infallible>> {
+    fn route(
+        state: Arc<State>,
+        request: http::Request<Body>,
+    ) -> BoxFuture<Result<http::Response<Body>, Infallible>> {
         match request.uri().path() {
             "/google.storage.v2.Storage/ListBuckets" => {
                 unary(request, move |r| state.list_buckets(r))
@@ -383,7 +389,10 @@ struct ControlRoutes;
 impl Routes for ControlRoutes {
     const NAME: &'static str = "google.storage.control.v2.StorageControl";
 
-    fn route(state: Arc<State>, request: http::Request<Body>) -> BoxFuture<Result<http::Response<Body>, Infallible>> {
+    fn route(
+        state: Arc<State>,
+        request: http::Request<Body>,
+    ) -> BoxFuture<Result<http::Response<Body>, Infallible>> {
         match request.uri().path() {
             "/google.storage.control.v2.StorageControl/GetIamPolicy" => {
                 unary(request, move |r| state.get_iam_policy(r))

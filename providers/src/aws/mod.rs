@@ -30,14 +30,12 @@ pub use options::{
 };
 
 use crate::model::{Provider, Resource, ResourceKind, GLOBAL_REGION};
-use crate::snapshot::{
-    CollectionUnit, CoverageEntry, CoverageStatus, FailureKind, ScanTarget, Snapshot,
-};
+use crate::snapshot::{CollectionUnit, CoverageEntry, CoverageStatus, FailureKind, ScanTarget};
 use aws_config::SdkConfig;
 use calls::{CallCounter, Limiter};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use errors::CallFailure;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -567,6 +565,7 @@ fn in_stable_order(mut resources: Vec<Resource>) -> Vec<Resource> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     #[test]
     fn bad_options_are_refused_with_a_reason() {

@@ -35,12 +35,10 @@ pub use options::{
 };
 pub use project::{adc_identity, adc_source, default_project, DefaultProject};
 
-use crate::model::{Provider, Resource, ResourceConfig, ResourceKind, GLOBAL_REGION};
 use crate::live::CollectionProgress;
-use crate::snapshot::{
-    CollectionUnit, CoverageEntry, CoverageStatus, FailureKind, ScanTarget, Snapshot,
-};
-use chrono::{DateTime, Utc};
+use crate::model::{Provider, Resource, ResourceConfig, ResourceKind, GLOBAL_REGION};
+use crate::snapshot::{CollectionUnit, CoverageEntry, CoverageStatus, FailureKind, ScanTarget};
+use chrono::Utc;
 use errors::{classify, CallFailure};
 use google_cloud_gax::options::RequestOptionsBuilder;
 use google_cloud_gax::retry_policy::{RetryPolicy, RetryPolicyExt};
