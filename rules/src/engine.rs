@@ -8,10 +8,11 @@
 //! resources that were never listed cannot be checked one by one.
 
 use crate::inventory::{Inventory, UnitState};
-use crate::rule::{CheckContext, Params, Rule, Verdict};
+use crate::rule::{CheckContext, Params, Rule, RuleMeta, Verdict};
 use rayon::prelude::*;
 use soc2scan_providers::{
-    CollectionScope, CoverageEntry, CoverageStatus, Resource, ResourceKind, Snapshot, GLOBAL_REGION,
+    fields_overlap, CollectionScope, CoverageEntry, CoverageStatus, Resource, ResourceKind,
+    Snapshot, UnknownValue, GLOBAL_REGION,
 };
 
 /// A rule with its resolved parameters, ready to run.
@@ -57,12 +58,24 @@ pub struct Evaluation {
     pub gap: Option<u32>,
 }
 
+/// A selected rule that did not run, and why.
+#[derive(Clone)]
+pub struct SkippedRule {
+    /// The rule.
+    pub run: RuleRun,
+    /// Why it did not run (its [`crate::RuleMeta::runtime_only`] reason on a plan).
+    pub reason: &'static str,
+}
+
 /// The evaluated report: the snapshot, the rules that ran, and every verdict.
 pub struct Report<'s> {
     /// The snapshot evaluated.
     pub snapshot: &'s Snapshot,
     /// The rules that ran, in order.
     pub rules: Vec<RuleRun>,
+    /// Selected rules that did not run: on a Terraform plan, the rules that need facts
+    /// only a running account has.
+    pub skipped: Vec<SkippedRule>,
     /// Every verdict, ordered by rule, then scope-level verdicts, then resource order.
     pub evaluations: Vec<Evaluation>,
 }
@@ -83,20 +96,37 @@ impl Engine {
         &self.runs
     }
 
-    /// Evaluates every rule on the snapshot.
+    /// Evaluates every rule on the snapshot. On a snapshot built from a Terraform plan,
+    /// rules marked `runtime_only` are skipped (listed in [`Report::skipped`]), and a check
+    /// whose `reads` meet a field the plan knows only after apply is `NotEvaluated`.
     pub fn evaluate<'s>(&self, snapshot: &'s Snapshot) -> Report<'s> {
         let inventory = Inventory::new(snapshot);
         let now = snapshot.metadata.finished_at;
+        let (runs, skipped): (Vec<RuleRun>, Vec<SkippedRule>) = if snapshot.plan.is_some() {
+            let mut runs = Vec::new();
+            let mut skipped = Vec::new();
+            for run in &self.runs {
+                match run.rule.meta().runtime_only {
+                    Some(reason) => skipped.push(SkippedRule {
+                        run: run.clone(),
+                        reason,
+                    }),
+                    None => runs.push(run.clone()),
+                }
+            }
+            (runs, skipped)
+        } else {
+            (self.runs.clone(), Vec::new())
+        };
         // One allocation for every verdict: growing a vector of millions of verdicts by
         // doubling costs copies and fresh page faults that show in profiles.
-        let capacity: usize = self
-            .runs
+        let capacity: usize = runs
             .iter()
             .flat_map(|run| run.rule.meta().targets)
             .map(|&kind| inventory.indices_of(kind).len())
             .sum();
         let mut evaluations = Vec::with_capacity(capacity + snapshot.coverage.len());
-        for (rule_index, run) in self.runs.iter().enumerate() {
+        for (rule_index, run) in runs.iter().enumerate() {
             let meta = run.rule.meta();
             let rule_index = rule_index as u32;
             for (unit_index, entry) in snapshot.coverage.iter().enumerate() {
@@ -124,11 +154,16 @@ impl Engine {
                     if !run.rule.applies(resource) {
                         return None;
                     }
-                    let (verdict, gap) =
+                    let (verdict, gap) = if let Some(reason) =
+                        unknown_reads(meta, inventory.unknown_of(index), resource)
+                    {
+                        (Verdict::NotEvaluated(reason), None)
+                    } else {
                         match missing_coverage(&inventory, meta.needed_kinds(), index, resource) {
                             Some((reason, gap)) => (Verdict::NotEvaluated(reason), gap),
                             None => (run.rule.check(resource, &context), None),
-                        };
+                        }
+                    };
                     (verdict != Verdict::NotApplicable).then_some(Evaluation {
                         rule: rule_index,
                         subject: Subject::Resource(index),
@@ -140,10 +175,40 @@ impl Engine {
         }
         Report {
             snapshot,
-            rules: self.runs.clone(),
+            rules: runs,
+            skipped,
             evaluations,
         }
     }
+}
+
+/// The reason a check cannot run because a field it reads is known only after apply.
+fn unknown_reads(
+    meta: &RuleMeta,
+    unknown: &[UnknownValue],
+    resource: &Resource,
+) -> Option<String> {
+    if unknown.is_empty() {
+        return None;
+    }
+    let mut attributes: Vec<&str> = unknown
+        .iter()
+        .filter(|value| {
+            meta.reads
+                .iter()
+                .any(|read| fields_overlap(read, &value.field))
+        })
+        .map(|value| value.attribute.as_str())
+        .collect();
+    if attributes.is_empty() {
+        return None;
+    }
+    attributes.dedup();
+    Some(format!(
+        "{} is known only after apply, so whether {} passes cannot be decided from the plan",
+        attributes.join(", "),
+        resource.display_name()
+    ))
 }
 
 fn unit_gap_reason(entry: &CoverageEntry) -> String {

@@ -59,6 +59,7 @@ declare_rule! {
         targets: [Ec2Instance],
         also_reads: [],
         params: [],
+        reads: ["public_ip", "associate_public_ip_address"],
     }
 }
 
@@ -75,13 +76,19 @@ impl Rule for InstancePublicIp {
         let ResourceConfig::Ec2Instance(instance) = &resource.config else {
             return wrong_kind(resource, "an EC2 instance");
         };
-        match &instance.public_ip {
-            None => Verdict::Pass,
-            Some(ip) => Verdict::Fail(format!(
+        match (&instance.public_ip, instance.associate_public_ip_address) {
+            (Some(ip), _) => Verdict::Fail(format!(
                 "running EC2 instance {} has the public IP address {ip}; expected no public \
                  address, with the instance in a private subnet behind a load balancer or NAT",
                 named(resource)
             )),
+            (None, Some(true)) => Verdict::Fail(format!(
+                "EC2 instance {} gets a public IP address at launch \
+                 (associate_public_ip_address = true); expected no public address, with the \
+                 instance in a private subnet behind a load balancer or NAT",
+                named(resource)
+            )),
+            (None, _) => Verdict::Pass,
         }
     }
 }
