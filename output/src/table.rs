@@ -147,6 +147,23 @@ pub fn render_table(report: &Report<'_>, ctx: &RenderContext) -> String {
         push_table(&mut out, &table);
     }
 
+    if !report.skipped.is_empty() {
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "Rules not run on this Terraform plan ({}): they need facts only a running account has",
+            report.skipped.len()
+        );
+        let mut table = new_table(ctx, &["Rule", "Why not"]);
+        for skipped in &report.skipped {
+            table.add_row(vec![
+                Cell::new(skipped.run.rule.meta().id),
+                Cell::new(skipped.reason),
+            ]);
+        }
+        push_table(&mut out, &table);
+    }
+
     if !summary.unexplained_not_evaluated.is_empty() {
         out.push('\n');
         out.push_str("Not evaluated without a coverage gap\n");

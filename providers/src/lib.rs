@@ -10,6 +10,7 @@
 
 pub mod model;
 pub mod snapshot;
+pub mod terraform;
 
 pub use model::*;
 pub use snapshot::{

@@ -13,7 +13,7 @@ use chrono::Utc;
 use soc2scan_output::findings::Baseline;
 use soc2scan_output::suppress::Suppressions;
 use soc2scan_output::{Format, RenderContext};
-use soc2scan_providers::Snapshot;
+use soc2scan_providers::{terraform, Snapshot};
 use soc2scan_rules::{Category, Engine, Report, RuleRun, Selection, Severity};
 use std::path::PathBuf;
 
@@ -190,15 +190,26 @@ pub fn run(args: &ScanArgs) -> Result<u8, CliError> {
         None => None,
     };
 
-    let snapshot = match &args.snapshot {
-        Some(path) => Snapshot::load(path)?,
-        None if args.providers.is_empty() => {
+    let snapshot = match (&args.snapshot, &args.terraform_plan) {
+        (Some(path), _) => Snapshot::load(path)?,
+        (None, Some(plan)) => {
+            let snapshot = terraform::load(&terraform::PlanOptions {
+                plan_path: plan,
+                tf_root: args.tf_root.as_deref(),
+                tool_version: crate::VERSION,
+            })?;
+            if args.verbose && !args.quiet {
+                eprintln!("{}", plan_note(&snapshot));
+            }
+            snapshot
+        }
+        (None, None) if args.providers.is_empty() => {
             return Err(CliError::Usage(
-                "nothing to scan: give --snapshot FILE, or a provider to scan live (aws)"
+                "nothing to scan: give --snapshot FILE, --terraform-plan FILE, or a provider to scan live (aws)"
                     .to_string(),
             ))
         }
-        None => crate::collect::collect(
+        (None, None) => crate::collect::collect(
             &args.providers,
             &args.aws,
             &config,
@@ -245,6 +256,40 @@ pub fn run(args: &ScanArgs) -> Result<u8, CliError> {
         eprintln!("{}", summary_line(&report, &outcome, fail_on, &context));
     }
     Ok(outcome.code)
+}
+
+/// What `--verbose` says about a plan: resources read, deletions, ignored types.
+fn plan_note(snapshot: &Snapshot) -> String {
+    let Some(plan) = &snapshot.plan else {
+        return String::new();
+    };
+    let mut note = format!(
+        "soc2scan: {} {}: {} resources to check from {} planned instances; {} deleted (not evaluated)",
+        if plan.is_state { "state" } else { "plan" },
+        plan.plan_file,
+        snapshot.resources.len(),
+        plan.resources
+            .values()
+            .map(|planned| planned.address.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        plan.deleted
+    );
+    if plan.ignored_types.is_empty() {
+        note.push_str("; no unsupported resource types");
+    } else {
+        let ignored: Vec<String> = plan
+            .ignored_types
+            .iter()
+            .map(|(rtype, count)| format!("{rtype} ({count})"))
+            .collect();
+        note.push_str(&format!(
+            "; ignored {} instances of unsupported types: {}",
+            plan.ignored_types.values().sum::<usize>(),
+            ignored.join(", ")
+        ));
+    }
+    note
 }
 
 /// Width the table wraps to: `$COLUMNS` when set, else 160 (wide enough for a terminal or a
@@ -318,6 +363,13 @@ fn summary_line(
     );
     if summary.suppressed > 0 {
         line.push_str(&format!(", {} suppressed", summary.suppressed));
+    }
+    if !report.skipped.is_empty() {
+        line.push_str(&format!(
+            "; {} runtime-only rule{} not run on the plan",
+            report.skipped.len(),
+            if report.skipped.len() == 1 { "" } else { "s" }
+        ));
     }
     if outcome.gaps > 0 {
         line.push_str(&format!(
