@@ -252,6 +252,36 @@ pub(crate) fn build(
         ignored: BTreeMap::new(),
         unresolved_flow_logs: Vec::new(),
     };
+    // The region of AWS resources whose own provider configuration does not say: the only
+    // region the document names (one constant provider region, else one region in ARNs).
+    let arn_region = |after: &Value| {
+        after
+            .get("arn")
+            .and_then(Value::as_str)
+            .and_then(|arn| arn.split(':').nth(3))
+            .filter(|region| !region.is_empty())
+            .map(str::to_string)
+    };
+    let document_region = {
+        let constants: BTreeSet<String> = configuration
+            .providers
+            .into_iter()
+            .flat_map(|providers| providers.values())
+            .filter(|p| p.get("name").and_then(Value::as_str) == Some("aws"))
+            .filter_map(|p| p.pointer("/expressions/region/constant_value"))
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect();
+        let regions = if constants.is_empty() {
+            raw.iter()
+                .filter(|r| r.rtype.starts_with("aws_"))
+                .filter_map(|r| arn_region(r.after))
+                .collect()
+        } else {
+            constants
+        };
+        (regions.len() == 1).then(|| regions.into_iter().next()).flatten()
+    };
     for raw in raw {
         let modules = module_path(raw.module_address);
         let modules_ref: Vec<&str> = modules.iter().map(String::as_str).collect();
@@ -284,11 +314,6 @@ pub(crate) fn build(
                 .and_then(Value::as_str)
                 .map(str::to_string)
         };
-        let arn_parts = raw
-            .after
-            .get("arn")
-            .and_then(Value::as_str)
-            .map(|arn| arn.split(':').collect::<Vec<_>>());
         let (account, region) = if provider == "google" {
             let project = raw
                 .after
@@ -300,13 +325,8 @@ pub(crate) fn build(
             (project, String::new())
         } else {
             let region = constant("region")
-                .or_else(|| {
-                    arn_parts
-                        .as_ref()
-                        .and_then(|parts| parts.get(3))
-                        .filter(|r| !r.is_empty())
-                        .map(|r| r.to_string())
-                })
+                .or_else(|| arn_region(raw.after))
+                .or_else(|| document_region.clone())
                 .unwrap_or_else(|| UNKNOWN_REGION.to_string());
             (PLAN_ACCOUNT.to_string(), region)
         };
@@ -601,21 +621,40 @@ impl<'a> Configuration<'a> {
             .copied()
     }
 
-    /// The provider configuration a resource uses: by its `provider_config_key` (also
-    /// without a `module.x:` prefix), else the only configuration of that provider.
+    /// The provider configuration a resource uses: by its `provider_config_key` (following
+    /// `parent_key` from a module's inherited provider to the one that configures it, and
+    /// also trying the key without its `module.x:` prefix), else the only configuration of
+    /// that provider.
     fn provider_config(&self, resource: &Value, provider: &str) -> Option<&'a Value> {
         let providers = self.providers?;
+        let configured = |mut entry: &'a Value| -> &'a Value {
+            for _ in 0..16 {
+                if entry.get("expressions").is_some() {
+                    break;
+                }
+                match entry
+                    .get("parent_key")
+                    .and_then(Value::as_str)
+                    .and_then(|parent| providers.get(parent))
+                {
+                    Some(parent) => entry = parent,
+                    None => break,
+                }
+            }
+            entry
+        };
         if let Some(key) = resource.get("provider_config_key").and_then(Value::as_str) {
             if let Some(found) = providers.get(key) {
-                return Some(found);
+                return Some(configured(found));
             }
             if let Some(found) = key.rsplit(':').next().and_then(|k| providers.get(k)) {
-                return Some(found);
+                return Some(configured(found));
             }
         }
         let mut same: Vec<&Value> = providers
             .values()
             .filter(|p| p.get("name").and_then(Value::as_str) == Some(provider))
+            .filter(|p| p.get("expressions").is_some())
             .collect();
         (same.len() == 1).then(|| same.remove(0))
     }
