@@ -364,7 +364,7 @@ mod tests {
     use super::*;
     use crate::aws::ec2::EbsVolumeUnencrypted;
     use crate::testing::{drop_unit, fail_unit, resource, snapshot, ACCOUNT, REGION};
-    use soc2scan_providers::{EbsVolume, ResourceConfig};
+    use soc2scan_providers::{EbsVolume, ResourceConfig, UnknownValue};
 
     fn volume() -> Resource {
         resource(
@@ -406,6 +406,88 @@ mod tests {
         for evaluation in &evaluations {
             assert!(matches!(evaluation.verdict, Verdict::NotEvaluated(_)));
             assert_eq!(evaluation.gap, gap_index);
+        }
+    }
+
+    fn plan_of(snap: &mut Snapshot, unknown: Vec<UnknownValue>) {
+        let id = snap.resources[0].id.clone();
+        snap.plan = Some(soc2scan_providers::PlanInfo {
+            plan_file: "plan.json".to_string(),
+            format_version: "1.2".to_string(),
+            terraform_version: None,
+            is_state: false,
+            resources: [(
+                id,
+                soc2scan_providers::PlannedResource {
+                    address: "aws_ebs_volume.v".to_string(),
+                    source: soc2scan_providers::SourceRef {
+                        file: "main.tf".to_string(),
+                        line: Some(3),
+                    },
+                    unknown,
+                },
+            )]
+            .into_iter()
+            .collect(),
+            ignored_types: Default::default(),
+            deleted: 0,
+        });
+    }
+
+    #[test]
+    fn a_field_known_only_after_apply_makes_exactly_the_rules_reading_it_not_evaluated() {
+        use crate::aws::ec2::EbsVolumeNoRecentBackup;
+        let mut snap = snapshot(vec![volume()]);
+        plan_of(
+            &mut snap,
+            vec![UnknownValue {
+                field: "size_gib".to_string(),
+                attribute: "aws_ebs_volume.v.size".to_string(),
+            }],
+        );
+        // The rule reads `encrypted`, not the size: it runs.
+        assert_eq!(evaluate(&snap)[0].verdict, Verdict::Pass);
+        plan_of(
+            &mut snap,
+            vec![UnknownValue {
+                field: "encrypted".to_string(),
+                attribute: "aws_ebs_volume.v.encrypted".to_string(),
+            }],
+        );
+        let evaluations = evaluate(&snap);
+        let Verdict::NotEvaluated(reason) = &evaluations[0].verdict else {
+            panic!("{:?}", evaluations[0].verdict)
+        };
+        assert!(reason.contains("aws_ebs_volume.v.encrypted is known only after apply"));
+        assert_eq!(evaluations[0].gap, None);
+
+        // Runtime-only rules are skipped on plans, and run on everything else.
+        let engine = Engine::new(vec![
+            RuleRun::with_defaults(&EbsVolumeUnencrypted),
+            RuleRun::with_defaults(&EbsVolumeNoRecentBackup),
+        ]);
+        let report = engine.evaluate(&snap);
+        assert_eq!(report.rules.len(), 1);
+        assert_eq!(report.skipped.len(), 1);
+        assert_eq!(
+            report.skipped[0].run.rule.meta().id,
+            "aws-ec2-ebs-volume-no-recent-backup"
+        );
+        snap.plan = None;
+        let report = engine.evaluate(&snap);
+        assert_eq!(report.rules.len(), 2);
+        assert!(report.skipped.is_empty());
+    }
+
+    #[test]
+    fn every_rule_that_runs_on_plans_names_the_fields_it_reads() {
+        for rule in crate::all_rules() {
+            let meta = rule.meta();
+            assert!(
+                meta.runtime_only.is_some() || meta.reads != ["*"],
+                "{} runs on plans: declare `reads`",
+                meta.id
+            );
         }
     }
 

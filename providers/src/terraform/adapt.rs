@@ -305,7 +305,7 @@ pub(crate) fn build(
         } else {
             "aws"
         };
-        let provider_config = config.and_then(|c| configuration.provider_config(c, provider));
+        let provider_config = configuration.provider_config(config, provider);
         let constant = |key: &str| {
             provider_config
                 .and_then(|p| p.get("expressions"))
@@ -625,7 +625,7 @@ impl<'a> Configuration<'a> {
     /// `parent_key` from a module's inherited provider to the one that configures it, and
     /// also trying the key without its `module.x:` prefix), else the only configuration of
     /// that provider.
-    fn provider_config(&self, resource: &Value, provider: &str) -> Option<&'a Value> {
+    fn provider_config(&self, resource: Option<&Value>, provider: &str) -> Option<&'a Value> {
         let providers = self.providers?;
         let configured = |mut entry: &'a Value| -> &'a Value {
             for _ in 0..16 {
@@ -643,7 +643,10 @@ impl<'a> Configuration<'a> {
             }
             entry
         };
-        if let Some(key) = resource.get("provider_config_key").and_then(Value::as_str) {
+        if let Some(key) = resource
+            .and_then(|r| r.get("provider_config_key"))
+            .and_then(Value::as_str)
+        {
             if let Some(found) = providers.get(key) {
                 return Some(configured(found));
             }

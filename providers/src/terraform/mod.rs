@@ -241,3 +241,6 @@ fn strip_position(error: &serde_json::Error) -> String {
         None => text,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -125,6 +125,21 @@ mod tests {
     }
 
     #[test]
+    fn a_planned_public_address_fails_before_it_exists() {
+        let mut planned = instance_config("i-planned", "running");
+        planned.associate_public_ip_address = Some(true);
+        let mut private = instance_config("i-private-planned", "running");
+        private.associate_public_ip_address = Some(false);
+        let snap = snapshot(vec![instance_resource(planned), instance_resource(private)]);
+        let results = run(&InstancePublicIp, &snap);
+        assert_fail(
+            &verdict_of(&results, &arn("instance", "i-planned")),
+            &["associate_public_ip_address = true", "expected no public address"],
+        );
+        assert_pass(&verdict_of(&results, &arn("instance", "i-private-planned")));
+    }
+
+    #[test]
     fn stopped_instances_are_not_reported() {
         let snap = snapshot(vec![instance("i-stopped", "stopped", Some("203.0.113.10"))]);
         assert!(run(&InstancePublicIp, &snap).is_empty());
