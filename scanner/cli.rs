@@ -198,7 +198,7 @@ pub struct ScanArgs {
     /// The directory the plan was made in (its root module's .tf files): results point at
     /// the file and line of each resource block. Give it relative to the repository root
     /// so SARIF paths are repository-relative. Without it, results point at the plan file.
-    #[arg(long, value_name = "DIR", requires = "terraform_plan")]
+    #[arg(long, value_name = "DIR")]
     pub tf_root: Option<PathBuf>,
 
     /// Report format written to standard output: table, json, sarif or markdown. Shorthand

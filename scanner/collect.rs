@@ -114,6 +114,7 @@ fn collect_aws(
 }
 
 /// One line on what was collected (and, verbose, the calls by operation).
+#[cfg(feature = "aws")]
 fn report_collection(snapshot: &Snapshot, verbose: bool) {
     let calls: u64 = snapshot.metadata.api_calls.values().sum();
     let gaps = snapshot.gaps().count();

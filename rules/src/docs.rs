@@ -75,9 +75,7 @@ pub fn rule_page(meta: &RuleMeta, heading_level: usize) -> String {
         ));
     }
     match meta.runtime_only {
-        Some(reason) => out.push_str(&format!(
-            "- Terraform plans: not run — {reason}\n"
-        )),
+        Some(reason) => out.push_str(&format!("- Terraform plans: not run — {reason}\n")),
         None => out.push_str("- Terraform plans: runs on planned resources\n"),
     }
     out.push('\n');

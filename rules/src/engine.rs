@@ -183,11 +183,7 @@ impl Engine {
 }
 
 /// The reason a check cannot run because a field it reads is known only after apply.
-fn unknown_reads(
-    meta: &RuleMeta,
-    unknown: &[UnknownValue],
-    resource: &Resource,
-) -> Option<String> {
+fn unknown_reads(meta: &RuleMeta, unknown: &[UnknownValue], resource: &Resource) -> Option<String> {
     if unknown.is_empty() {
         return None;
     }

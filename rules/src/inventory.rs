@@ -194,10 +194,7 @@ impl<'s> Inventory<'s> {
     /// The fields of the resource at `index` that a Terraform plan knows only after apply
     /// (empty for live collections and snapshot files).
     pub fn unknown_of(&self, index: u32) -> &'s [UnknownValue] {
-        self.unknown
-            .get(index as usize)
-            .copied()
-            .unwrap_or(&[])
+        self.unknown.get(index as usize).copied().unwrap_or(&[])
     }
 
     /// Indices (into `snapshot.resources`) of every resource of a kind.

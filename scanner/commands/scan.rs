@@ -190,6 +190,12 @@ pub fn run(args: &ScanArgs) -> Result<u8, CliError> {
         None => None,
     };
 
+    if args.tf_root.is_some() && args.terraform_plan.is_none() {
+        return Err(CliError::Usage(
+            "--tf-root locates the resources of a Terraform plan: give --terraform-plan FILE with it"
+                .to_string(),
+        ));
+    }
     let snapshot = match (&args.snapshot, &args.terraform_plan) {
         (Some(path), _) => Snapshot::load(path)?,
         (None, Some(plan)) => {

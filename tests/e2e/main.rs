@@ -8,3 +8,4 @@ mod cli;
 mod common;
 mod golden;
 mod suppressions;
+mod terraform;

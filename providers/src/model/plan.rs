@@ -87,8 +87,14 @@ mod tests {
     #[test]
     fn fields_overlap_on_dot_boundaries_only() {
         assert!(fields_overlap("encrypted", "encrypted"));
-        assert!(fields_overlap("metadata_options", "metadata_options.http_tokens"));
-        assert!(fields_overlap("metadata_options.http_tokens", "metadata_options"));
+        assert!(fields_overlap(
+            "metadata_options",
+            "metadata_options.http_tokens"
+        ));
+        assert!(fields_overlap(
+            "metadata_options.http_tokens",
+            "metadata_options"
+        ));
         assert!(fields_overlap("*", "anything"));
         assert!(!fields_overlap("ingress", "ingress_rules"));
         assert!(!fields_overlap("egress", "ingress"));

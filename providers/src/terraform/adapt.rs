@@ -238,7 +238,11 @@ pub(crate) fn build(
         .tf_root
         .filter(|root| root.is_relative())
         .map(|root| root.to_string_lossy().replace('\\', "/"))
-        .map(|root| root.trim_start_matches("./").trim_end_matches('/').to_string())
+        .map(|root| {
+            root.trim_start_matches("./")
+                .trim_end_matches('/')
+                .to_string()
+        })
         .filter(|root| !root.is_empty() && root != ".");
 
     let mut builder = Builder {
@@ -280,7 +284,9 @@ pub(crate) fn build(
         } else {
             constants
         };
-        (regions.len() == 1).then(|| regions.into_iter().next()).flatten()
+        (regions.len() == 1)
+            .then(|| regions.into_iter().next())
+            .flatten()
     };
     for raw in raw {
         let modules = module_path(raw.module_address);
@@ -372,7 +378,10 @@ pub(crate) fn build(
     }
     for ((provider, account), regions) in scopes {
         // The plan is the whole planned state of what it manages: every unit is "collected".
-        for &kind in ResourceKind::ALL.iter().filter(|k| k.provider() == provider) {
+        for &kind in ResourceKind::ALL
+            .iter()
+            .filter(|k| k.provider() == provider)
+        {
             let unit_regions: Vec<String> = match kind.collection_scope() {
                 CollectionScope::Regional => regions.iter().cloned().collect(),
                 CollectionScope::Global => vec![GLOBAL_REGION.to_string()],
@@ -509,8 +518,14 @@ fn raw_instances<'a>(
         }
     }
     let (root, root_path) = match kind {
-        DocumentKind::Plan => (document.pointer("/planned_values/root_module"), "planned_values.root_module"),
-        DocumentKind::State => (document.pointer("/values/root_module"), "values.root_module"),
+        DocumentKind::Plan => (
+            document.pointer("/planned_values/root_module"),
+            "planned_values.root_module",
+        ),
+        DocumentKind::State => (
+            document.pointer("/values/root_module"),
+            "values.root_module",
+        ),
     };
     if let Some(root) = root {
         walk_module(root, root_path.to_string(), &mut out, &data_error)?;
@@ -535,7 +550,10 @@ fn walk_module<'a>(
             }
             let text = |field: &str| -> Result<&'a str, PlanError> {
                 resource.get(field).and_then(Value::as_str).ok_or_else(|| {
-                    data_error(format!("{path}.resources[{i}].{field}"), "expected a string")
+                    data_error(
+                        format!("{path}.resources[{i}].{field}"),
+                        "expected a string",
+                    )
                 })
             };
             let values = resource.get("values").unwrap_or(&NULL);
@@ -834,7 +852,12 @@ impl<'a> Builder<'a> {
                     ingress,
                     egress,
                 });
-                self.push_primary(position, config, unknown, Some((Class::SecurityGroup, known_id)));
+                self.push_primary(
+                    position,
+                    config,
+                    unknown,
+                    Some((Class::SecurityGroup, known_id)),
+                );
             }
             "aws_network_acl" => {
                 let mut entries = Vec::new();
@@ -842,7 +865,12 @@ impl<'a> Builder<'a> {
                     if i.is_unknown(block) && i.configured(block) {
                         unknown.push(i.unknown_value("entries", block));
                     }
-                    for rule in i.attr(block).and_then(Value::as_array).into_iter().flatten() {
+                    for rule in i
+                        .attr(block)
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                    {
                         entries.push(nacl_entry(
                             rule,
                             egress,
@@ -857,7 +885,12 @@ impl<'a> Builder<'a> {
                     is_default: false,
                     entries,
                 });
-                self.push_primary(position, config, unknown, Some((Class::NetworkAcl, known_id)));
+                self.push_primary(
+                    position,
+                    config,
+                    unknown,
+                    Some((Class::NetworkAcl, known_id)),
+                );
             }
             "aws_iam_user" => {
                 let name = i.str("name").map(str::to_string);
@@ -1093,8 +1126,9 @@ impl<'a> Builder<'a> {
                     Step::Key("encrypted"),
                 ])
             {
-                device_unknown
-                    .push(i.unknown_value("encrypted", &format!("ebs_block_device[{n}].encrypted")));
+                device_unknown.push(
+                    i.unknown_value("encrypted", &format!("ebs_block_device[{n}].encrypted")),
+                );
             }
             volumes.push((
                 format!("{}.ebs_block_device[{name}]", i.address),
@@ -1115,7 +1149,9 @@ impl<'a> Builder<'a> {
                     device: block_str(block, "device_name").map(str::to_string),
                     state: Some("attached".to_string()),
                 }],
-                availability_zone: availability_zone.clone().unwrap_or_else(|| "unknown".into()),
+                availability_zone: availability_zone
+                    .clone()
+                    .unwrap_or_else(|| "unknown".into()),
                 size_gib: block_int(block, "volume_size")
                     .unwrap_or(0)
                     .clamp(0, u32::MAX as i64) as u32,
@@ -1250,11 +1286,17 @@ impl<'a> Builder<'a> {
                 if let Some(source) = i.str("source_security_group_id") {
                     rule.referenced_groups.push(source.to_string());
                 }
-                let unknown = ["cidr_blocks", "ipv6_cidr_blocks", "from_port", "to_port", "protocol"]
-                    .into_iter()
-                    .filter(|attr| i.is_unknown(attr))
-                    .map(|attr| i.unknown_value(if egress { "egress" } else { "ingress" }, attr))
-                    .collect();
+                let unknown = [
+                    "cidr_blocks",
+                    "ipv6_cidr_blocks",
+                    "from_port",
+                    "to_port",
+                    "protocol",
+                ]
+                .into_iter()
+                .filter(|attr| i.is_unknown(attr))
+                .map(|attr| i.unknown_value(if egress { "egress" } else { "ingress" }, attr))
+                .collect();
                 self.join_security_group(position, target, rule, egress, unknown);
             }
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
@@ -1270,40 +1312,72 @@ impl<'a> Builder<'a> {
                     protocol: i.str("ip_protocol").unwrap_or("-1").to_string(),
                     from_port: i.int("from_port").map(|p| p as i32),
                     to_port: i.int("to_port").map(|p| p as i32),
-                    ipv4_ranges: i.str("cidr_ipv4").and_then(|c| c.parse().ok()).into_iter().collect(),
-                    ipv6_ranges: i.str("cidr_ipv6").and_then(|c| c.parse().ok()).into_iter().collect(),
+                    ipv4_ranges: i
+                        .str("cidr_ipv4")
+                        .and_then(|c| c.parse().ok())
+                        .into_iter()
+                        .collect(),
+                    ipv6_ranges: i
+                        .str("cidr_ipv6")
+                        .and_then(|c| c.parse().ok())
+                        .into_iter()
+                        .collect(),
                     referenced_groups: i
                         .str("referenced_security_group_id")
                         .map(str::to_string)
                         .into_iter()
                         .collect(),
-                    prefix_list_ids: i.str("prefix_list_id").map(str::to_string).into_iter().collect(),
+                    prefix_list_ids: i
+                        .str("prefix_list_id")
+                        .map(str::to_string)
+                        .into_iter()
+                        .collect(),
                 };
-                let unknown = ["cidr_ipv4", "cidr_ipv6", "from_port", "to_port", "ip_protocol"]
-                    .into_iter()
-                    .filter(|attr| i.is_unknown(attr))
-                    .map(|attr| i.unknown_value(if egress { "egress" } else { "ingress" }, attr))
-                    .collect();
+                let unknown = [
+                    "cidr_ipv4",
+                    "cidr_ipv6",
+                    "from_port",
+                    "to_port",
+                    "ip_protocol",
+                ]
+                .into_iter()
+                .filter(|attr| i.is_unknown(attr))
+                .map(|attr| i.unknown_value(if egress { "egress" } else { "ingress" }, attr))
+                .collect();
                 self.join_security_group(position, target, rule, egress, unknown);
             }
             "aws_network_acl_rule" => {
                 let i = &self.instances[position];
-                let target = self.target(position, "network_acl_id", Class::NetworkAcl, &["aws_network_acl"]);
+                let target = self.target(
+                    position,
+                    "network_acl_id",
+                    Class::NetworkAcl,
+                    &["aws_network_acl"],
+                );
                 let entry = nacl_entry(
                     i.after,
                     i.bool("egress").unwrap_or(false),
                     i.int("rule_number"),
                     i.str("rule_action"),
                 );
-                let unknown: Vec<UnknownValue> = ["cidr_block", "ipv6_cidr_block", "from_port", "to_port", "protocol", "rule_action"]
-                    .into_iter()
-                    .filter(|attr| i.is_unknown(attr))
-                    .map(|attr| i.unknown_value("entries", attr))
-                    .collect();
+                let unknown: Vec<UnknownValue> = [
+                    "cidr_block",
+                    "ipv6_cidr_block",
+                    "from_port",
+                    "to_port",
+                    "protocol",
+                    "rule_action",
+                ]
+                .into_iter()
+                .filter(|attr| i.is_unknown(attr))
+                .map(|attr| i.unknown_value("entries", attr))
+                .collect();
                 let index = match target {
                     Target::Resource(index) => index,
                     Target::Outside(id) => self.synthetic_acl(position, id),
-                    Target::Unknown => self.synthetic_acl(position, "(known after apply)".to_string()),
+                    Target::Unknown => {
+                        self.synthetic_acl(position, "(known after apply)".to_string())
+                    }
                 };
                 if let ResourceConfig::NetworkAcl(acl) = &mut self.resources[index].config {
                     acl.entries.push(entry);
@@ -1315,7 +1389,9 @@ impl<'a> Builder<'a> {
                 let group = i.str("group");
                 let group_unknown = i.is_unknown("group");
                 let unknown = group_unknown.then(|| i.unknown_value("public", "group"));
-                if let Target::Resource(index) = self.target(position, "image_id", Class::Image, &["aws_ami"]) {
+                if let Target::Resource(index) =
+                    self.target(position, "image_id", Class::Image, &["aws_ami"])
+                {
                     if let ResourceConfig::Ami(image) = &mut self.resources[index].config {
                         image.public |= group == Some("all");
                     }
@@ -1346,7 +1422,8 @@ impl<'a> Builder<'a> {
             | "aws_iam_group_policy_attachment"
             | "aws_iam_role_policy_attachment" => {
                 let (attr, class, types) = principal_of(rtype);
-                let policy_target = self.target(position, "policy_arn", Class::Policy, &["aws_iam_policy"]);
+                let policy_target =
+                    self.target(position, "policy_arn", Class::Policy, &["aws_iam_policy"]);
                 let i = &self.instances[position];
                 let mut unknown = Vec::new();
                 let attached = match policy_target {
@@ -1380,9 +1457,15 @@ impl<'a> Builder<'a> {
                 let index = self.principal(position, attr, class, types);
                 if let Some(attached) = attached {
                     match &mut self.resources[index].config {
-                        ResourceConfig::IamUser(user) => user.attached_managed_policies.push(attached),
-                        ResourceConfig::IamGroup(group) => group.attached_managed_policies.push(attached),
-                        ResourceConfig::IamRole(role) => role.attached_managed_policies.push(attached),
+                        ResourceConfig::IamUser(user) => {
+                            user.attached_managed_policies.push(attached)
+                        }
+                        ResourceConfig::IamGroup(group) => {
+                            group.attached_managed_policies.push(attached)
+                        }
+                        ResourceConfig::IamRole(role) => {
+                            role.attached_managed_policies.push(attached)
+                        }
                         _ => {}
                     }
                 }
@@ -1390,11 +1473,15 @@ impl<'a> Builder<'a> {
             }
             "aws_iam_access_key" | "aws_iam_user_login_profile" => {
                 let i = &self.instances[position];
-                let active = i.str("status").is_none_or(|s| s.eq_ignore_ascii_case("active"));
-                let status_unknown = i.is_unknown("status").then(|| {
-                    i.unknown_value("credentials.access_keys", "status")
-                });
-                let Target::Resource(index) = self.target(position, "user", Class::User, &["aws_iam_user"]) else {
+                let active = i
+                    .str("status")
+                    .is_none_or(|s| s.eq_ignore_ascii_case("active"));
+                let status_unknown = i
+                    .is_unknown("status")
+                    .then(|| i.unknown_value("credentials.access_keys", "status"));
+                let Target::Resource(index) =
+                    self.target(position, "user", Class::User, &["aws_iam_user"])
+                else {
                     return;
                 };
                 let ResourceConfig::IamUser(user) = &mut self.resources[index].config else {
@@ -1450,7 +1537,10 @@ impl<'a> Builder<'a> {
                         match i.str("role") {
                             Some(role) => vec![GcsIamBinding {
                                 role: role.to_string(),
-                                members: strings(i.attr("members")).into_iter().map(str::to_string).collect(),
+                                members: strings(i.attr("members"))
+                                    .into_iter()
+                                    .map(str::to_string)
+                                    .collect(),
                                 condition,
                             }],
                             None => vec![],
@@ -1466,7 +1556,12 @@ impl<'a> Builder<'a> {
                         policy.map(|p| p.bindings).unwrap_or_default()
                     }
                 };
-                if let Target::Resource(index) = self.target(position, "bucket", Class::Bucket, &["google_storage_bucket"]) {
+                if let Target::Resource(index) = self.target(
+                    position,
+                    "bucket",
+                    Class::Bucket,
+                    &["google_storage_bucket"],
+                ) {
                     if let ResourceConfig::GcsBucket(bucket) = &mut self.resources[index].config {
                         let policy = bucket.iam_policy.get_or_insert_with(GcsIamPolicy::default);
                         if rtype == "google_storage_bucket_iam_policy" {
@@ -1480,7 +1575,12 @@ impl<'a> Builder<'a> {
                 }
             }
             "aws_flow_log" => {
-                let target = self.target(position, "vpc_id", Class::Vpc, &["aws_vpc", "aws_default_vpc"]);
+                let target = self.target(
+                    position,
+                    "vpc_id",
+                    Class::Vpc,
+                    &["aws_vpc", "aws_default_vpc"],
+                );
                 let i = &self.instances[position];
                 let resource_id = match target {
                     Target::Resource(vpc) => match &self.resources[vpc].config {
@@ -1489,13 +1589,19 @@ impl<'a> Builder<'a> {
                     },
                     Target::Outside(id) => Some(id),
                     Target::Unknown => {
-                        if i.configured("vpc_id") && i.str("subnet_id").is_none() && i.str("eni_id").is_none() {
-                            self.unresolved_flow_logs.push(i.unknown_value("flow_logs", "vpc_id"));
+                        if i.configured("vpc_id")
+                            && i.str("subnet_id").is_none()
+                            && i.str("eni_id").is_none()
+                        {
+                            self.unresolved_flow_logs
+                                .push(i.unknown_value("flow_logs", "vpc_id"));
                         }
                         i.str("subnet_id").or(i.str("eni_id")).map(str::to_string)
                     }
                 };
-                if let (Some(resource_id), Some(&index)) = (resource_id, self.resource_of.get(&position)) {
+                if let (Some(resource_id), Some(&index)) =
+                    (resource_id, self.resource_of.get(&position))
+                {
                     if let ResourceConfig::FlowLog(flow_log) = &mut self.resources[index].config {
                         flow_log.resource_id = resource_id;
                     }
@@ -1513,7 +1619,9 @@ impl<'a> Builder<'a> {
         }
         for (resource, planned) in self.resources.iter().zip(self.planned.iter_mut()) {
             if matches!(resource.config, ResourceConfig::Vpc(_)) {
-                planned.unknown.extend(self.unresolved_flow_logs.iter().cloned());
+                planned
+                    .unknown
+                    .extend(self.unresolved_flow_logs.iter().cloned());
             }
         }
     }
@@ -1636,7 +1744,9 @@ fn parse_document(text: &str) -> Option<PolicyDocument> {
 /// A security group rule from an inline `ingress`/`egress` block or a standalone
 /// `aws_security_group_rule` (same attribute names).
 fn sg_rule_of_block(block: &Value, own_group: Option<&str>) -> SecurityGroupRule {
-    let protocol = block_str(Some(block), "protocol").unwrap_or("-1").to_string();
+    let protocol = block_str(Some(block), "protocol")
+        .unwrap_or("-1")
+        .to_string();
     let all = matches!(protocol.as_str(), "-1" | "all");
     let mut referenced_groups: Vec<String> = strings(block.get("security_groups"))
         .into_iter()
@@ -1646,8 +1756,14 @@ fn sg_rule_of_block(block: &Value, own_group: Option<&str>) -> SecurityGroupRule
         referenced_groups.push(own_group.unwrap_or("self").to_string());
     }
     SecurityGroupRule {
-        from_port: (!all).then(|| block_int(Some(block), "from_port")).flatten().map(|p| p as i32),
-        to_port: (!all).then(|| block_int(Some(block), "to_port")).flatten().map(|p| p as i32),
+        from_port: (!all)
+            .then(|| block_int(Some(block), "from_port"))
+            .flatten()
+            .map(|p| p as i32),
+        to_port: (!all)
+            .then(|| block_int(Some(block), "to_port"))
+            .flatten()
+            .map(|p| p as i32),
         protocol,
         ipv4_ranges: nets(block.get("cidr_blocks")),
         ipv6_ranges: nets(block.get("ipv6_cidr_blocks")),
@@ -1661,8 +1777,15 @@ fn sg_rule_of_block(block: &Value, own_group: Option<&str>) -> SecurityGroupRule
 
 /// A network ACL entry from an inline block (`rule_no`, `action`) or an
 /// `aws_network_acl_rule` (`rule_number`, `rule_action`).
-fn nacl_entry(block: &Value, egress: bool, number: Option<i64>, action: Option<&str>) -> NetworkAclEntry {
-    let protocol = block_str(Some(block), "protocol").unwrap_or("-1").to_string();
+fn nacl_entry(
+    block: &Value,
+    egress: bool,
+    number: Option<i64>,
+    action: Option<&str>,
+) -> NetworkAclEntry {
+    let protocol = block_str(Some(block), "protocol")
+        .unwrap_or("-1")
+        .to_string();
     let all = matches!(protocol.as_str(), "-1" | "all");
     let from = block_int(Some(block), "from_port");
     let to = block_int(Some(block), "to_port");

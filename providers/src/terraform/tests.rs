@@ -170,7 +170,12 @@ fn encryption_by_default_snapshot_and_public_ami() {
                 json!({}),
                 json!({"id": true, "encrypted": true, "volume_id": true}),
             ),
-            change("aws_ami", "golden", json!({"name": "g"}), json!({"id": true})),
+            change(
+                "aws_ami",
+                "golden",
+                json!({"name": "g"}),
+                json!({"id": true}),
+            ),
             change(
                 "aws_ami_launch_permission",
                 "all",
@@ -234,7 +239,9 @@ fn instances_map_imds_monitoring_public_ip_and_block_devices() {
     assert_eq!(web.associate_public_ip_address, Some(true));
     assert_eq!(web.monitoring, "disabled");
     assert_eq!(
-        web.metadata_options.as_ref().map(|m| m.http_tokens.as_str()),
+        web.metadata_options
+            .as_ref()
+            .map(|m| m.http_tokens.as_str()),
         Some("optional")
     );
     assert!(unknown_fields(&snapshot, "aws_instance.web").is_empty());
@@ -258,7 +265,10 @@ fn instances_map_imds_monitoring_public_ip_and_block_devices() {
         .collect();
     assert_eq!(
         fields,
-        vec!["associate_public_ip_address", "metadata_options.http_tokens"]
+        vec![
+            "associate_public_ip_address",
+            "metadata_options.http_tokens"
+        ]
     );
     assert_eq!(
         unknown_fields(&snapshot, "aws_instance.worker.root_block_device")[0].0,
@@ -551,10 +561,16 @@ fn network_acls_take_inline_entries_and_rules() {
 
 #[test]
 fn iam_policies_attach_to_principals_in_the_plan() {
-    let admin = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+    let admin =
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
     let snapshot = scan(&document(
         vec![
-            change("aws_iam_user", "alice", json!({"name": "alice"}), json!({"id": true})),
+            change(
+                "aws_iam_user",
+                "alice",
+                json!({"name": "alice"}),
+                json!({"id": true}),
+            ),
             change(
                 "aws_iam_policy",
                 "admin",
@@ -573,7 +589,12 @@ fn iam_policies_attach_to_principals_in_the_plan() {
                 json!({"user": "alice", "name": "inline", "policy": admin}),
                 json!({"id": true}),
             ),
-            change("aws_iam_group", "devs", json!({"name": "devs"}), json!({"id": true})),
+            change(
+                "aws_iam_group",
+                "devs",
+                json!({"name": "devs"}),
+                json!({"id": true}),
+            ),
             change(
                 "aws_iam_group_policy_attachment",
                 "ro",
@@ -621,7 +642,10 @@ fn iam_policies_attach_to_principals_in_the_plan() {
     let ResourceConfig::IamUser(alice) = &resource(&snapshot, "aws_iam_user.alice").config else {
         panic!()
     };
-    assert_eq!(alice.attached_managed_policies[0].policy_arn, "aws_iam_policy.admin");
+    assert_eq!(
+        alice.attached_managed_policies[0].policy_arn,
+        "aws_iam_policy.admin"
+    );
     assert_eq!(alice.attached_managed_policies[0].policy_name, "admin");
     assert_eq!(alice.inline_policies[0].policy_name, "inline");
     let credentials = alice.credentials.as_ref().expect("credentials");
@@ -739,7 +763,10 @@ fn buckets_take_their_iam_members_bindings_and_policies() {
         .collect();
     assert_eq!(members, vec!["allUsers", "group:ops@acme.example"]);
     assert_eq!(a.soft_delete_retention_seconds, Some(604800));
-    assert_eq!(a.logging.as_ref().map(|l| l.log_bucket.as_str()), Some("logs"));
+    assert_eq!(
+        a.logging.as_ref().map(|l| l.log_bucket.as_str()),
+        Some("logs")
+    );
     let ResourceConfig::GcsBucket(b) = &resource(&snapshot, "google_storage_bucket.b").config
     else {
         panic!()
@@ -796,8 +823,7 @@ fn the_snapshot_of_a_plan_passes_the_snapshot_validator_and_round_trips() {
     let vpc = resource(&snapshot, "module.network[\"prod\"].aws_vpc.this");
     assert_eq!(vpc.region, "eu-west-1");
     assert_eq!(
-        snapshot.plan.as_ref().expect("plan").resources
-            ["module.network[\"prod\"].aws_vpc.this"]
+        snapshot.plan.as_ref().expect("plan").resources["module.network[\"prod\"].aws_vpc.this"]
             .address,
         "module.network[\"prod\"].aws_vpc.this"
     );

@@ -134,7 +134,10 @@ mod tests {
         let results = run(&InstancePublicIp, &snap);
         assert_fail(
             &verdict_of(&results, &arn("instance", "i-planned")),
-            &["associate_public_ip_address = true", "expected no public address"],
+            &[
+                "associate_public_ip_address = true",
+                "expected no public address",
+            ],
         );
         assert_pass(&verdict_of(&results, &arn("instance", "i-private-planned")));
     }
