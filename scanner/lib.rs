@@ -21,6 +21,8 @@ pub mod exit;
 pub mod progress;
 #[doc(hidden)]
 pub mod synthetic;
+#[doc(hidden)]
+pub mod synthetic_plan;
 
 pub use soc2scan_output as output;
 pub use soc2scan_providers as providers;

@@ -929,6 +929,69 @@ mod tests {
     }
 
     #[test]
+    fn plan_resources_point_at_their_tf_block_and_the_category_is_plan() {
+        let mut fixture = Fixture::standard();
+        let plain = fixture
+            .snapshot
+            .resources
+            .iter()
+            .find(|r| r.id.ends_with("vol-plain"))
+            .map(|r| r.id.clone())
+            .expect("vol-plain");
+        let source = |file: &str, line| soc2scan_providers::PlannedResource {
+            address: "module.data[\"a\"].aws_ebs_volume.plain[0]".to_string(),
+            source: soc2scan_providers::SourceRef {
+                file: file.to_string(),
+                line,
+            },
+            unknown: vec![],
+        };
+        let mut plan = soc2scan_providers::PlanInfo {
+            plan_file: "plan.json".to_string(),
+            format_version: "1.2".to_string(),
+            terraform_version: None,
+            is_state: false,
+            resources: [(
+                plain.clone(),
+                source("infra/modules/data/main.tf", Some(12)),
+            )]
+            .into_iter()
+            .collect(),
+            ignored_types: Default::default(),
+            deleted: 0,
+        };
+        fixture.snapshot.plan = Some(plan.clone());
+        let document = render(&fixture, &context());
+        let result = result_for(&document, EBS_RULE_ID, "vol-plain");
+        let physical = &result["locations"][0]["physicalLocation"];
+        assert_eq!(
+            physical["artifactLocation"]["uri"],
+            "infra/modules/data/main.tf"
+        );
+        assert_eq!(physical["region"]["startLine"], 12);
+        assert_eq!(
+            result["properties"]["terraformAddress"],
+            "module.data[\"a\"].aws_ebs_volume.plain[0]"
+        );
+        assert_eq!(document["runs"][0]["automationDetails"]["id"], "plan/");
+        assert_valid_sarif(&document);
+
+        // Without a block, the plan file (absolute paths as file URIs).
+        plan.resources = [(plain, source("/ci/work/plan dir/plan.json", None))]
+            .into_iter()
+            .collect();
+        fixture.snapshot.plan = Some(plan);
+        let document = render(&fixture, &context());
+        let physical =
+            &result_for(&document, EBS_RULE_ID, "vol-plain")["locations"][0]["physicalLocation"];
+        assert_eq!(
+            physical["artifactLocation"]["uri"],
+            "file:///ci/work/plan%20dir/plan.json"
+        );
+        assert_eq!(physical["region"]["startLine"], 1);
+    }
+
+    #[test]
     fn git_file_tag_becomes_the_location() {
         let document = render(&Fixture::standard(), &context());
         let bucket = result_for(&document, BUCKET_RULE_ID, "acme-logs");

@@ -1245,7 +1245,13 @@ impl<'a> Builder<'a> {
             let Some(candidates) = self.by_block.get(&(i.module_address, rtype, name)) else {
                 continue;
             };
-            let chosen = match (key, candidates.as_slice()) {
+            // A key that is an expression (`[count.index]`, `[each.key]`) means "the
+            // instance with the referrer's key", like a reference without a key.
+            let literal = key.filter(|k| {
+                let inner = k.trim_start_matches('[').trim_end_matches(']');
+                inner.starts_with('"') || inner.parse::<i64>().is_ok()
+            });
+            let chosen = match (literal, candidates.as_slice()) {
                 (Some(key), _) => candidates
                     .iter()
                     .find(|&&c| self.instances[c].key_text().as_deref() == Some(key)),
