@@ -126,7 +126,7 @@ fn config_resources() -> Value {
 }
 
 fn change(module: &str, block: &str, i: usize) -> Value {
-    let failing = i % 3 == 0;
+    let failing = i.is_multiple_of(3);
     let (after, unknown) = match block {
         "aws_ebs_volume" => (
             json!({"availability_zone": "eu-west-1a", "size": 20, "encrypted": !failing}),

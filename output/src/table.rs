@@ -25,6 +25,21 @@ pub fn render_table(report: &Report<'_>, ctx: &RenderContext) -> String {
         ctx.tool_version
     );
     let _ = writeln!(out, "Targets:   {}", targets_text(snapshot));
+    if let Some(plan) = &snapshot.plan {
+        let _ = writeln!(
+            out,
+            "Plan:      {} ({} format {}{}) · deleted, not checked: {} · unsupported types, ignored: {}",
+            plan.plan_file,
+            if plan.is_state { "state" } else { "plan" },
+            plan.format_version,
+            plan.terraform_version
+                .as_deref()
+                .map(|version| format!(", Terraform {version}"))
+                .unwrap_or_default(),
+            plan.deleted,
+            plan.ignored_types.values().sum::<usize>()
+        );
+    }
     let _ = writeln!(
         out,
         "Snapshot:  {} → {}",

@@ -1085,15 +1085,18 @@ impl<'a> Builder<'a> {
         // Block devices are EBS volumes of their own.
         let i = &self.instances[position];
         let mut volumes = Vec::new();
-        let root_path = [Step::Key("root_block_device"), Step::At(0)];
         let root = i.block("root_block_device");
         let mut root_unknown = Vec::new();
-        if block_bool(root, "encrypted").is_none()
-            && (i.unknown_within(&root_path) || root.is_none())
-        {
+        // Not set, encryption is decided by the AMI's snapshot and the region's default.
+        if block_bool(root, "encrypted").is_none() {
             root_unknown.push(UnknownValue {
                 field: "encrypted".to_string(),
-                attribute: if root.is_some() {
+                attribute: if root.is_some()
+                    && i.unknown_within(&[
+                        Step::Key("root_block_device"),
+                        Step::At(0),
+                        Step::Key("encrypted"),
+                    ]) {
                     i.attribute("root_block_device.encrypted")
                 } else {
                     format!(
@@ -1119,13 +1122,7 @@ impl<'a> Builder<'a> {
                 .map(|d| format!("{:?}", d))
                 .unwrap_or_else(|| n.to_string());
             let mut device_unknown = Vec::new();
-            if block_bool(Some(device), "encrypted").is_none()
-                && i.unknown_within(&[
-                    Step::Key("ebs_block_device"),
-                    Step::At(n),
-                    Step::Key("encrypted"),
-                ])
-            {
+            if block_bool(Some(device), "encrypted").is_none() {
                 device_unknown.push(
                     i.unknown_value("encrypted", &format!("ebs_block_device[{n}].encrypted")),
                 );
