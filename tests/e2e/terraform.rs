@@ -417,7 +417,33 @@ fn legacy_state_verdicts_are_exact() {
             "aws_ebs_snapshot.bastion",
             "fail",
         ),
+        (
+            "aws-ec2-ebs-snapshot-unencrypted",
+            "aws_ebs_snapshot.bastion_encrypted",
+            "pass",
+        ),
+        ("aws-ec2-ami-public", "aws_ami.base", "pass"),
         ("aws-ec2-vpc-flow-logs-off", "aws_vpc.main", "pass"),
+        (
+            "aws-ec2-sg-admin-ports-public",
+            "aws_default_security_group.default",
+            "pass",
+        ),
+        (
+            "aws-ec2-sg-all-ports-public",
+            "aws_default_security_group.default",
+            "pass",
+        ),
+        (
+            "aws-ec2-sg-data-ports-public",
+            "aws_default_security_group.default",
+            "pass",
+        ),
+        (
+            "aws-ec2-default-sg-not-restricted",
+            "aws_default_security_group.default",
+            "pass",
+        ),
         (
             "aws-ec2-instance-imdsv1-allowed",
             "aws_instance.bastion",
@@ -442,6 +468,42 @@ fn legacy_state_verdicts_are_exact() {
     assert_eq!(verdicts(&report), expected(expected_rows));
     assert_eq!(report["snapshot"]["terraform_plan"]["is_state"], true);
     assert_eq!(report["snapshot"]["targets"][0]["regions"][0], "us-east-1");
+}
+
+#[test]
+fn every_rule_run_on_plans_passes_and_fails_somewhere_in_the_fixtures() {
+    let mut seen = std::collections::BTreeSet::new();
+    for (rule, _, verdict) in expected(ACME_PLAN_VERDICTS) {
+        seen.insert((rule, verdict));
+    }
+    let state = json_of(&soc2scan_in(
+        &fixture("legacy-state"),
+        &[
+            "scan",
+            "--terraform-plan",
+            "state.json",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+    ));
+    for (rule, _, verdict) in verdicts(&state) {
+        seen.insert((rule, verdict));
+    }
+    for rule in soc2scan::rules::all_rules() {
+        let meta = rule.meta();
+        if meta.runtime_only.is_some() {
+            continue;
+        }
+        for verdict in ["pass", "fail"] {
+            assert!(
+                seen.contains(&(meta.id.to_string(), verdict.to_string())),
+                "no {verdict} of {} in the plan fixtures",
+                meta.id
+            );
+        }
+    }
 }
 
 #[test]
