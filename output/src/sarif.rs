@@ -959,6 +959,7 @@ mod tests {
             .collect(),
             ignored_types: Default::default(),
             deleted: 0,
+            unresolved_modules: vec![],
         };
         fixture.snapshot.plan = Some(plan.clone());
         let document = render(&fixture, &context());

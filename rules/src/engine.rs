@@ -427,6 +427,7 @@ mod tests {
             .collect(),
             ignored_types: Default::default(),
             deleted: 0,
+            unresolved_modules: vec![],
         });
     }
 

@@ -204,8 +204,15 @@ pub fn run(args: &ScanArgs) -> Result<u8, CliError> {
                 tf_root: args.tf_root.as_deref(),
                 tool_version: crate::VERSION,
             })?;
-            if args.verbose && !args.quiet {
-                eprintln!("{}", plan_note(&snapshot));
+            if !args.quiet {
+                for module in snapshot.plan.iter().flat_map(|p| &p.unresolved_modules) {
+                    eprintln!(
+                        "soc2scan: warning: module {module}; its resources point at the plan file"
+                    );
+                }
+                if args.verbose {
+                    eprintln!("{}", plan_note(&snapshot));
+                }
             }
             snapshot
         }

@@ -676,11 +676,9 @@ fn without_tf_root_results_point_at_the_plan_file() {
     assert_eq!(sarif["runs"][0]["automationDetails"]["id"], "plan/");
 }
 
-/// Exact `.tf` file:line locations. They need the real lookup of resource blocks
-/// (providers/src/terraform/locations.rs from the tf-locations branch): the placeholder
-/// finds no block, so every result points at the plan file until it is integrated.
+/// Exact `.tf` file:line locations of the fixture's blocks, modules included, with the
+/// `count` / `for_each` key in the message.
 #[test]
-#[ignore = "needs the tf-locations LocationIndex; the placeholder points every result at the plan file"]
 fn results_point_at_the_tf_file_and_line_of_their_block() {
     let sarif = sarif_results(
         &["--format", "sarif", "--fail-on", "none"],
@@ -857,14 +855,55 @@ fn bad_plans_are_input_errors_naming_the_file() {
         dir.path(),
         plan_path,
         &["--tf-root", "empty"],
-        "empty: --tf-root holds no .tf files",
+        "--tf-root empty: contains no .tf files",
     );
     assert_input_error(
         dir.path(),
         plan_path,
         &["--tf-root", "nowhere"],
-        "nowhere: --tf-root must be the directory",
+        "--tf-root nowhere: no such directory",
     );
+}
+
+#[test]
+fn a_module_without_its_sources_is_a_warning_and_points_at_the_plan() {
+    let dir = temp_dir();
+    std::fs::copy(
+        fixture("acme-plan").join("main.tf"),
+        dir.path().join("main.tf"),
+    )
+    .expect("copy main.tf");
+    let plan = fixture("acme-plan").join("plan.json");
+    let output = soc2scan_in(
+        dir.path(),
+        &[
+            "scan",
+            "--terraform-plan",
+            plan.to_str().expect("utf-8"),
+            "--tf-root",
+            ".",
+            "--format",
+            "sarif",
+            "--fail-on",
+            "none",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("warning: module module.network"),
+        "{}",
+        stderr(&output)
+    );
+    let sarif: Value = serde_json::from_str(&stdout(&output)).expect("sarif");
+    let (uri, line, _) = location_of(
+        &sarif,
+        "aws-ec2-nacl-admin-ports-public",
+        "module.network[\"prod\"].aws_network_acl.public",
+    );
+    assert!(uri.ends_with("plan.json"), "{uri}");
+    assert_eq!(line, 1);
+    let (uri, line, _) = location_of(&sarif, "aws-ec2-ami-public", "aws_ami.golden");
+    assert_eq!((uri.as_str(), line), ("main.tf", 53));
 }
 
 #[test]

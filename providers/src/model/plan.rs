@@ -31,6 +31,10 @@ pub struct PlanInfo {
     /// Resources the plan deletes (not evaluated: only the planned end state counts).
     #[serde(default)]
     pub deleted: usize,
+    /// Module calls whose source directory was not found under the Terraform root: their
+    /// resources point at the plan file (`module.x (source "…"): why`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unresolved_modules: Vec<String>,
 }
 
 /// Plan facts about one resource of the snapshot.

@@ -429,6 +429,15 @@ pub(crate) fn build(
         resources: planned,
         ignored_types: builder.ignored,
         deleted,
+        unresolved_modules: locations
+            .map(|index| {
+                index
+                    .unresolved_modules()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect()
+            })
+            .unwrap_or_default(),
     });
     Ok(snapshot)
 }

@@ -82,15 +82,8 @@ pub enum PlanError {
         /// What was wrong and what was expected.
         message: String,
     },
-    /// `--tf-root` does not hold the plan's `.tf` sources.
-    #[error("{path}: {message}")]
-    TfRoot {
-        /// The directory.
-        path: PathBuf,
-        /// What was wrong.
-        message: String,
-    },
-    /// The `.tf` sources could not be indexed.
+    /// The `.tf` sources could not be indexed: `--tf-root` is missing, not a directory, has
+    /// no `.tf` files, or holds a file that cannot be read or followed.
     #[error(transparent)]
     Locate(#[from] locations::LocateError),
 }
@@ -137,7 +130,6 @@ pub fn from_json_slice(bytes: &[u8], options: &PlanOptions<'_>) -> Result<Snapsh
     let kind = check_header(&document, path)?;
     let locations = match options.tf_root {
         Some(root) => {
-            check_tf_root(root)?;
             let configuration = document.get("configuration").unwrap_or(&Value::Null);
             Some(locations::LocationIndex::build(root, configuration)?)
         }
@@ -195,29 +187,6 @@ fn check_header(document: &Value, path: &Path) -> Result<DocumentKind, PlanError
     } else {
         Err(not_plan(
             "an object without \"resource_changes\", \"planned_values\" or \"values\"".to_string(),
-        ))
-    }
-}
-
-fn check_tf_root(root: &Path) -> Result<(), PlanError> {
-    let error = |message: String| PlanError::TfRoot {
-        path: root.to_path_buf(),
-        message,
-    };
-    let entries = std::fs::read_dir(root).map_err(|source| {
-        error(format!(
-            "--tf-root must be the directory the plan was made in (holding its .tf files): {source}"
-        ))
-    })?;
-    let has_tf = entries
-        .filter_map(Result::ok)
-        .any(|entry| entry.path().extension().is_some_and(|ext| ext == "tf"));
-    if has_tf {
-        Ok(())
-    } else {
-        Err(error(
-            "--tf-root holds no .tf files; it must be the directory the plan was made in (the root module)"
-                .to_string(),
         ))
     }
 }

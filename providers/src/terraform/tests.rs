@@ -932,18 +932,23 @@ fn malformed_resource_changes_name_the_json_path() {
 }
 
 #[test]
-fn tf_root_must_hold_tf_files() {
+fn tf_root_must_hold_the_tf_files() {
     let text = r#"{"format_version": "1.2", "resource_changes": []}"#;
     let dir = std::env::temp_dir().join(format!("soc2scan-tf-root-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    for root in [dir.clone(), dir.join("missing")] {
+    for (root, fragment) in [
+        (dir.clone(), "contains no .tf files"),
+        (dir.join("missing"), "no such directory"),
+    ] {
         let options = PlanOptions {
             tf_root: Some(&root),
             ..options()
         };
         let error = from_json_slice(text.as_bytes(), &options).expect_err("no .tf files");
-        assert!(matches!(error, PlanError::TfRoot { .. }), "{error:?}");
-        assert!(error.to_string().starts_with(&root.display().to_string()));
+        assert!(matches!(error, PlanError::Locate(_)), "{error:?}");
+        let message = error.to_string();
+        assert!(message.contains(&root.display().to_string()), "{message}");
+        assert!(message.contains(fragment), "{message}");
     }
     std::fs::write(dir.join("main.tf"), "").expect("write");
     let options = PlanOptions {
@@ -952,4 +957,31 @@ fn tf_root_must_hold_tf_files() {
     };
     assert!(from_json_slice(text.as_bytes(), &options).is_ok());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn with_tf_root_resources_point_at_their_block_and_modules_at_theirs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/terraform/acme-plan");
+    let plan = root.join("plan.json");
+    let snapshot = load(&PlanOptions {
+        plan_path: &plan,
+        tf_root: Some(&root),
+        tool_version: "test",
+    })
+    .expect("loads");
+    let plan = snapshot.plan.as_ref().expect("plan");
+    let at = |id: &str| {
+        let source = &plan.resources[id].source;
+        (source.file.as_str(), source.line)
+    };
+    assert_eq!(at("aws_ebs_volume.scratch[1]"), ("main.tf", Some(36)));
+    assert_eq!(
+        at("aws_instance.web[\"b\"].root_block_device"),
+        ("main.tf", Some(71))
+    );
+    assert_eq!(
+        at("module.network[\"prod\"].aws_network_acl.public"),
+        ("modules/network/main.tf", Some(26))
+    );
+    assert!(plan.unresolved_modules.is_empty());
 }
