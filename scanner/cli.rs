@@ -28,6 +28,7 @@ Examples:
   soc2scan scan --snapshot snap.json --output sarif=results.sarif --output table
   soc2scan scan --snapshot snap.json --criteria CC6.1,A1.2 --fail-on critical
   soc2scan scan --snapshot snap.json --baseline main.sarif -o sarif=results.sarif
+  soc2scan scan --terraform-plan plan.json --tf-root . -o sarif=plan.sarif
   soc2scan diff old.sarif new.sarif --format markdown
   soc2scan explain aws-ec2-sg-admin-ports-public
   soc2scan criteria";
@@ -241,6 +242,21 @@ pub struct ScanArgs {
     /// see docs/snapshot-format.md).
     #[arg(long, value_name = "FILE", conflicts_with = "providers")]
     pub snapshot: Option<PathBuf>,
+
+    /// Terraform plan to evaluate: the JSON of `terraform show -json PLANFILE` (or of a
+    /// state). The planned end state is checked with the same rules; see docs/terraform.md.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["providers", "snapshot"]
+    )]
+    pub terraform_plan: Option<PathBuf>,
+
+    /// The directory the plan was made in (its root module's .tf files): results point at
+    /// the file and line of each resource block. Give it relative to the repository root
+    /// so SARIF paths are repository-relative. Without it, results point at the plan file.
+    #[arg(long, value_name = "DIR")]
+    pub tf_root: Option<PathBuf>,
 
     /// Report format written to standard output: table, json, sarif or markdown. Shorthand
     /// for --output FORMAT. Repeatable only together with --output FORMAT=PATH.

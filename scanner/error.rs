@@ -12,6 +12,9 @@ pub enum CliError {
     /// The snapshot could not be loaded.
     #[error(transparent)]
     Snapshot(#[from] soc2scan_providers::LoadError),
+    /// The Terraform plan could not be read.
+    #[error(transparent)]
+    Plan(#[from] soc2scan_providers::terraform::PlanError),
     /// The configuration file could not be read or is invalid.
     #[error("{path}: {message}")]
     Config {

@@ -22,6 +22,8 @@ pub mod progress;
 pub mod step_summary;
 #[doc(hidden)]
 pub mod synthetic;
+#[doc(hidden)]
+pub mod synthetic_plan;
 
 pub use soc2scan_output as output;
 pub use soc2scan_providers as providers;

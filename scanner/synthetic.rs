@@ -227,6 +227,7 @@ fn resource(index: usize, now: DateTime<Utc>) -> Resource {
                 .to_string(),
                 instance_type: Some("m6i.large".to_string()),
                 public_ip: odd.then(|| std::net::IpAddr::from([203, 0, 113, (index % 250) as u8])),
+                associate_public_ip_address: None,
                 metadata_options: Some(InstanceMetadataOptions {
                     http_tokens: if odd { "optional" } else { "required" }.to_string(),
                     http_endpoint: "enabled".to_string(),

@@ -122,6 +122,34 @@ pub fn git_file_uri(resource: &Resource) -> Option<String> {
     Some(segments.join("/"))
 }
 
+/// A file path as a URI reference: relative paths segment by segment (percent-encoded),
+/// absolute paths as `file://` URIs.
+pub fn path_uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let absolute = path.starts_with('/');
+    let segments: Vec<Cow<'_, str>> = path
+        .split('/')
+        .filter(|segment| !segment.is_empty() && *segment != ".")
+        .map(|segment| match segment {
+            ".." => Cow::Borrowed(".."),
+            other => encode_segment(other),
+        })
+        .collect();
+    if absolute {
+        format!("file:///{}", segments.join("/"))
+    } else {
+        segments.join("/")
+    }
+}
+
+/// The `.tf` file and line (or the plan file) of a resource read from a Terraform plan.
+pub fn plan_source<'s>(
+    report: &Report<'s>,
+    resource: &Resource,
+) -> Option<&'s soc2scan_providers::PlannedResource> {
+    report.snapshot.plan.as_ref()?.resources.get(&resource.id)
+}
+
 /// The artifact URI a SARIF result about this resource points at: its `git_file` when it
 /// has a usable one, else its [`pseudo_path`].
 pub fn artifact_uri(resource: &Resource) -> String {

@@ -62,10 +62,20 @@ struct JsonReport<'a> {
     criteria: Vec<CriterionJson>,
     coverage_gaps: Vec<GapJson<'a>>,
     rules: Vec<RuleJson<'a>>,
+    /// Selected rules that were not run (on a Terraform plan: runtime-only rules), and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    skipped_rules: Vec<SkippedJson>,
     /// With `--baseline`: counts of new and existing failures, and the fixed findings.
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<BaselineJson<'a>>,
     results: Results<'a>,
+}
+
+#[derive(Serialize)]
+struct SkippedJson {
+    id: &'static str,
+    title: &'static str,
+    reason: &'static str,
 }
 
 #[derive(Serialize)]
@@ -87,6 +97,20 @@ struct SnapshotInfo<'a> {
     started_at: DateTime<Utc>,
     finished_at: DateTime<Utc>,
     targets: &'a [ScanTarget],
+    /// For a Terraform plan: the plan file and its format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    terraform_plan: Option<PlanJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct PlanJson<'a> {
+    file: &'a str,
+    format_version: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    terraform_version: Option<&'a str>,
+    is_state: bool,
+    deleted: usize,
+    ignored_types: &'a BTreeMap<String, usize>,
 }
 
 #[derive(Serialize)]
@@ -175,6 +199,9 @@ struct ResourceJson<'a> {
     account: &'a str,
     region: &'a str,
     name: &'a str,
+    /// For a Terraform plan: the resource's address and the file and line defining it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    terraform: Option<&'a soc2scan_providers::PlannedResource>,
 }
 
 /// Every verdict, serialised one by one rather than collected first: a large snapshot has
@@ -198,6 +225,7 @@ impl Serialize for Results<'_> {
                 account: &r.account,
                 region: &r.region,
                 name: r.display_name(),
+                terraform: crate::identity::plan_source(report, r),
             });
             let fingerprint = evaluation_fingerprint(report, evaluation);
             let baseline_state = self
@@ -244,7 +272,24 @@ impl<'a> JsonReport<'a> {
                 started_at: metadata.started_at,
                 finished_at: metadata.finished_at,
                 targets: &metadata.targets,
+                terraform_plan: report.snapshot.plan.as_ref().map(|plan| PlanJson {
+                    file: &plan.plan_file,
+                    format_version: &plan.format_version,
+                    terraform_version: plan.terraform_version.as_deref(),
+                    is_state: plan.is_state,
+                    deleted: plan.deleted,
+                    ignored_types: &plan.ignored_types,
+                }),
             },
+            skipped_rules: report
+                .skipped
+                .iter()
+                .map(|skipped| SkippedJson {
+                    id: skipped.run.rule.meta().id,
+                    title: skipped.run.rule.meta().title,
+                    reason: skipped.reason,
+                })
+                .collect(),
             summary: SummaryJson {
                 rules: summary.rules,
                 passed: summary.checks.passed,

@@ -53,6 +53,18 @@ pub fn render_markdown(report: &Report<'_>, ctx: &RenderContext) -> String {
         }
         out.push('\n');
     }
+    if !report.skipped.is_empty() {
+        out.push_str("### Rules not run on this Terraform plan\n\n");
+        for skipped in &report.skipped {
+            let _ = writeln!(
+                out,
+                "- `{}`: {}",
+                skipped.run.rule.meta().id,
+                inline(skipped.reason)
+            );
+        }
+        out.push('\n');
+    }
     if !summary.unexplained_not_evaluated.is_empty() {
         out.push_str("### Not evaluated without a coverage gap\n\n");
         for entry in &summary.unexplained_not_evaluated {

@@ -7,8 +7,8 @@
 //! documented in `docs/output-formats.md`.
 
 use crate::identity::{
-    artifact_uri, encode_segment, evaluation_fingerprint, subject_id, unit_id, FINGERPRINT_KEY,
-    GIT_FILE_TAG, GIT_REPO_TAG,
+    artifact_uri, encode_segment, evaluation_fingerprint, path_uri, plan_source, subject_id,
+    unit_id, FINGERPRINT_KEY, GIT_FILE_TAG, GIT_REPO_TAG,
 };
 use crate::summary::{GapSummary, Summary, UnexplainedNotEvaluated};
 use crate::{Format, OutputError, RenderContext};
@@ -48,6 +48,8 @@ const NOTE_COVERAGE_GAP: (i64, &str) = (0, "coverage-gap");
 const NOTE_NOT_EVALUATED: (i64, &str) = (1, "not-evaluated");
 const NOTE_TRUNCATED: (i64, &str) = (2, "results-truncated");
 const NOTE_SUPPRESSION_EXPIRED: (i64, &str) = (3, "suppression-expired");
+/// Listed only in logs of Terraform plans that skipped rules.
+const NOTE_RULE_SKIPPED: (i64, &str) = (4, "rule-skipped");
 
 /// Limits of the consumer the log is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,7 +171,7 @@ fn sarif_log(
         .version(ctx.tool_version.clone())
         .information_uri(INFORMATION_URI)
         .rules(rules)
-        .notifications(notification_descriptors())
+        .notifications(notification_descriptors(!report.skipped.is_empty()))
         .supported_taxonomies(vec![taxonomy_reference()])
         .build();
     if is_semantic_version(&ctx.tool_version) {
@@ -191,6 +193,18 @@ fn sarif_log(
     if keep < candidates.len() {
         notifications.push(truncation_notification(report, candidates, keep, limits));
     }
+    notifications.extend(report.skipped.iter().map(|skipped| {
+        let meta = skipped.run.rule.meta();
+        Notification::builder()
+            .level(json!("note"))
+            .descriptor(descriptor_reference(NOTE_RULE_SKIPPED))
+            .message(message(format!(
+                "Rule {} ({}) was not run on this Terraform plan: it {}",
+                meta.id, meta.title, skipped.reason
+            )))
+            .properties(bag([("ruleId", json!(meta.id))]))
+            .build()
+    }));
     notifications.extend(ctx.suppressions.expired.iter().map(|suppression| {
         Notification::builder()
             .level(json!("warning"))
@@ -421,7 +435,7 @@ fn taxonomy(summary: &Summary<'_>) -> ToolComponent {
 pub const NOTIFICATIONS_DOC_URI: &str =
     "https://github.com/soc2scan/soc2scan/blob/main/docs/output-formats.md#notifications";
 
-fn notification_descriptors() -> Vec<ReportingDescriptor> {
+fn notification_descriptors(rule_skipped: bool) -> Vec<ReportingDescriptor> {
     let descriptor = |(_, id): (i64, &str), name: &str, short: &str, full: &str, help: &str| {
         ReportingDescriptor::builder()
             .id(id)
@@ -437,7 +451,7 @@ fn notification_descriptors() -> Vec<ReportingDescriptor> {
             .help_uri(NOTIFICATIONS_DOC_URI)
             .build()
     };
-    vec![
+    let mut descriptors = vec![
         descriptor(
             NOTE_COVERAGE_GAP,
             "CoverageGap",
@@ -466,7 +480,17 @@ fn notification_descriptors() -> Vec<ReportingDescriptor> {
             "A [[suppressions]] entry is past its expiry date, so it no longer applies: the failures it covered are reported again.",
             "Fix the findings, or review the acceptance and set a new expiry date in soc2scan.toml.",
         ),
-    ]
+    ];
+    if rule_skipped {
+        descriptors.push(descriptor(
+            NOTE_RULE_SKIPPED,
+            "RuleSkipped",
+            "A rule was not run on a Terraform plan.",
+            "The rule needs facts that exist only in a running account (key age, last use, snapshots taken), so it was not run on the Terraform plan; its absence of findings is not a pass.",
+            "Scan the live account (soc2scan scan aws) for these rules; see docs/terraform.md.",
+        ));
+    }
+    descriptors
 }
 
 fn descriptor_reference((index, id): (i64, &str)) -> ReportingDescriptorReference {
@@ -494,8 +518,14 @@ fn result(report: &Report<'_>, evaluation: &Evaluation, ctx: &RenderContext) -> 
     };
 
     let mut properties = BTreeMap::new();
+    let mut start_line = 1;
     let (uri, logical) = match report.resource_of(evaluation) {
         Some(resource) => {
+            let planned = plan_source(report, resource);
+            if let Some(planned) = planned {
+                properties.insert("terraformAddress".to_string(), json!(planned.address));
+                start_line = i64::from(planned.source.line.unwrap_or(1));
+            }
             properties.insert("provider".to_string(), json!(resource.provider));
             properties.insert("account".to_string(), json!(resource.account));
             properties.insert("region".to_string(), json!(resource.region));
@@ -510,7 +540,11 @@ fn result(report: &Report<'_>, evaluation: &Evaluation, ctx: &RenderContext) -> 
                 .name(resource.display_name())
                 .kind("resource")
                 .build();
-            (artifact_uri(resource), logical)
+            let uri = match planned {
+                Some(planned) => path_uri(&planned.source.file),
+                None => artifact_uri(resource),
+            };
+            (uri, logical)
         }
         None => {
             let unit = report
@@ -546,7 +580,7 @@ fn result(report: &Report<'_>, evaluation: &Evaluation, ctx: &RenderContext) -> 
         .physical_location(
             PhysicalLocation::builder()
                 .artifact_location(ArtifactLocation::builder().uri(uri).build())
-                .region(Region::builder().start_line(1).build())
+                .region(Region::builder().start_line(start_line).build())
                 .build(),
         )
         .logical_locations(vec![logical])
@@ -693,7 +727,7 @@ fn truncation_notification(
 }
 
 /// The run's category (`automationDetails.id`), always ending in `/` so GitHub treats all
-/// of it as the category: the context's override, else
+/// of it as the category: the context's override, else `plan/` for a Terraform plan, else
 /// `soc2scan/<providers>/<accounts>/` from the snapshot's targets (several joined by `+`).
 pub fn category(report: &Report<'_>, ctx: &RenderContext) -> String {
     match ctx.sarif_category.as_deref().map(str::trim) {
@@ -709,6 +743,10 @@ pub fn category(report: &Report<'_>, ctx: &RenderContext) -> String {
 }
 
 fn default_category(snapshot: &Snapshot) -> String {
+    // A plan has no account to name; its findings are about the change under review.
+    if snapshot.plan.is_some() {
+        return "plan/".to_string();
+    }
     let mut scopes: BTreeSet<(Provider, &str)> = snapshot
         .metadata
         .targets
@@ -888,6 +926,70 @@ mod tests {
         assert_eq!(properties["resourceType"], "ebs_volume");
         assert_eq!(properties["criteria"], serde_json::json!(["CC6.1", "C1.1"]));
         assert_eq!(properties["severity"], "high");
+    }
+
+    #[test]
+    fn plan_resources_point_at_their_tf_block_and_the_category_is_plan() {
+        let mut fixture = Fixture::standard();
+        let plain = fixture
+            .snapshot
+            .resources
+            .iter()
+            .find(|r| r.id.ends_with("vol-plain"))
+            .map(|r| r.id.clone())
+            .expect("vol-plain");
+        let source = |file: &str, line| soc2scan_providers::PlannedResource {
+            address: "module.data[\"a\"].aws_ebs_volume.plain[0]".to_string(),
+            source: soc2scan_providers::SourceRef {
+                file: file.to_string(),
+                line,
+            },
+            unknown: vec![],
+        };
+        let mut plan = soc2scan_providers::PlanInfo {
+            plan_file: "plan.json".to_string(),
+            format_version: "1.2".to_string(),
+            terraform_version: None,
+            is_state: false,
+            resources: [(
+                plain.clone(),
+                source("infra/modules/data/main.tf", Some(12)),
+            )]
+            .into_iter()
+            .collect(),
+            ignored_types: Default::default(),
+            deleted: 0,
+            unresolved_modules: vec![],
+        };
+        fixture.snapshot.plan = Some(plan.clone());
+        let document = render(&fixture, &context());
+        let result = result_for(&document, EBS_RULE_ID, "vol-plain");
+        let physical = &result["locations"][0]["physicalLocation"];
+        assert_eq!(
+            physical["artifactLocation"]["uri"],
+            "infra/modules/data/main.tf"
+        );
+        assert_eq!(physical["region"]["startLine"], 12);
+        assert_eq!(
+            result["properties"]["terraformAddress"],
+            "module.data[\"a\"].aws_ebs_volume.plain[0]"
+        );
+        assert_eq!(document["runs"][0]["automationDetails"]["id"], "plan/");
+        assert_valid_sarif(&document);
+
+        // Without a block, the plan file (absolute paths as file URIs).
+        plan.resources = [(plain, source("/ci/work/plan dir/plan.json", None))]
+            .into_iter()
+            .collect();
+        fixture.snapshot.plan = Some(plan);
+        let document = render(&fixture, &context());
+        let physical =
+            &result_for(&document, EBS_RULE_ID, "vol-plain")["locations"][0]["physicalLocation"];
+        assert_eq!(
+            physical["artifactLocation"]["uri"],
+            "file:///ci/work/plan%20dir/plan.json"
+        );
+        assert_eq!(physical["region"]["startLine"], 1);
     }
 
     #[test]

@@ -25,6 +25,21 @@ pub fn render_table(report: &Report<'_>, ctx: &RenderContext) -> String {
         ctx.tool_version
     );
     let _ = writeln!(out, "Targets:   {}", targets_text(snapshot));
+    if let Some(plan) = &snapshot.plan {
+        let _ = writeln!(
+            out,
+            "Plan:      {} ({} format {}{}) · deleted, not checked: {} · unsupported types, ignored: {}",
+            plan.plan_file,
+            if plan.is_state { "state" } else { "plan" },
+            plan.format_version,
+            plan.terraform_version
+                .as_deref()
+                .map(|version| format!(", Terraform {version}"))
+                .unwrap_or_default(),
+            plan.deleted,
+            plan.ignored_types.values().sum::<usize>()
+        );
+    }
     let _ = writeln!(
         out,
         "Snapshot:  {} → {}",
@@ -142,6 +157,23 @@ pub fn render_table(report: &Report<'_>, ctx: &RenderContext) -> String {
                 failure.to_string(),
                 message.to_string(),
                 rules,
+            ]);
+        }
+        push_table(&mut out, &table);
+    }
+
+    if !report.skipped.is_empty() {
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "Rules not run on this Terraform plan ({}): they need facts only a running account has",
+            report.skipped.len()
+        );
+        let mut table = new_table(ctx, &["Rule", "Why not"]);
+        for skipped in &report.skipped {
+            table.add_row(vec![
+                Cell::new(skipped.run.rule.meta().id),
+                Cell::new(skipped.reason),
             ]);
         }
         push_table(&mut out, &table);

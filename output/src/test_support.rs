@@ -33,6 +33,8 @@ pub static TAG_META: RuleMeta = RuleMeta {
     targets: &[ResourceKind::EbsVolume],
     also_reads: &[],
     params: &[],
+    reads: &["*"],
+    runtime_only: None,
     doc: TAG_DOC,
 };
 
@@ -69,6 +71,8 @@ pub static BUCKET_META: RuleMeta = RuleMeta {
     targets: &[ResourceKind::GcsBucket],
     also_reads: &[ResourceKind::GcsBucketIamPolicy],
     params: &[],
+    reads: &["*"],
+    runtime_only: None,
     doc: BUCKET_DOC,
 };
 

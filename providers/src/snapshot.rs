@@ -4,7 +4,7 @@
 //! document (`format: "soc2scan-snapshot"`, `format_version: 1`), documented in
 //! `docs/snapshot-format.md`. It never holds credentials, tokens or secret-bearing fields.
 
-use crate::model::{Provider, Resource, ResourceKind, GLOBAL_REGION};
+use crate::model::{PlanInfo, Provider, Resource, ResourceKind, GLOBAL_REGION};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
@@ -30,6 +30,10 @@ pub struct Snapshot {
     pub coverage: Vec<CoverageEntry>,
     /// The resources.
     pub resources: Vec<Resource>,
+    /// For a snapshot built from a Terraform plan: where each resource is defined and which
+    /// of its fields are known only after apply. Absent for live collections.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanInfo>,
 }
 
 /// Scan metadata. Never holds credentials.
@@ -257,6 +261,7 @@ impl Snapshot {
             },
             coverage: Vec::new(),
             resources: Vec::new(),
+            plan: None,
         }
     }
 

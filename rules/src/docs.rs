@@ -74,6 +74,10 @@ pub fn rule_page(meta: &RuleMeta, heading_level: usize) -> String {
             also.join(", ")
         ));
     }
+    match meta.runtime_only {
+        Some(reason) => out.push_str(&format!("- Terraform plans: not run — {reason}\n")),
+        None => out.push_str("- Terraform plans: runs on planned resources\n"),
+    }
     out.push('\n');
     // Demote the doc's own headings below the page heading.
     for line in doc_markdown(meta).lines() {

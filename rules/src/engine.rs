@@ -8,10 +8,11 @@
 //! resources that were never listed cannot be checked one by one.
 
 use crate::inventory::{Inventory, UnitState};
-use crate::rule::{CheckContext, Params, Rule, Verdict};
+use crate::rule::{CheckContext, Params, Rule, RuleMeta, Verdict};
 use rayon::prelude::*;
 use soc2scan_providers::{
-    CollectionScope, CoverageEntry, CoverageStatus, Resource, ResourceKind, Snapshot, GLOBAL_REGION,
+    fields_overlap, CollectionScope, CoverageEntry, CoverageStatus, Resource, ResourceKind,
+    Snapshot, UnknownValue, GLOBAL_REGION,
 };
 
 /// A rule with its resolved parameters, ready to run.
@@ -57,12 +58,24 @@ pub struct Evaluation {
     pub gap: Option<u32>,
 }
 
+/// A selected rule that did not run, and why.
+#[derive(Clone)]
+pub struct SkippedRule {
+    /// The rule.
+    pub run: RuleRun,
+    /// Why it did not run (its [`crate::RuleMeta::runtime_only`] reason on a plan).
+    pub reason: &'static str,
+}
+
 /// The evaluated report: the snapshot, the rules that ran, and every verdict.
 pub struct Report<'s> {
     /// The snapshot evaluated.
     pub snapshot: &'s Snapshot,
     /// The rules that ran, in order.
     pub rules: Vec<RuleRun>,
+    /// Selected rules that did not run: on a Terraform plan, the rules that need facts
+    /// only a running account has.
+    pub skipped: Vec<SkippedRule>,
     /// Every verdict, ordered by rule, then scope-level verdicts, then resource order.
     pub evaluations: Vec<Evaluation>,
 }
@@ -83,20 +96,37 @@ impl Engine {
         &self.runs
     }
 
-    /// Evaluates every rule on the snapshot.
+    /// Evaluates every rule on the snapshot. On a snapshot built from a Terraform plan,
+    /// rules marked `runtime_only` are skipped (listed in [`Report::skipped`]), and a check
+    /// whose `reads` meet a field the plan knows only after apply is `NotEvaluated`.
     pub fn evaluate<'s>(&self, snapshot: &'s Snapshot) -> Report<'s> {
         let inventory = Inventory::new(snapshot);
         let now = snapshot.metadata.finished_at;
+        let (runs, skipped): (Vec<RuleRun>, Vec<SkippedRule>) = if snapshot.plan.is_some() {
+            let mut runs = Vec::new();
+            let mut skipped = Vec::new();
+            for run in &self.runs {
+                match run.rule.meta().runtime_only {
+                    Some(reason) => skipped.push(SkippedRule {
+                        run: run.clone(),
+                        reason,
+                    }),
+                    None => runs.push(run.clone()),
+                }
+            }
+            (runs, skipped)
+        } else {
+            (self.runs.clone(), Vec::new())
+        };
         // One allocation for every verdict: growing a vector of millions of verdicts by
         // doubling costs copies and fresh page faults that show in profiles.
-        let capacity: usize = self
-            .runs
+        let capacity: usize = runs
             .iter()
             .flat_map(|run| run.rule.meta().targets)
             .map(|&kind| inventory.indices_of(kind).len())
             .sum();
         let mut evaluations = Vec::with_capacity(capacity + snapshot.coverage.len());
-        for (rule_index, run) in self.runs.iter().enumerate() {
+        for (rule_index, run) in runs.iter().enumerate() {
             let meta = run.rule.meta();
             let rule_index = rule_index as u32;
             for (unit_index, entry) in snapshot.coverage.iter().enumerate() {
@@ -124,11 +154,16 @@ impl Engine {
                     if !run.rule.applies(resource) {
                         return None;
                     }
-                    let (verdict, gap) =
+                    let (verdict, gap) = if let Some(reason) =
+                        unknown_reads(meta, inventory.unknown_of(index), resource)
+                    {
+                        (Verdict::NotEvaluated(reason), None)
+                    } else {
                         match missing_coverage(&inventory, meta.needed_kinds(), index, resource) {
                             Some((reason, gap)) => (Verdict::NotEvaluated(reason), gap),
                             None => (run.rule.check(resource, &context), None),
-                        };
+                        }
+                    };
                     (verdict != Verdict::NotApplicable).then_some(Evaluation {
                         rule: rule_index,
                         subject: Subject::Resource(index),
@@ -140,10 +175,36 @@ impl Engine {
         }
         Report {
             snapshot,
-            rules: self.runs.clone(),
+            rules: runs,
+            skipped,
             evaluations,
         }
     }
+}
+
+/// The reason a check cannot run because a field it reads is known only after apply.
+fn unknown_reads(meta: &RuleMeta, unknown: &[UnknownValue], resource: &Resource) -> Option<String> {
+    if unknown.is_empty() {
+        return None;
+    }
+    let mut attributes: Vec<&str> = unknown
+        .iter()
+        .filter(|value| {
+            meta.reads
+                .iter()
+                .any(|read| fields_overlap(read, &value.field))
+        })
+        .map(|value| value.attribute.as_str())
+        .collect();
+    if attributes.is_empty() {
+        return None;
+    }
+    attributes.dedup();
+    Some(format!(
+        "{} is known only after apply, so whether {} passes cannot be decided from the plan",
+        attributes.join(", "),
+        resource.display_name()
+    ))
 }
 
 fn unit_gap_reason(entry: &CoverageEntry) -> String {
@@ -299,7 +360,7 @@ mod tests {
     use super::*;
     use crate::aws::ec2::EbsVolumeUnencrypted;
     use crate::testing::{drop_unit, fail_unit, resource, snapshot, ACCOUNT, REGION};
-    use soc2scan_providers::{EbsVolume, ResourceConfig};
+    use soc2scan_providers::{EbsVolume, ResourceConfig, UnknownValue};
 
     fn volume() -> Resource {
         resource(
@@ -341,6 +402,89 @@ mod tests {
         for evaluation in &evaluations {
             assert!(matches!(evaluation.verdict, Verdict::NotEvaluated(_)));
             assert_eq!(evaluation.gap, gap_index);
+        }
+    }
+
+    fn plan_of(snap: &mut Snapshot, unknown: Vec<UnknownValue>) {
+        let id = snap.resources[0].id.clone();
+        snap.plan = Some(soc2scan_providers::PlanInfo {
+            plan_file: "plan.json".to_string(),
+            format_version: "1.2".to_string(),
+            terraform_version: None,
+            is_state: false,
+            resources: [(
+                id,
+                soc2scan_providers::PlannedResource {
+                    address: "aws_ebs_volume.v".to_string(),
+                    source: soc2scan_providers::SourceRef {
+                        file: "main.tf".to_string(),
+                        line: Some(3),
+                    },
+                    unknown,
+                },
+            )]
+            .into_iter()
+            .collect(),
+            ignored_types: Default::default(),
+            deleted: 0,
+            unresolved_modules: vec![],
+        });
+    }
+
+    #[test]
+    fn a_field_known_only_after_apply_makes_exactly_the_rules_reading_it_not_evaluated() {
+        use crate::aws::ec2::EbsVolumeNoRecentBackup;
+        let mut snap = snapshot(vec![volume()]);
+        plan_of(
+            &mut snap,
+            vec![UnknownValue {
+                field: "size_gib".to_string(),
+                attribute: "aws_ebs_volume.v.size".to_string(),
+            }],
+        );
+        // The rule reads `encrypted`, not the size: it runs.
+        assert_eq!(evaluate(&snap)[0].verdict, Verdict::Pass);
+        plan_of(
+            &mut snap,
+            vec![UnknownValue {
+                field: "encrypted".to_string(),
+                attribute: "aws_ebs_volume.v.encrypted".to_string(),
+            }],
+        );
+        let evaluations = evaluate(&snap);
+        let Verdict::NotEvaluated(reason) = &evaluations[0].verdict else {
+            panic!("{:?}", evaluations[0].verdict)
+        };
+        assert!(reason.contains("aws_ebs_volume.v.encrypted is known only after apply"));
+        assert_eq!(evaluations[0].gap, None);
+
+        // Runtime-only rules are skipped on plans, and run on everything else.
+        let engine = Engine::new(vec![
+            RuleRun::with_defaults(&EbsVolumeUnencrypted),
+            RuleRun::with_defaults(&EbsVolumeNoRecentBackup),
+        ]);
+        let report = engine.evaluate(&snap);
+        assert_eq!(report.rules.len(), 1);
+        assert_eq!(report.skipped.len(), 1);
+        assert_eq!(
+            report.skipped[0].run.rule.meta().id,
+            "aws-ec2-ebs-volume-no-recent-backup"
+        );
+        snap.plan = None;
+        let report = engine.evaluate(&snap);
+        assert_eq!(report.rules.len(), 2);
+        assert!(report.skipped.is_empty());
+    }
+
+    #[test]
+    fn every_rule_that_runs_on_plans_names_the_fields_it_reads() {
+        for rule in crate::all_rules() {
+            let meta = rule.meta();
+            assert!(
+                meta.runtime_only.is_some() || meta.reads != ["*"],
+                "{} runs on plans: declare `reads`",
+                meta.id
+            );
         }
     }
 

@@ -3,7 +3,8 @@
 
 use soc2scan_providers::{
     CollectionScope, CoverageEntry, CoverageStatus, EbsSnapshot, FlowLog, IamGroup,
-    IamManagedPolicy, Provider, Resource, ResourceConfig, ResourceKind, Snapshot, GLOBAL_REGION,
+    IamManagedPolicy, Provider, Resource, ResourceConfig, ResourceKind, Snapshot, UnknownValue,
+    GLOBAL_REGION,
 };
 use std::collections::HashMap;
 
@@ -52,6 +53,8 @@ pub struct Inventory<'s> {
     flow_logs_by_resource: SortedIndex<'s, FlowLog>,
     managed_policies: SortedIndex<'s, IamManagedPolicy>,
     groups: SortedIndex<'s, IamGroup>,
+    /// Per resource (only for plans): the fields known only after apply.
+    unknown: Vec<&'s [UnknownValue]>,
 }
 
 impl<'s> Inventory<'s> {
@@ -68,7 +71,19 @@ impl<'s> Inventory<'s> {
             flow_logs_by_resource: SortedIndex::default(),
             managed_policies: SortedIndex::default(),
             groups: SortedIndex::default(),
+            unknown: Vec::new(),
         };
+        if let Some(plan) = &snapshot.plan {
+            inventory.unknown = snapshot
+                .resources
+                .iter()
+                .map(|resource| {
+                    plan.resources
+                        .get(&resource.id)
+                        .map_or(&[][..], |planned| planned.unknown.as_slice())
+                })
+                .collect();
+        }
         for (index, entry) in snapshot.coverage.iter().enumerate() {
             let unit = &entry.unit;
             let indexed = (index as u32, entry);
@@ -174,6 +189,12 @@ impl<'s> Inventory<'s> {
     /// The snapshot being indexed.
     pub fn snapshot(&self) -> &'s Snapshot {
         self.snapshot
+    }
+
+    /// The fields of the resource at `index` that a Terraform plan knows only after apply
+    /// (empty for live collections and snapshot files).
+    pub fn unknown_of(&self, index: u32) -> &'s [UnknownValue] {
+        self.unknown.get(index as usize).copied().unwrap_or(&[])
     }
 
     /// Indices (into `snapshot.resources`) of every resource of a kind.

@@ -305,6 +305,15 @@ pub struct RuleMeta {
     pub also_reads: &'static [ResourceKind],
     /// Tunable parameters.
     pub params: &'static [ParamSpec],
+    /// The fields of the target resource's configuration the check reads (`encrypted`,
+    /// `metadata_options.http_tokens`), or `["*"]` for all of them. When a Terraform plan
+    /// knows one of them only after apply, the engine answers `NotEvaluated` for that
+    /// resource instead of running the check; other rules on the resource still run.
+    pub reads: &'static [&'static str],
+    /// `Some(reason)` when the rule needs facts that exist only in a running account (key
+    /// age, last use, snapshots taken): it is not run on Terraform plans, and reports say
+    /// which rules were skipped and why.
+    pub runtime_only: Option<&'static str>,
     /// The rule's documentation (Markdown): the doc comment of its type.
     pub doc: &'static str,
 }
@@ -371,7 +380,9 @@ pub trait Rule: Send + Sync + 'static {
 /// The doc comment is the single source of `soc2scan explain`, `docs/rules.md` and the
 /// SARIF help. It must have the sections `## What it checks`, `## Why it matters for SOC 2`,
 /// `## How to fix` (with `### Console`, `### CLI` and `### Terraform`) and `## Criteria`
-/// (a test checks them).
+/// (a test checks them). `reads` names the configuration fields the check reads (see
+/// [`RuleMeta::reads`]); `runtime_only` gives the reason a rule cannot run on a Terraform
+/// plan (see [`RuleMeta::runtime_only`]).
 ///
 /// ```ignore
 /// declare_rule! {
@@ -385,11 +396,17 @@ pub trait Rule: Send + Sync + 'static {
 ///         targets: [EbsVolume],
 ///         also_reads: [],
 ///         params: [],
+///         reads: ["encrypted"],          // optional; default ["*"]
+///         runtime_only: "why",           // optional; not run on Terraform plans
 ///     }
 /// }
 /// ```
 #[macro_export]
 macro_rules! declare_rule {
+    (@reads) => { &["*"] };
+    (@reads [$($read:literal),*]) => { &[$($read),*] };
+    (@runtime) => { None };
+    (@runtime $runtime:literal) => { Some($runtime) };
     (
         $(#[doc = $doc:literal])+
         pub struct $name:ident {
@@ -399,7 +416,10 @@ macro_rules! declare_rule {
             criteria: [$($criterion:literal),+ $(,)?],
             targets: [$($target:ident),+ $(,)?],
             also_reads: [$($also:ident),* $(,)?],
-            params: [$($param:expr),* $(,)?] $(,)?
+            params: [$($param:expr),* $(,)?]
+            $(, reads: [$($read:literal),* $(,)?])?
+            $(, runtime_only: $runtime:literal)?
+            $(,)?
         }
     ) => {
         $(#[doc = $doc])+
@@ -416,6 +436,8 @@ macro_rules! declare_rule {
                 targets: &[$(soc2scan_providers::ResourceKind::$target),+],
                 also_reads: &[$(soc2scan_providers::ResourceKind::$also),*],
                 params: &[$($param),*],
+                reads: $crate::declare_rule!(@reads $([$($read),*])?),
+                runtime_only: $crate::declare_rule!(@runtime $($runtime)?),
                 doc: concat!($($doc, "\n"),+),
             };
         }

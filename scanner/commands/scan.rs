@@ -13,7 +13,7 @@ use chrono::Utc;
 use soc2scan_output::findings::Baseline;
 use soc2scan_output::suppress::Suppressions;
 use soc2scan_output::{Format, RenderContext};
-use soc2scan_providers::Snapshot;
+use soc2scan_providers::{terraform, Snapshot};
 use soc2scan_rules::{Category, Engine, Report, RuleRun, Selection, Severity};
 use std::path::PathBuf;
 
@@ -190,14 +190,38 @@ pub fn run(args: &ScanArgs) -> Result<u8, CliError> {
         None => None,
     };
 
-    let snapshot = match &args.snapshot {
-        Some(path) => Snapshot::load(path)?,
-        None => {
+    if args.tf_root.is_some() && args.terraform_plan.is_none() {
+        return Err(CliError::Usage(
+            "--tf-root locates the resources of a Terraform plan: give --terraform-plan FILE with it"
+                .to_string(),
+        ));
+    }
+    let snapshot = match (&args.snapshot, &args.terraform_plan) {
+        (Some(path), _) => Snapshot::load(path)?,
+        (None, Some(plan)) => {
+            let snapshot = terraform::load(&terraform::PlanOptions {
+                plan_path: plan,
+                tf_root: args.tf_root.as_deref(),
+                tool_version: crate::VERSION,
+            })?;
+            if !args.quiet {
+                for module in snapshot.plan.iter().flat_map(|p| &p.unresolved_modules) {
+                    eprintln!(
+                        "soc2scan: warning: module {module}; its resources point at the plan file"
+                    );
+                }
+                if args.verbose {
+                    eprintln!("{}", plan_note(&snapshot));
+                }
+            }
+            snapshot
+        }
+        (None, None) => {
             let providers = crate::collect::resolve_providers(&args.providers, &config)?;
             if providers.is_empty() {
                 return Err(CliError::Usage(
-                    "nothing to scan: give --snapshot FILE, or a provider to scan live (aws, \
-                     gcp), or list them under [scan] providers in soc2scan.toml"
+                    "nothing to scan: give --snapshot FILE, --terraform-plan FILE, or a provider \
+                     to scan live (aws, gcp), or list them under [scan] providers in soc2scan.toml"
                         .to_string(),
                 ));
             }
@@ -252,6 +276,40 @@ pub fn run(args: &ScanArgs) -> Result<u8, CliError> {
         eprintln!("{}", summary_line(&report, &outcome, fail_on, &context));
     }
     Ok(outcome.code)
+}
+
+/// What `--verbose` says about a plan: resources read, deletions, ignored types.
+fn plan_note(snapshot: &Snapshot) -> String {
+    let Some(plan) = &snapshot.plan else {
+        return String::new();
+    };
+    let mut note = format!(
+        "soc2scan: {} {}: {} resources to check from {} planned instances; {} deleted (not evaluated)",
+        if plan.is_state { "state" } else { "plan" },
+        plan.plan_file,
+        snapshot.resources.len(),
+        plan.resources
+            .values()
+            .map(|planned| planned.address.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        plan.deleted
+    );
+    if plan.ignored_types.is_empty() {
+        note.push_str("; no unsupported resource types");
+    } else {
+        let ignored: Vec<String> = plan
+            .ignored_types
+            .iter()
+            .map(|(rtype, count)| format!("{rtype} ({count})"))
+            .collect();
+        note.push_str(&format!(
+            "; ignored {} instances of unsupported types: {}",
+            plan.ignored_types.values().sum::<usize>(),
+            ignored.join(", ")
+        ));
+    }
+    note
 }
 
 /// Width the table wraps to: `$COLUMNS` when set, else 160 (wide enough for a terminal or a
@@ -325,6 +383,13 @@ fn summary_line(
     );
     if summary.suppressed > 0 {
         line.push_str(&format!(", {} suppressed", summary.suppressed));
+    }
+    if !report.skipped.is_empty() {
+        line.push_str(&format!(
+            "; {} runtime-only rule{} not run on the plan",
+            report.skipped.len(),
+            if report.skipped.len() == 1 { "" } else { "s" }
+        ));
     }
     if outcome.gaps > 0 {
         line.push_str(&format!(

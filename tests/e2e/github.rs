@@ -420,11 +420,6 @@ fn help_flags(command: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// Flags of `scan` that the Terraform plan adapter adds; it is developed on its own branch,
-/// and until both are merged this binary does not list them. Remove this list once
-/// `soc2scan scan --help` shows them.
-const PLAN_ADAPTER_FLAGS: &[&str] = &["--terraform-plan", "--tf-root"];
-
 /// The soc2scan invocations in a shell script: (command, flags), continuation lines joined
 /// and the elements of a bash array spliced where `"${name[@]}"` expands it.
 fn soc2scan_invocations(script: &str) -> Vec<(String, Vec<String>)> {
@@ -553,9 +548,8 @@ fn documented_soc2scan_commands_use_only_flags_the_binary_has() {
             .entry(command.clone())
             .or_insert_with(|| help_flags(command));
         for flag in flags {
-            let planned = command == "scan" && PLAN_ADAPTER_FLAGS.contains(&flag.as_str());
             assert!(
-                listed.contains(flag) || planned,
+                listed.contains(flag),
                 "docs/github.md: `soc2scan {command} {flag}` is not in `soc2scan {command} --help`"
             );
         }

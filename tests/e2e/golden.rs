@@ -79,7 +79,7 @@ fn check_golden(name: &str, actual: &str) {
     }
 }
 
-fn json_golden(name: &str, text: &str) {
+pub(crate) fn json_golden(name: &str, text: &str) {
     let value: Value = serde_json::from_str(text).expect("output is JSON");
     let normalized = serde_json::to_string_pretty(&normalize_json(value)).expect("json") + "\n";
     check_golden(name, &normalized);

@@ -10,3 +10,4 @@ mod gcs;
 mod github;
 mod golden;
 mod suppressions;
+mod terraform;

@@ -660,6 +660,7 @@ async fn instances(scope: &RegionScope) -> Collected {
                     state: state.as_str().to_string(),
                     instance_type: instance.instance_type().map(|t| t.as_str().to_string()),
                     public_ip: instance.public_ip_address().and_then(|ip| ip.parse().ok()),
+                    associate_public_ip_address: None,
                     metadata_options: instance.metadata_options().and_then(|m| {
                         Some(InstanceMetadataOptions {
                             http_tokens: m.http_tokens()?.as_str().to_string(),

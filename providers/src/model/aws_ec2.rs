@@ -277,6 +277,11 @@ pub struct Ec2Instance {
     /// Public IPv4 address, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<IpAddr>,
+    /// Whether a public IPv4 address is associated at launch, when configuration says so
+    /// (Terraform's `associate_public_ip_address`): a planned instance has no address yet.
+    /// `None` for live instances, whose `public_ip` tells.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub associate_public_ip_address: Option<bool>,
     /// Instance metadata service options; `None` when not reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata_options: Option<InstanceMetadataOptions>,

@@ -10,11 +10,13 @@ mod aws_ec2;
 mod aws_iam;
 mod gcp_gcs;
 mod iam_policy;
+mod plan;
 
 pub use aws_ec2::*;
 pub use aws_iam::*;
 pub use gcp_gcs::*;
 pub use iam_policy::*;
+pub use plan::*;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -1,7 +1,215 @@
-//! Terraform input: reading `terraform show -json` output and pointing every planned resource
-//! back at the `.tf` source that defines it.
+//! The Terraform plan adapter: reads the JSON of `terraform show -json PLANFILE` (or of a
+//! state) and builds a [`Snapshot`] of the planned end state in the same model live
+//! collection fills, so the same rules run on it.
 //!
-//! `terraform show -json` carries no source positions, so [`locations`] parses the `.tf` files
-//! of the root module and of every module the plan's configuration calls.
+//! - Only the planned end state counts: resources the plan deletes are not evaluated, a
+//!   replacement is evaluated as what it creates, unchanged resources (`no-op`) as they are.
+//! - Values known only after apply are recorded per resource as
+//!   [`UnknownValue`](crate::UnknownValue)s naming the model field and the Terraform
+//!   attribute; the engine makes the rules that read them `NotEvaluated`.
+//! - Relations are resolved through the plan: a standalone security group rule joins its
+//!   group, a policy attachment gets the document of a policy created in the same plan, a
+//!   flow log marks its VPC, bucket IAM members join their bucket. A relation is resolved
+//!   by the attribute's known value first, then by the configuration's `references`.
+//! - Every resource carries its source: the `.tf` file and line of its block (with
+//!   `--tf-root`, through [`locations::LocationIndex`]), else the plan file.
+//!
+//! Account and region: a plan does not know the AWS account, so AWS resources use the
+//! account [`PLAN_ACCOUNT`]; the region is the constant `region` of the resource's provider
+//! configuration, else the region of a known ARN, else [`UNKNOWN_REGION`]. GCS buckets use
+//! their `project` (or the provider's constant `project`), else [`PLAN_ACCOUNT`].
+//! See `docs/terraform.md`.
 
+mod adapt;
+mod address;
 pub mod locations;
+
+use crate::Snapshot;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// The account of AWS resources read from a plan (a plan does not know the account id).
+pub const PLAN_ACCOUNT: &str = "plan";
+/// The region of resources whose provider configuration has no constant region.
+pub const UNKNOWN_REGION: &str = "unknown";
+
+/// Why a plan could not be read. Every variant names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// The file could not be read.
+    #[error("{path}: cannot read Terraform plan: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The file is not JSON (or is cut short).
+    #[error("{path}:{line}:{column}: not valid JSON: {message} (a Terraform plan must be the complete output of `terraform show -json PLANFILE`)")]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What the parser expected.
+        message: String,
+    },
+    /// The file is JSON but not a plan or state.
+    #[error("{path}: not a Terraform plan: expected the JSON of `terraform show -json PLANFILE` (an object with \"format_version\" 1.x and \"resource_changes\" or \"planned_values\", or a state's \"values\"); found {found}")]
+    NotPlan {
+        /// The file.
+        path: PathBuf,
+        /// What was found instead.
+        found: String,
+    },
+    /// The plan has a format version this build does not read.
+    #[error("{path}: Terraform plan format_version {found} is not supported; soc2scan reads format_version 1.x (`terraform show -json` of Terraform 0.12 and later 1.x releases)")]
+    Version {
+        /// The file.
+        path: PathBuf,
+        /// The version found.
+        found: String,
+    },
+    /// A value has the wrong shape.
+    #[error("{path}: at {json_path}: {message}")]
+    Data {
+        /// The file.
+        path: PathBuf,
+        /// JSON path of the offending value (`resource_changes[3].change.actions`).
+        json_path: String,
+        /// What was wrong and what was expected.
+        message: String,
+    },
+    /// The `.tf` sources could not be indexed: `--tf-root` is missing, not a directory, has
+    /// no `.tf` files, or holds a file that cannot be read or followed.
+    #[error(transparent)]
+    Locate(#[from] locations::LocateError),
+}
+
+/// What to read and how to name it.
+#[derive(Debug, Clone)]
+pub struct PlanOptions<'a> {
+    /// The plan file (named in errors and, without `tf_root`, in locations).
+    pub plan_path: &'a Path,
+    /// The directory the plan was made in (holding the root module's `.tf` files).
+    pub tf_root: Option<&'a Path>,
+    /// soc2scan's version, recorded in the snapshot.
+    pub tool_version: &'a str,
+}
+
+/// Reads a plan file into a snapshot of its planned end state.
+pub fn load(options: &PlanOptions<'_>) -> Result<Snapshot, PlanError> {
+    let bytes = std::fs::read(options.plan_path).map_err(|source| PlanError::Io {
+        path: options.plan_path.to_path_buf(),
+        source,
+    })?;
+    from_json_slice(&bytes, options)
+}
+
+/// Parses plan JSON into a snapshot of its planned end state.
+pub fn from_json_slice(bytes: &[u8], options: &PlanOptions<'_>) -> Result<Snapshot, PlanError> {
+    let path = options.plan_path;
+    let document: Value = serde_json::from_slice(bytes).map_err(|error| {
+        if error.is_syntax() || error.is_eof() {
+            PlanError::Syntax {
+                path: path.to_path_buf(),
+                line: error.line(),
+                column: error.column().max(1),
+                message: strip_position(&error),
+            }
+        } else {
+            PlanError::Data {
+                path: path.to_path_buf(),
+                json_path: ".".to_string(),
+                message: strip_position(&error),
+            }
+        }
+    })?;
+    let kind = check_header(&document, path)?;
+    let locations = match options.tf_root {
+        Some(root) => {
+            let configuration = document.get("configuration").unwrap_or(&Value::Null);
+            Some(locations::LocationIndex::build(root, configuration)?)
+        }
+        None => None,
+    };
+    adapt::build(&document, kind, options, locations.as_ref())
+}
+
+/// Whether the document is a plan or a state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DocumentKind {
+    Plan,
+    State,
+}
+
+fn check_header(document: &Value, path: &Path) -> Result<DocumentKind, PlanError> {
+    let not_plan = |found: String| PlanError::NotPlan {
+        path: path.to_path_buf(),
+        found,
+    };
+    let Some(object) = document.as_object() else {
+        return Err(not_plan(json_kind(document).to_string()));
+    };
+    if object.contains_key("runs") && object.contains_key("version") {
+        return Err(not_plan("a SARIF log".to_string()));
+    }
+    if object.get("format").and_then(Value::as_str) == Some(crate::SNAPSHOT_FORMAT) {
+        return Err(not_plan(
+            "a soc2scan snapshot (scan it with --snapshot)".to_string(),
+        ));
+    }
+    let version = match object.get("format_version") {
+        Some(Value::String(version)) => version,
+        Some(other) => {
+            return Err(PlanError::Version {
+                path: path.to_path_buf(),
+                found: other.to_string(),
+            })
+        }
+        None => return Err(not_plan("no \"format_version\" field".to_string())),
+    };
+    if version.split('.').next() != Some("1") {
+        return Err(PlanError::Version {
+            path: path.to_path_buf(),
+            found: format!("{version:?}"),
+        });
+    }
+    if object.contains_key("resource_changes") || object.contains_key("planned_values") {
+        Ok(DocumentKind::Plan)
+    } else if object.contains_key("values") {
+        Ok(DocumentKind::State)
+    } else if object.contains_key("terraform_version") && object.len() <= 2 {
+        // `terraform show -json` of an empty state: nothing to scan, but a valid state.
+        Ok(DocumentKind::State)
+    } else {
+        Err(not_plan(
+            "an object without \"resource_changes\", \"planned_values\" or \"values\"".to_string(),
+        ))
+    }
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// serde_json appends " at line L column C"; the error already shows the position.
+fn strip_position(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(cut) => text[..cut].to_string(),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests;

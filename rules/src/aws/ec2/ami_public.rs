@@ -55,6 +55,7 @@ declare_rule! {
         targets: [Ami],
         also_reads: [],
         params: [],
+        reads: ["public"],
     }
 }
 

@@ -56,6 +56,7 @@ declare_rule! {
         targets: [EbsEncryptionByDefault],
         also_reads: [],
         params: [],
+        reads: ["enabled"],
     }
 }
 

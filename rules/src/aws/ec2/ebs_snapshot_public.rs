@@ -62,6 +62,7 @@ declare_rule! {
         targets: [EbsSnapshot],
         also_reads: [],
         params: [],
+        runtime_only: "public sharing is a create-volume permission granted on a snapshot that exists; a plan does not show it",
     }
 }
 

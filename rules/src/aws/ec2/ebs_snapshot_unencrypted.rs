@@ -60,6 +60,7 @@ declare_rule! {
         targets: [EbsSnapshot],
         also_reads: [],
         params: [],
+        reads: ["encrypted"],
     }
 }
 

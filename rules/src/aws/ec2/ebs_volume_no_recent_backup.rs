@@ -82,6 +82,7 @@ declare_rule! {
             min: 1,
             max: 3650,
         }],
+        runtime_only: "needs the snapshots actually taken of each volume and their ages, which exist only in a running account",
     }
 }
 

@@ -58,6 +58,7 @@ declare_rule! {
         targets: [EbsVolume],
         also_reads: [],
         params: [],
+        reads: ["encrypted"],
     }
 }
 

@@ -187,6 +187,7 @@ pub fn instance_config(id: &str, state: &str) -> Ec2Instance {
         state: state.to_string(),
         instance_type: Some("t3.micro".to_string()),
         public_ip: None,
+        associate_public_ip_address: None,
         metadata_options: Some(InstanceMetadataOptions {
             http_tokens: "required".to_string(),
             http_endpoint: "enabled".to_string(),

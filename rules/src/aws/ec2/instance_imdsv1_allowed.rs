@@ -63,6 +63,7 @@ declare_rule! {
         targets: [Ec2Instance],
         also_reads: [],
         params: [],
+        reads: ["metadata_options"],
     }
 }
 

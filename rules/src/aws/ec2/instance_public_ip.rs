@@ -59,6 +59,7 @@ declare_rule! {
         targets: [Ec2Instance],
         also_reads: [],
         params: [],
+        reads: ["public_ip", "associate_public_ip_address"],
     }
 }
 
@@ -75,13 +76,19 @@ impl Rule for InstancePublicIp {
         let ResourceConfig::Ec2Instance(instance) = &resource.config else {
             return wrong_kind(resource, "an EC2 instance");
         };
-        match &instance.public_ip {
-            None => Verdict::Pass,
-            Some(ip) => Verdict::Fail(format!(
+        match (&instance.public_ip, instance.associate_public_ip_address) {
+            (Some(ip), _) => Verdict::Fail(format!(
                 "running EC2 instance {} has the public IP address {ip}; expected no public \
                  address, with the instance in a private subnet behind a load balancer or NAT",
                 named(resource)
             )),
+            (None, Some(true)) => Verdict::Fail(format!(
+                "EC2 instance {} gets a public IP address at launch \
+                 (associate_public_ip_address = true); expected no public address, with the \
+                 instance in a private subnet behind a load balancer or NAT",
+                named(resource)
+            )),
+            (None, _) => Verdict::Pass,
         }
     }
 }
@@ -115,6 +122,24 @@ mod tests {
                 "expected no public address",
             ],
         );
+    }
+
+    #[test]
+    fn a_planned_public_address_fails_before_it_exists() {
+        let mut planned = instance_config("i-planned", "running");
+        planned.associate_public_ip_address = Some(true);
+        let mut private = instance_config("i-private-planned", "running");
+        private.associate_public_ip_address = Some(false);
+        let snap = snapshot(vec![instance_resource(planned), instance_resource(private)]);
+        let results = run(&InstancePublicIp, &snap);
+        assert_fail(
+            &verdict_of(&results, &arn("instance", "i-planned")),
+            &[
+                "associate_public_ip_address = true",
+                "expected no public address",
+            ],
+        );
+        assert_pass(&verdict_of(&results, &arn("instance", "i-private-planned")));
     }
 
     #[test]

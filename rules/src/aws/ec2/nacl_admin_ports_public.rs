@@ -83,6 +83,7 @@ declare_rule! {
         targets: [NetworkAcl],
         also_reads: [],
         params: [ADMIN_PORTS_PARAM],
+        reads: ["entries"],
     }
 }
 

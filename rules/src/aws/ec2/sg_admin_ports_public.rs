@@ -69,6 +69,7 @@ declare_rule! {
         targets: [SecurityGroup],
         also_reads: [],
         params: [ADMIN_PORTS_PARAM],
+        reads: ["ingress"],
     }
 }
 

@@ -62,6 +62,7 @@ declare_rule! {
         targets: [SecurityGroup],
         also_reads: [],
         params: [],
+        reads: ["ingress"],
     }
 }
 

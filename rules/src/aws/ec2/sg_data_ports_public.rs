@@ -77,6 +77,7 @@ declare_rule! {
             min: 0,
             max: 65535,
         }],
+        reads: ["ingress"],
     }
 }
 

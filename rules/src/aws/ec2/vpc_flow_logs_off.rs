@@ -58,6 +58,7 @@ declare_rule! {
         targets: [Vpc],
         also_reads: [FlowLog],
         params: [],
+        reads: ["vpc_id", "flow_logs"],
     }
 }
 

@@ -77,6 +77,7 @@ declare_rule! {
             min: 1,
             max: 3650,
         }],
+        runtime_only: "needs when each access key was created or last rotated, which the IAM credential report of a running account tells",
     }
 }
 

@@ -86,6 +86,7 @@ declare_rule! {
         targets: [IamUser, IamGroup, IamRole],
         also_reads: [IamManagedPolicy],
         params: [],
+        reads: ["attached_managed_policies", "inline_policies"],
     }
 }
 

@@ -75,6 +75,7 @@ declare_rule! {
             min: 1,
             max: 3650,
         }],
+        runtime_only: "needs when passwords and access keys were last used, which the IAM credential report of a running account tells",
     }
 }
 

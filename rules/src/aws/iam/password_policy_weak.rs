@@ -94,6 +94,7 @@ declare_rule! {
                 max: 3650,
             },
         ],
+        reads: ["policy"],
     }
 }
 

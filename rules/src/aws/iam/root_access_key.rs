@@ -61,6 +61,7 @@ declare_rule! {
         targets: [IamAccountSummary],
         also_reads: [],
         params: [],
+        runtime_only: "the root user's access keys are not managed by Terraform; only a running account's IAM summary tells",
     }
 }
 

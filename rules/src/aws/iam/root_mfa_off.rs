@@ -59,6 +59,7 @@ declare_rule! {
         targets: [IamAccountSummary],
         also_reads: [],
         params: [],
+        runtime_only: "the root user's MFA device is not managed by Terraform; only a running account's IAM summary tells",
     }
 }
 

@@ -78,6 +78,7 @@ declare_rule! {
         targets: [IamUser],
         also_reads: [IamCredentialReport],
         params: [],
+        runtime_only: "MFA devices are enrolled by the users themselves in a running account; a plan cannot say whether a console user will have one",
     }
 }
 

@@ -69,6 +69,7 @@ declare_rule! {
         targets: [IamUser],
         also_reads: [],
         params: [],
+        reads: ["attached_managed_policies", "inline_policies"],
     }
 }
 

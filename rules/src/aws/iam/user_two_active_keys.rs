@@ -57,6 +57,7 @@ declare_rule! {
         targets: [IamUser],
         also_reads: [IamCredentialReport],
         params: [],
+        reads: ["credentials.access_keys"],
     }
 }
 

@@ -65,6 +65,7 @@ declare_rule! {
         targets: [GcsBucket],
         also_reads: [],
         params: [],
+        reads: ["logging"],
     }
 }
 

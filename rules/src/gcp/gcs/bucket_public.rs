@@ -73,6 +73,7 @@ declare_rule! {
         targets: [GcsBucket],
         also_reads: [GcsBucketIamPolicy],
         params: [],
+        reads: ["iam_policy"],
     }
 }
 

@@ -57,6 +57,7 @@ declare_rule! {
         targets: [GcsBucket],
         also_reads: [],
         params: [],
+        reads: ["public_access_prevention"],
     }
 }
 

@@ -65,6 +65,7 @@ declare_rule! {
             min: 1,
             max: 90,
         }],
+        reads: ["soft_delete_retention_seconds"],
     }
 }
 

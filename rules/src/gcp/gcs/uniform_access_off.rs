@@ -55,6 +55,7 @@ declare_rule! {
         targets: [GcsBucket],
         also_reads: [],
         params: [],
+        reads: ["uniform_bucket_level_access"],
     }
 }
 

@@ -63,6 +63,7 @@ declare_rule! {
         targets: [GcsBucket],
         also_reads: [],
         params: [],
+        reads: ["versioning_enabled"],
     }
 }
 

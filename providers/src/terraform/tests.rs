@@ -1,0 +1,987 @@
+//! The mapping of each supported resource type, relations, unknown values and bad input.
+
+use super::*;
+use crate::model::*;
+use serde_json::{json, Value};
+
+const PLAN_PATH: &str = "infra/plan.json";
+
+fn options() -> PlanOptions<'static> {
+    PlanOptions {
+        plan_path: Path::new(PLAN_PATH),
+        tf_root: None,
+        tool_version: "0.0.0-test",
+    }
+}
+
+/// A `resource_changes` entry in the root module.
+fn change(rtype: &str, name: &str, after: Value, unknown: Value) -> Value {
+    change_at("", rtype, name, None, after, unknown)
+}
+
+fn change_at(
+    module: &str,
+    rtype: &str,
+    name: &str,
+    index: Option<Value>,
+    after: Value,
+    unknown: Value,
+) -> Value {
+    let key = index
+        .as_ref()
+        .and_then(address::index_text)
+        .unwrap_or_default();
+    let prefix = if module.is_empty() {
+        String::new()
+    } else {
+        format!("{module}.")
+    };
+    let mut entry = json!({
+        "address": format!("{prefix}{rtype}.{name}{key}"),
+        "mode": "managed",
+        "type": rtype,
+        "name": name,
+        "provider_name": "registry.terraform.io/hashicorp/aws",
+        "change": {"actions": ["create"], "before": null, "after": after, "after_unknown": unknown}
+    });
+    if !module.is_empty() {
+        entry["module_address"] = json!(module);
+    }
+    if let Some(index) = index {
+        entry["index"] = index;
+    }
+    entry
+}
+
+/// A configuration block whose attributes reference `refs` (attribute → references).
+fn config(rtype: &str, name: &str, refs: Value) -> Value {
+    let expressions: serde_json::Map<String, Value> = refs
+        .as_object()
+        .map(|map| {
+            map.iter()
+                .map(|(attr, refs)| (attr.clone(), json!({ "references": refs })))
+                .collect()
+        })
+        .unwrap_or_default();
+    json!({
+        "address": format!("{rtype}.{name}"),
+        "mode": "managed",
+        "type": rtype,
+        "name": name,
+        "provider_config_key": if rtype.starts_with("google_") { "google" } else { "aws" },
+        "expressions": expressions
+    })
+}
+
+fn document(changes: Vec<Value>, configuration: Vec<Value>) -> Value {
+    json!({
+        "format_version": "1.2",
+        "terraform_version": "1.9.8",
+        "resource_changes": changes,
+        "configuration": {
+            "provider_config": {
+                "aws": {"name": "aws", "expressions": {"region": {"constant_value": "eu-west-1"}}},
+                "google": {"name": "google", "expressions": {"project": {"constant_value": "acme-prod"}}}
+            },
+            "root_module": {"resources": configuration}
+        },
+        "timestamp": "2026-11-26T09:00:00Z"
+    })
+}
+
+fn scan(document: &Value) -> Snapshot {
+    let bytes = serde_json::to_vec(document).expect("serialises");
+    from_json_slice(&bytes, &options()).unwrap_or_else(|error| panic!("{error}"))
+}
+
+fn resource<'s>(snapshot: &'s Snapshot, id: &str) -> &'s Resource {
+    snapshot
+        .resources
+        .iter()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| {
+            let ids: Vec<&str> = snapshot.resources.iter().map(|r| r.id.as_str()).collect();
+            panic!("no resource {id}; have {ids:?}")
+        })
+}
+
+fn unknown_fields(snapshot: &Snapshot, id: &str) -> Vec<(String, String)> {
+    snapshot.plan.as_ref().expect("plan info").resources[id]
+        .unknown
+        .iter()
+        .map(|u| (u.field.clone(), u.attribute.clone()))
+        .collect()
+}
+
+#[test]
+fn ebs_volumes_map_encryption_and_unknown_encryption() {
+    let snapshot = scan(&document(
+        vec![
+            change(
+                "aws_ebs_volume",
+                "data",
+                json!({"availability_zone": "eu-west-1a", "size": 100, "encrypted": true}),
+                json!({"id": true, "kms_key_id": true}),
+            ),
+            change(
+                "aws_ebs_volume",
+                "logs",
+                json!({"availability_zone": "eu-west-1a", "size": 20}),
+                json!({"id": true, "encrypted": true}),
+            ),
+        ],
+        vec![],
+    ));
+    let data = resource(&snapshot, "aws_ebs_volume.data");
+    assert_eq!(data.account, PLAN_ACCOUNT);
+    assert_eq!(data.region, "eu-west-1");
+    let ResourceConfig::EbsVolume(volume) = &data.config else {
+        panic!("not a volume")
+    };
+    assert!(volume.encrypted);
+    assert_eq!(volume.size_gib, 100);
+    assert!(unknown_fields(&snapshot, "aws_ebs_volume.data").is_empty());
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_ebs_volume.logs"),
+        vec![(
+            "encrypted".to_string(),
+            "aws_ebs_volume.logs.encrypted".to_string()
+        )]
+    );
+    // Without --tf-root, every resource points at the plan file.
+    let planned = &snapshot.plan.as_ref().expect("plan").resources["aws_ebs_volume.data"];
+    assert_eq!(planned.source.file, PLAN_PATH);
+    assert_eq!(planned.source.line, None);
+}
+
+#[test]
+fn encryption_by_default_snapshot_and_public_ami() {
+    let snapshot = scan(&document(
+        vec![
+            change(
+                "aws_ebs_encryption_by_default",
+                "this",
+                json!({"enabled": false}),
+                json!({"id": true}),
+            ),
+            change(
+                "aws_ebs_snapshot",
+                "s",
+                json!({}),
+                json!({"id": true, "encrypted": true, "volume_id": true}),
+            ),
+            change(
+                "aws_ami",
+                "golden",
+                json!({"name": "g"}),
+                json!({"id": true}),
+            ),
+            change(
+                "aws_ami_launch_permission",
+                "all",
+                json!({"group": "all"}),
+                json!({"id": true, "image_id": true}),
+            ),
+        ],
+        vec![config(
+            "aws_ami_launch_permission",
+            "all",
+            json!({"image_id": ["aws_ami.golden.id", "aws_ami.golden"]}),
+        )],
+    ));
+    assert!(matches!(
+        &resource(&snapshot, "aws_ebs_encryption_by_default.this").config,
+        ResourceConfig::EbsEncryptionByDefault(EbsEncryptionByDefault { enabled: false, .. })
+    ));
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_ebs_snapshot.s")[0].0,
+        "encrypted"
+    );
+    assert!(matches!(
+        &resource(&snapshot, "aws_ami.golden").config,
+        ResourceConfig::Ami(Ami { public: true, .. })
+    ));
+    // The permission joins the image: it is not a resource of its own.
+    assert_eq!(snapshot.resources.len(), 3);
+}
+
+#[test]
+fn instances_map_imds_monitoring_public_ip_and_block_devices() {
+    let known = json!({
+        "instance_type": "t3.micro",
+        "associate_public_ip_address": true,
+        "monitoring": false,
+        "metadata_options": [{"http_tokens": "optional", "http_endpoint": "enabled"}],
+        "root_block_device": [{"encrypted": false}],
+        "ebs_block_device": [{"device_name": "/dev/sdf", "encrypted": true, "volume_size": 10}]
+    });
+    let snapshot = scan(&document(
+        vec![
+            change(
+                "aws_instance",
+                "web",
+                known,
+                json!({"id": true, "public_ip": true}),
+            ),
+            change(
+                "aws_instance",
+                "worker",
+                json!({"instance_type": "m6i.large", "monitoring": true}),
+                json!({"id": true, "associate_public_ip_address": true, "metadata_options": true, "root_block_device": true, "ebs_block_device": true}),
+            ),
+        ],
+        vec![config("aws_instance", "worker", json!({"monitoring": []}))],
+    ));
+    let ResourceConfig::Ec2Instance(web) = &resource(&snapshot, "aws_instance.web").config else {
+        panic!("not an instance")
+    };
+    assert_eq!(web.state, "running");
+    assert_eq!(web.associate_public_ip_address, Some(true));
+    assert_eq!(web.monitoring, "disabled");
+    assert_eq!(
+        web.metadata_options
+            .as_ref()
+            .map(|m| m.http_tokens.as_str()),
+        Some("optional")
+    );
+    assert!(unknown_fields(&snapshot, "aws_instance.web").is_empty());
+    let ResourceConfig::EbsVolume(root) =
+        &resource(&snapshot, "aws_instance.web.root_block_device").config
+    else {
+        panic!("not a volume")
+    };
+    assert!(!root.encrypted);
+    assert_eq!(root.attachments[0].instance_id, "aws_instance.web");
+    let ResourceConfig::EbsVolume(data) =
+        &resource(&snapshot, "aws_instance.web.ebs_block_device[\"/dev/sdf\"]").config
+    else {
+        panic!("not a volume")
+    };
+    assert!(data.encrypted);
+
+    let fields: Vec<String> = unknown_fields(&snapshot, "aws_instance.worker")
+        .into_iter()
+        .map(|(field, _)| field)
+        .collect();
+    assert_eq!(
+        fields,
+        vec![
+            "associate_public_ip_address",
+            "metadata_options.http_tokens"
+        ]
+    );
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_instance.worker.root_block_device")[0].0,
+        "encrypted"
+    );
+}
+
+#[test]
+fn flow_logs_find_their_vpc_by_reference_or_known_id() {
+    let snapshot = scan(&document(
+        vec![
+            change(
+                "aws_vpc",
+                "new",
+                json!({"cidr_block": "10.0.0.0/16"}),
+                json!({"id": true}),
+            ),
+            change(
+                "aws_flow_log",
+                "new",
+                json!({"traffic_type": "ALL"}),
+                json!({"id": true, "vpc_id": true}),
+            ),
+            change(
+                "aws_default_vpc",
+                "old",
+                json!({"id": "vpc-0old"}),
+                json!({}),
+            ),
+            change(
+                "aws_flow_log",
+                "old",
+                json!({"vpc_id": "vpc-0old", "traffic_type": "REJECT"}),
+                json!({"id": true}),
+            ),
+        ],
+        vec![config(
+            "aws_flow_log",
+            "new",
+            json!({"vpc_id": ["aws_vpc.new.id", "aws_vpc.new"]}),
+        )],
+    ));
+    let ResourceConfig::FlowLog(new) = &resource(&snapshot, "aws_flow_log.new").config else {
+        panic!()
+    };
+    // A new VPC has no id yet: its address stands in for it on both sides.
+    assert_eq!(new.resource_id, "aws_vpc.new");
+    let ResourceConfig::Vpc(vpc) = &resource(&snapshot, "aws_vpc.new").config else {
+        panic!()
+    };
+    assert_eq!(vpc.vpc_id, "aws_vpc.new");
+    let ResourceConfig::FlowLog(old) = &resource(&snapshot, "aws_flow_log.old").config else {
+        panic!()
+    };
+    assert_eq!(old.resource_id, "vpc-0old");
+    assert!(matches!(
+        &resource(&snapshot, "aws_default_vpc.old").config,
+        ResourceConfig::Vpc(Vpc {
+            is_default: true,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn a_flow_log_of_an_unresolvable_vpc_makes_every_vpc_unknown() {
+    let snapshot = scan(&document(
+        vec![
+            change("aws_vpc", "a", json!({}), json!({"id": true})),
+            change(
+                "aws_flow_log",
+                "x",
+                json!({}),
+                json!({"id": true, "vpc_id": true}),
+            ),
+        ],
+        vec![config(
+            "aws_flow_log",
+            "x",
+            json!({"vpc_id": ["var.vpc_id"]}),
+        )],
+    ));
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_vpc.a"),
+        vec![("flow_logs".to_string(), "aws_flow_log.x.vpc_id".to_string())]
+    );
+}
+
+fn sg_rule(cidr: &str, port: i64) -> Value {
+    json!({"type": "ingress", "from_port": port, "to_port": port, "protocol": "tcp", "cidr_blocks": [cidr]})
+}
+
+#[test]
+fn security_group_rules_join_their_group() {
+    let snapshot = scan(&document(
+        vec![
+            change(
+                "aws_security_group",
+                "web",
+                json!({"name": "web", "ingress": [{"from_port": 443, "to_port": 443, "protocol": "tcp", "cidr_blocks": ["0.0.0.0/0"], "self": false}]}),
+                json!({"id": true, "egress": true}),
+            ),
+            change(
+                "aws_security_group_rule",
+                "ssh",
+                sg_rule("0.0.0.0/0", 22),
+                json!({"id": true, "security_group_id": true}),
+            ),
+            change(
+                "aws_security_group",
+                "existing",
+                json!({"id": "sg-0existing", "name": "existing", "ingress": [], "egress": []}),
+                json!({}),
+            ),
+            change(
+                "aws_vpc_security_group_ingress_rule",
+                "pg",
+                json!({"security_group_id": "sg-0existing", "ip_protocol": "tcp", "from_port": 5432, "to_port": 5432, "cidr_ipv4": "0.0.0.0/0"}),
+                json!({"id": true}),
+            ),
+            change(
+                "aws_security_group_rule",
+                "outside",
+                json!({"type": "egress", "security_group_id": "sg-0elsewhere", "from_port": 0, "to_port": 0, "protocol": "-1", "cidr_blocks": ["0.0.0.0/0"]}),
+                json!({"id": true}),
+            ),
+            change(
+                "aws_default_security_group",
+                "default",
+                json!({"ingress": [], "egress": []}),
+                json!({"id": true}),
+            ),
+        ],
+        vec![
+            config(
+                "aws_security_group_rule",
+                "ssh",
+                json!({"security_group_id": ["aws_security_group.web.id", "aws_security_group.web"]}),
+            ),
+            config("aws_security_group", "web", json!({"ingress": []})),
+        ],
+    ));
+    let ResourceConfig::SecurityGroup(web) = &resource(&snapshot, "aws_security_group.web").config
+    else {
+        panic!()
+    };
+    let ports: Vec<Option<i32>> = web.ingress.iter().map(|r| r.from_port).collect();
+    assert_eq!(ports, vec![Some(443), Some(22)]);
+    assert_eq!(web.ingress[1].ipv4_ranges[0].to_string(), "0.0.0.0/0");
+    // Egress not configured: unknown in the plan, but not the user's rules.
+    assert!(unknown_fields(&snapshot, "aws_security_group.web").is_empty());
+
+    let ResourceConfig::SecurityGroup(existing) =
+        &resource(&snapshot, "aws_security_group.existing").config
+    else {
+        panic!()
+    };
+    assert_eq!(existing.ingress[0].from_port, Some(5432));
+
+    // A rule for a group outside the plan becomes a group of its own.
+    let ResourceConfig::SecurityGroup(outside) =
+        &resource(&snapshot, "aws_security_group_rule.outside").config
+    else {
+        panic!()
+    };
+    assert_eq!(outside.group_id, "sg-0elsewhere");
+    assert_eq!(outside.egress[0].protocol, "-1");
+    assert_eq!(outside.egress[0].from_port, None);
+    assert!(matches!(
+        &resource(&snapshot, "aws_default_security_group.default").config,
+        ResourceConfig::SecurityGroup(SecurityGroup {
+            is_default: true,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn for_each_references_pick_the_instance_with_the_same_key() {
+    let group = |key: &str| {
+        change_at(
+            "",
+            "aws_security_group",
+            "g",
+            Some(json!(key)),
+            json!({"name": key, "ingress": []}),
+            json!({"id": true}),
+        )
+    };
+    let rule = |key: &str, port: i64| {
+        change_at(
+            "",
+            "aws_security_group_rule",
+            "r",
+            Some(json!(key)),
+            sg_rule("0.0.0.0/0", port),
+            json!({"id": true, "security_group_id": true}),
+        )
+    };
+    let snapshot = scan(&document(
+        vec![group("a"), group("b"), rule("a", 22), rule("b", 3389)],
+        vec![config(
+            "aws_security_group_rule",
+            "r",
+            json!({"security_group_id": ["aws_security_group.g", "aws_security_group.g[each.key]"]}),
+        )],
+    ));
+    for (key, port) in [("a", 22), ("b", 3389)] {
+        let ResourceConfig::SecurityGroup(group) =
+            &resource(&snapshot, &format!("aws_security_group.g[\"{key}\"]")).config
+        else {
+            panic!()
+        };
+        assert_eq!(group.ingress.len(), 1, "{key}");
+        assert_eq!(group.ingress[0].from_port, Some(port));
+    }
+}
+
+#[test]
+fn unknown_rule_values_make_the_group_ingress_unknown() {
+    let snapshot = scan(&document(
+        vec![
+            change(
+                "aws_security_group",
+                "g",
+                json!({"name": "g"}),
+                json!({"id": true, "ingress": true, "egress": true}),
+            ),
+            change(
+                "aws_security_group_rule",
+                "r",
+                json!({"type": "ingress", "from_port": 22, "to_port": 22, "protocol": "tcp"}),
+                json!({"id": true, "security_group_id": true, "cidr_blocks": true}),
+            ),
+        ],
+        vec![
+            config("aws_security_group", "g", json!({})),
+            config(
+                "aws_security_group_rule",
+                "r",
+                json!({"security_group_id": ["aws_security_group.g.id", "aws_security_group.g"]}),
+            ),
+        ],
+    ));
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_security_group.g"),
+        vec![(
+            "ingress".to_string(),
+            "aws_security_group_rule.r.cidr_blocks".to_string()
+        )]
+    );
+}
+
+#[test]
+fn network_acls_take_inline_entries_and_rules() {
+    let snapshot = scan(&document(
+        vec![
+            change(
+                "aws_network_acl",
+                "a",
+                json!({"ingress": [{"rule_no": 100, "action": "allow", "protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_block": "0.0.0.0/0"}], "egress": [{"rule_no": 100, "action": "allow", "protocol": "-1", "from_port": 0, "to_port": 0, "cidr_block": "0.0.0.0/0"}]}),
+                json!({"id": true}),
+            ),
+            change(
+                "aws_network_acl_rule",
+                "deny",
+                json!({"rule_number": 50, "egress": false, "protocol": "6", "rule_action": "deny", "cidr_block": "0.0.0.0/0", "from_port": 22, "to_port": 22}),
+                json!({"id": true, "network_acl_id": true}),
+            ),
+        ],
+        vec![config(
+            "aws_network_acl_rule",
+            "deny",
+            json!({"network_acl_id": ["aws_network_acl.a.id", "aws_network_acl.a"]}),
+        )],
+    ));
+    let ResourceConfig::NetworkAcl(acl) = &resource(&snapshot, "aws_network_acl.a").config else {
+        panic!()
+    };
+    assert_eq!(acl.entries.len(), 3);
+    assert_eq!(
+        acl.entries[0].port_range,
+        Some(PortRange { from: 22, to: 22 })
+    );
+    assert!(acl.entries[1].egress);
+    assert_eq!(acl.entries[1].port_range, None);
+    assert_eq!(acl.entries[2].rule_number, 50);
+    assert_eq!(acl.entries[2].rule_action, NaclAction::Deny);
+}
+
+#[test]
+fn iam_policies_attach_to_principals_in_the_plan() {
+    let admin =
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+    let snapshot = scan(&document(
+        vec![
+            change(
+                "aws_iam_user",
+                "alice",
+                json!({"name": "alice"}),
+                json!({"id": true}),
+            ),
+            change(
+                "aws_iam_policy",
+                "admin",
+                json!({"name": "admin", "policy": admin}),
+                json!({"arn": true, "id": true}),
+            ),
+            change(
+                "aws_iam_user_policy_attachment",
+                "a",
+                json!({"user": "alice"}),
+                json!({"id": true, "policy_arn": true}),
+            ),
+            change(
+                "aws_iam_user_policy",
+                "inline",
+                json!({"user": "alice", "name": "inline", "policy": admin}),
+                json!({"id": true}),
+            ),
+            change(
+                "aws_iam_group",
+                "devs",
+                json!({"name": "devs"}),
+                json!({"id": true}),
+            ),
+            change(
+                "aws_iam_group_policy_attachment",
+                "ro",
+                json!({"group": "devs", "policy_arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}),
+                json!({"id": true}),
+            ),
+            change(
+                "aws_iam_role_policy",
+                "orphan",
+                json!({"role": "external-role", "name": "p", "policy": admin}),
+                json!({"id": true}),
+            ),
+            change(
+                "aws_iam_role_policy_attachment",
+                "unknown",
+                json!({"role": "external-role"}),
+                json!({"id": true, "policy_arn": true}),
+            ),
+            change(
+                "aws_iam_access_key",
+                "k",
+                json!({"user": "alice", "status": "Active"}),
+                json!({"id": true, "secret": true}),
+            ),
+            change(
+                "aws_iam_user_login_profile",
+                "p",
+                json!({"user": "alice"}),
+                json!({"id": true, "password": true}),
+            ),
+        ],
+        vec![
+            config(
+                "aws_iam_user_policy_attachment",
+                "a",
+                json!({"user": ["aws_iam_user.alice.name", "aws_iam_user.alice"], "policy_arn": ["aws_iam_policy.admin.arn", "aws_iam_policy.admin"]}),
+            ),
+            config(
+                "aws_iam_role_policy_attachment",
+                "unknown",
+                json!({"policy_arn": ["var.policy_arn"]}),
+            ),
+        ],
+    ));
+    let ResourceConfig::IamUser(alice) = &resource(&snapshot, "aws_iam_user.alice").config else {
+        panic!()
+    };
+    assert_eq!(
+        alice.attached_managed_policies[0].policy_arn,
+        "aws_iam_policy.admin"
+    );
+    assert_eq!(alice.attached_managed_policies[0].policy_name, "admin");
+    assert_eq!(alice.inline_policies[0].policy_name, "inline");
+    let credentials = alice.credentials.as_ref().expect("credentials");
+    assert!(credentials.password_enabled);
+    assert_eq!(credentials.access_keys.len(), 1);
+    assert!(credentials.access_keys[0].active);
+    let ResourceConfig::IamManagedPolicy(policy) =
+        &resource(&snapshot, "aws_iam_policy.admin").config
+    else {
+        panic!()
+    };
+    assert_eq!(policy.document.statements[0].action, vec!["*"]);
+    let ResourceConfig::IamGroup(devs) = &resource(&snapshot, "aws_iam_group.devs").config else {
+        panic!()
+    };
+    assert_eq!(
+        devs.attached_managed_policies[0].policy_name,
+        "ReadOnlyAccess"
+    );
+    // A role outside the plan is checked where its policy is defined.
+    let ResourceConfig::IamRole(role) = &resource(&snapshot, "aws_iam_role_policy.orphan").config
+    else {
+        panic!()
+    };
+    assert_eq!(role.role_name, "external-role");
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_iam_role_policy_attachment.unknown"),
+        vec![(
+            "attached_managed_policies".to_string(),
+            "aws_iam_role_policy_attachment.unknown.policy_arn".to_string()
+        )]
+    );
+}
+
+#[test]
+fn password_policy_maps_zero_as_unset() {
+    let snapshot = scan(&document(
+        vec![change(
+            "aws_iam_account_password_policy",
+            "p",
+            json!({"minimum_password_length": 8, "max_password_age": 0, "password_reuse_prevention": 0, "require_symbols": true, "require_numbers": false, "require_uppercase_characters": false, "require_lowercase_characters": false, "allow_users_to_change_password": true}),
+            json!({"id": true}),
+        )],
+        vec![],
+    ));
+    let ResourceConfig::IamPasswordPolicy(IamPasswordPolicy {
+        policy: Some(policy),
+    }) = &resource(&snapshot, "aws_iam_account_password_policy.p").config
+    else {
+        panic!()
+    };
+    assert_eq!(policy.minimum_password_length, Some(8));
+    assert_eq!(policy.max_password_age, None);
+    assert_eq!(policy.password_reuse_prevention, None);
+    assert!(policy.require_symbols);
+    assert_eq!(
+        resource(&snapshot, "aws_iam_account_password_policy.p").region,
+        GLOBAL_REGION
+    );
+}
+
+#[test]
+fn buckets_take_their_iam_members_bindings_and_policies() {
+    let bucket = |name: &str| {
+        change(
+            "google_storage_bucket",
+            name,
+            json!({"name": name, "location": "eu", "uniform_bucket_level_access": true, "public_access_prevention": "enforced", "versioning": [{"enabled": true}], "encryption": [], "logging": [{"log_bucket": "logs"}], "soft_delete_policy": [{"retention_duration_seconds": 604800}]}),
+            json!({"id": true}),
+        )
+    };
+    let snapshot = scan(&document(
+        vec![
+            bucket("a"),
+            bucket("b"),
+            change(
+                "google_storage_bucket_iam_member",
+                "m",
+                json!({"bucket": "b/a", "role": "roles/storage.objectViewer", "member": "allUsers"}),
+                json!({"id": true}),
+            ),
+            change(
+                "google_storage_bucket_iam_binding",
+                "x",
+                json!({"role": "roles/storage.admin", "members": ["group:ops@acme.example"]}),
+                json!({"id": true, "bucket": true}),
+            ),
+            change(
+                "google_storage_bucket_iam_policy",
+                "p",
+                json!({"bucket": "b", "policy_data": r#"{"bindings":[{"role":"roles/storage.objectViewer","members":["allAuthenticatedUsers"]}]}"#}),
+                json!({"id": true}),
+            ),
+        ],
+        vec![config(
+            "google_storage_bucket_iam_binding",
+            "x",
+            json!({"bucket": ["google_storage_bucket.a.name", "google_storage_bucket.a"]}),
+        )],
+    ));
+    let a = resource(&snapshot, "google_storage_bucket.a");
+    assert_eq!(a.provider, Provider::Gcp);
+    assert_eq!(a.account, "acme-prod");
+    assert_eq!(a.region, "EU");
+    let ResourceConfig::GcsBucket(a) = &a.config else {
+        panic!()
+    };
+    let members: Vec<&str> = a
+        .iam_policy
+        .as_ref()
+        .expect("policy")
+        .bindings
+        .iter()
+        .flat_map(|b| b.members.iter().map(String::as_str))
+        .collect();
+    assert_eq!(members, vec!["allUsers", "group:ops@acme.example"]);
+    assert_eq!(a.soft_delete_retention_seconds, Some(604800));
+    assert_eq!(
+        a.logging.as_ref().map(|l| l.log_bucket.as_str()),
+        Some("logs")
+    );
+    let ResourceConfig::GcsBucket(b) = &resource(&snapshot, "google_storage_bucket.b").config
+    else {
+        panic!()
+    };
+    assert_eq!(
+        b.iam_policy.as_ref().expect("policy").bindings[0].members,
+        vec!["allAuthenticatedUsers"]
+    );
+}
+
+#[test]
+fn deletes_data_sources_and_unsupported_types_are_not_resources() {
+    let mut deleted = change("aws_ebs_volume", "old", Value::Null, Value::Null);
+    deleted["change"]["actions"] = json!(["delete"]);
+    deleted["change"]["before"] = json!({"id": "vol-0old", "encrypted": false});
+    let mut replaced = change(
+        "aws_ebs_volume",
+        "replaced",
+        json!({"encrypted": true}),
+        json!({"id": true}),
+    );
+    replaced["change"]["actions"] = json!(["delete", "create"]);
+    let mut data = change("aws_vpc", "lookup", json!({"id": "vpc-1"}), json!({}));
+    data["mode"] = json!("data");
+    let snapshot = scan(&document(
+        vec![
+            deleted,
+            replaced,
+            data,
+            change("aws_s3_bucket", "b", json!({}), json!({})),
+            change("aws_s3_bucket", "c", json!({}), json!({})),
+        ],
+        vec![],
+    ));
+    let ids: Vec<&str> = snapshot.resources.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, vec!["aws_ebs_volume.replaced"]);
+    let plan = snapshot.plan.as_ref().expect("plan");
+    assert_eq!(plan.deleted, 1);
+    assert_eq!(plan.ignored_types.get("aws_s3_bucket"), Some(&2));
+}
+
+#[test]
+fn the_snapshot_of_a_plan_passes_the_snapshot_validator_and_round_trips() {
+    let text = include_str!("../../../tests/fixtures/terraform/acme-plan/plan.json");
+    let snapshot = from_json_slice(text.as_bytes(), &options()).expect("fixture loads");
+    snapshot
+        .validate(Path::new("plan"))
+        .expect("coverage rules accept a plan");
+    let json = snapshot.to_json_pretty().expect("serialises");
+    let again = Snapshot::from_json_slice(json.as_bytes(), Path::new("again.json"))
+        .expect("re-loads as a snapshot");
+    assert_eq!(again, snapshot);
+    // Module resources take the region of the provider they inherit (parent_key).
+    let vpc = resource(&snapshot, "module.network[\"prod\"].aws_vpc.this");
+    assert_eq!(vpc.region, "eu-west-1");
+    assert_eq!(
+        snapshot.plan.as_ref().expect("plan").resources["module.network[\"prod\"].aws_vpc.this"]
+            .address,
+        "module.network[\"prod\"].aws_vpc.this"
+    );
+}
+
+#[test]
+fn a_state_is_read_from_its_values() {
+    let text = include_str!("../../../tests/fixtures/terraform/legacy-state/state.json");
+    let snapshot = from_json_slice(text.as_bytes(), &options()).expect("state loads");
+    assert!(snapshot.plan.as_ref().expect("plan").is_state);
+    let bastion = resource(&snapshot, "aws_instance.bastion");
+    assert_eq!(bastion.region, "us-east-1");
+    let ResourceConfig::Ec2Instance(instance) = &bastion.config else {
+        panic!()
+    };
+    assert_eq!(instance.instance_id, "i-0a1b2c3d4e5f60001");
+    assert_eq!(
+        instance.public_ip.map(|ip| ip.to_string()).as_deref(),
+        Some("203.0.113.10")
+    );
+    // No configuration in a state: relations are resolved by known values.
+    let ResourceConfig::FlowLog(flow_log) = &resource(&snapshot, "aws_flow_log.main").config else {
+        panic!()
+    };
+    assert_eq!(flow_log.resource_id, "vpc-0a1b2c3d4e5f60001");
+    assert_eq!(
+        resource(&snapshot, "aws_ebs_encryption_by_default.this").region,
+        "us-east-1"
+    );
+}
+
+fn error_of(text: &str) -> PlanError {
+    match from_json_slice(text.as_bytes(), &options()) {
+        Ok(_) => panic!("{text:.60} loaded"),
+        Err(error) => {
+            assert!(
+                error.to_string().starts_with(PLAN_PATH),
+                "message must name the file: {error}"
+            );
+            error
+        }
+    }
+}
+
+#[test]
+fn other_format_versions_are_refused() {
+    let error = error_of(r#"{"format_version": "2.0", "resource_changes": []}"#);
+    assert!(
+        matches!(&error, PlanError::Version { found, .. } if found == "\"2.0\""),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("reads format_version 1.x"));
+    assert!(matches!(
+        error_of(r#"{"format_version": 1, "resource_changes": []}"#),
+        PlanError::Version { .. }
+    ));
+    let error = error_of(r#"{"terraform_version": "1.9.8", "resource_changes": []}"#);
+    assert!(matches!(error, PlanError::NotPlan { .. }), "{error:?}");
+    assert!(error.to_string().contains("no \"format_version\""));
+}
+
+#[test]
+fn truncated_and_non_json_plans_are_syntax_errors() {
+    let text = include_str!("../../../tests/fixtures/terraform/acme-plan/plan.json");
+    let error = error_of(&text[..text.len() / 2]);
+    assert!(matches!(error, PlanError::Syntax { .. }), "{error:?}");
+    assert!(error.to_string().contains("not valid JSON"));
+    assert!(matches!(error_of(""), PlanError::Syntax { .. }));
+    assert!(matches!(error_of("plan: yes"), PlanError::Syntax { .. }));
+}
+
+#[test]
+fn other_json_is_not_a_plan() {
+    for (text, found) in [
+        ("[1, 2]", "an array"),
+        (r#"{"version": "2.1.0", "runs": []}"#, "a SARIF log"),
+        (
+            r#"{"format": "soc2scan-snapshot", "format_version": 1}"#,
+            "a soc2scan snapshot",
+        ),
+        (
+            r#"{"format_version": "1.2", "variables": {}}"#,
+            "without \"resource_changes\"",
+        ),
+    ] {
+        let error = error_of(text);
+        assert!(matches!(error, PlanError::NotPlan { .. }), "{error:?}");
+        assert!(error.to_string().contains(found), "{error}");
+    }
+}
+
+#[test]
+fn malformed_resource_changes_name_the_json_path() {
+    let error = error_of(r#"{"format_version": "1.2", "resource_changes": {}}"#);
+    assert!(
+        matches!(&error, PlanError::Data { json_path, .. } if json_path == "resource_changes"),
+        "{error:?}"
+    );
+    let error = error_of(
+        r#"{"format_version": "1.2", "resource_changes": [{"address": "a.b", "type": "aws_vpc", "name": "b", "change": {"after": {}}}]}"#,
+    );
+    assert!(
+        matches!(&error, PlanError::Data { json_path, .. } if json_path == "resource_changes[0].change.actions"),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn tf_root_must_hold_the_tf_files() {
+    let text = r#"{"format_version": "1.2", "resource_changes": []}"#;
+    let dir = std::env::temp_dir().join(format!("soc2scan-tf-root-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for (root, fragment) in [
+        (dir.clone(), "contains no .tf files"),
+        (dir.join("missing"), "no such directory"),
+    ] {
+        let options = PlanOptions {
+            tf_root: Some(&root),
+            ..options()
+        };
+        let error = from_json_slice(text.as_bytes(), &options).expect_err("no .tf files");
+        assert!(matches!(error, PlanError::Locate(_)), "{error:?}");
+        let message = error.to_string();
+        assert!(message.contains(&root.display().to_string()), "{message}");
+        assert!(message.contains(fragment), "{message}");
+    }
+    std::fs::write(dir.join("main.tf"), "").expect("write");
+    let options = PlanOptions {
+        tf_root: Some(&dir),
+        ..options()
+    };
+    assert!(from_json_slice(text.as_bytes(), &options).is_ok());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn with_tf_root_resources_point_at_their_block_and_modules_at_theirs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/terraform/acme-plan");
+    let plan = root.join("plan.json");
+    let snapshot = load(&PlanOptions {
+        plan_path: &plan,
+        tf_root: Some(&root),
+        tool_version: "test",
+    })
+    .expect("loads");
+    let plan = snapshot.plan.as_ref().expect("plan");
+    let at = |id: &str| {
+        let source = &plan.resources[id].source;
+        (source.file.as_str(), source.line)
+    };
+    assert_eq!(at("aws_ebs_volume.scratch[1]"), ("main.tf", Some(36)));
+    assert_eq!(
+        at("aws_instance.web[\"b\"].root_block_device"),
+        ("main.tf", Some(71))
+    );
+    assert_eq!(
+        at("module.network[\"prod\"].aws_network_acl.public"),
+        ("modules/network/main.tf", Some(26))
+    );
+    assert!(plan.unresolved_modules.is_empty());
+}

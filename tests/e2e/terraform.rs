@@ -1,0 +1,928 @@
+//! `scan --terraform-plan`: exact verdicts on the hand-written plan and state fixtures,
+//! runtime-only rules reported as skipped, unknown values as not evaluated, exit codes,
+//! baselines and suppressions on plans, locations, the golden SARIF, and bad input.
+//!
+//! The fixtures live in tests/fixtures/terraform/<name>/ beside the .tf sources they were
+//! planned from. `UPDATE_GOLDEN=1 cargo test --test e2e terraform` rewrites the golden SARIF.
+
+use crate::common::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures/terraform").join(name)
+}
+
+/// Scans the acme plan from its own directory (relative paths, as in CI).
+fn scan_plan(extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["scan", "--terraform-plan", "plan.json", "--tf-root", "."];
+    args.extend_from_slice(extra);
+    soc2scan_in(&fixture("acme-plan"), &args)
+}
+
+fn json_of(output: &std::process::Output) -> Value {
+    serde_json::from_str(&stdout(output))
+        .unwrap_or_else(|error| panic!("{error}: {}", stderr(output)))
+}
+
+/// (rule, resource, verdict) of every result of a JSON report.
+fn verdicts(report: &Value) -> Vec<(String, String, String)> {
+    report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            (
+                r["rule_id"].as_str().unwrap_or_default().to_string(),
+                r["resource"]["id"].as_str().unwrap_or_default().to_string(),
+                r["verdict"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn expected(rows: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+    rows.iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect()
+}
+
+const ACME_PLAN_VERDICTS: &[(&str, &str, &str)] = &[
+    (
+        "aws-ec2-ebs-volume-unencrypted",
+        "aws_ebs_volume.data",
+        "pass",
+    ),
+    (
+        "aws-ec2-ebs-volume-unencrypted",
+        "aws_ebs_volume.scratch[0]",
+        "fail",
+    ),
+    (
+        "aws-ec2-ebs-volume-unencrypted",
+        "aws_ebs_volume.scratch[1]",
+        "fail",
+    ),
+    (
+        "aws-ec2-ebs-volume-unencrypted",
+        "aws_ebs_volume.logs",
+        "not_evaluated",
+    ),
+    (
+        "aws-ec2-ebs-volume-unencrypted",
+        "aws_instance.web[\"a\"].root_block_device",
+        "pass",
+    ),
+    (
+        "aws-ec2-ebs-volume-unencrypted",
+        "aws_instance.web[\"b\"].root_block_device",
+        "fail",
+    ),
+    (
+        "aws-ec2-ebs-volume-unencrypted",
+        "aws_instance.worker.root_block_device",
+        "not_evaluated",
+    ),
+    (
+        "aws-ec2-ebs-default-encryption-off",
+        "aws_ebs_encryption_by_default.this",
+        "pass",
+    ),
+    (
+        "aws-ec2-ebs-snapshot-unencrypted",
+        "aws_ebs_snapshot.data",
+        "not_evaluated",
+    ),
+    ("aws-ec2-ami-public", "aws_ami.golden", "fail"),
+    (
+        "aws-ec2-vpc-flow-logs-off",
+        "module.network[\"prod\"].aws_vpc.this",
+        "pass",
+    ),
+    (
+        "aws-ec2-vpc-flow-logs-off",
+        "module.network[\"prod\"].aws_vpc.isolated",
+        "fail",
+    ),
+    (
+        "aws-ec2-sg-admin-ports-public",
+        "aws_security_group.web",
+        "fail",
+    ),
+    (
+        "aws-ec2-sg-admin-ports-public",
+        "aws_security_group.db",
+        "pass",
+    ),
+    (
+        "aws-ec2-sg-admin-ports-public",
+        "aws_security_group.internal",
+        "pass",
+    ),
+    (
+        "aws-ec2-sg-admin-ports-public",
+        "aws_default_security_group.default",
+        "pass",
+    ),
+    (
+        "aws-ec2-sg-admin-ports-public",
+        "aws_security_group_rule.legacy_open",
+        "fail",
+    ),
+    (
+        "aws-ec2-sg-all-ports-public",
+        "aws_security_group.web",
+        "pass",
+    ),
+    (
+        "aws-ec2-sg-all-ports-public",
+        "aws_security_group.db",
+        "pass",
+    ),
+    (
+        "aws-ec2-sg-all-ports-public",
+        "aws_security_group.internal",
+        "pass",
+    ),
+    (
+        "aws-ec2-sg-all-ports-public",
+        "aws_default_security_group.default",
+        "pass",
+    ),
+    (
+        "aws-ec2-sg-all-ports-public",
+        "aws_security_group_rule.legacy_open",
+        "fail",
+    ),
+    (
+        "aws-ec2-sg-data-ports-public",
+        "aws_security_group.web",
+        "pass",
+    ),
+    (
+        "aws-ec2-sg-data-ports-public",
+        "aws_security_group.db",
+        "fail",
+    ),
+    (
+        "aws-ec2-sg-data-ports-public",
+        "aws_security_group.internal",
+        "pass",
+    ),
+    (
+        "aws-ec2-sg-data-ports-public",
+        "aws_default_security_group.default",
+        "pass",
+    ),
+    (
+        "aws-ec2-sg-data-ports-public",
+        "aws_security_group_rule.legacy_open",
+        "fail",
+    ),
+    (
+        "aws-ec2-default-sg-not-restricted",
+        "aws_default_security_group.default",
+        "fail",
+    ),
+    (
+        "aws-ec2-nacl-admin-ports-public",
+        "module.network[\"prod\"].aws_network_acl.public",
+        "fail",
+    ),
+    (
+        "aws-ec2-nacl-admin-ports-public",
+        "module.network[\"prod\"].aws_network_acl.private",
+        "pass",
+    ),
+    (
+        "aws-ec2-instance-imdsv1-allowed",
+        "aws_instance.web[\"a\"]",
+        "pass",
+    ),
+    (
+        "aws-ec2-instance-imdsv1-allowed",
+        "aws_instance.web[\"b\"]",
+        "fail",
+    ),
+    (
+        "aws-ec2-instance-imdsv1-allowed",
+        "aws_instance.worker",
+        "not_evaluated",
+    ),
+    (
+        "aws-ec2-instance-public-ip",
+        "aws_instance.web[\"a\"]",
+        "pass",
+    ),
+    (
+        "aws-ec2-instance-public-ip",
+        "aws_instance.web[\"b\"]",
+        "fail",
+    ),
+    (
+        "aws-ec2-instance-public-ip",
+        "aws_instance.worker",
+        "not_evaluated",
+    ),
+    (
+        "aws-ec2-instance-detailed-monitoring-off",
+        "aws_instance.web[\"a\"]",
+        "pass",
+    ),
+    (
+        "aws-ec2-instance-detailed-monitoring-off",
+        "aws_instance.web[\"b\"]",
+        "fail",
+    ),
+    (
+        "aws-ec2-instance-detailed-monitoring-off",
+        "aws_instance.worker",
+        "pass",
+    ),
+    (
+        "aws-iam-password-policy-weak",
+        "aws_iam_account_password_policy.strict",
+        "pass",
+    ),
+    ("aws-iam-admin-privileges", "aws_iam_user.alice", "fail"),
+    ("aws-iam-admin-privileges", "aws_iam_user.bob", "pass"),
+    ("aws-iam-admin-privileges", "aws_iam_group.devs", "pass"),
+    ("aws-iam-admin-privileges", "aws_iam_role.ci", "fail"),
+    (
+        "aws-iam-admin-privileges",
+        "aws_iam_role.app",
+        "not_evaluated",
+    ),
+    ("aws-iam-user-direct-policy", "aws_iam_user.alice", "fail"),
+    ("aws-iam-user-direct-policy", "aws_iam_user.bob", "pass"),
+    ("aws-iam-user-two-active-keys", "aws_iam_user.alice", "pass"),
+    ("aws-iam-user-two-active-keys", "aws_iam_user.bob", "fail"),
+    (
+        "gcp-gcs-bucket-public",
+        "google_storage_bucket.public_assets",
+        "fail",
+    ),
+    (
+        "gcp-gcs-bucket-public",
+        "google_storage_bucket.records",
+        "pass",
+    ),
+    (
+        "gcp-gcs-bucket-public",
+        "google_storage_bucket.legacy_exports",
+        "pass",
+    ),
+    (
+        "gcp-gcs-uniform-access-off",
+        "google_storage_bucket.public_assets",
+        "not_evaluated",
+    ),
+    (
+        "gcp-gcs-uniform-access-off",
+        "google_storage_bucket.records",
+        "pass",
+    ),
+    (
+        "gcp-gcs-uniform-access-off",
+        "google_storage_bucket.legacy_exports",
+        "fail",
+    ),
+    (
+        "gcp-gcs-public-access-prevention-off",
+        "google_storage_bucket.public_assets",
+        "not_evaluated",
+    ),
+    (
+        "gcp-gcs-public-access-prevention-off",
+        "google_storage_bucket.records",
+        "pass",
+    ),
+    (
+        "gcp-gcs-public-access-prevention-off",
+        "google_storage_bucket.legacy_exports",
+        "fail",
+    ),
+    (
+        "gcp-gcs-cmek-off",
+        "google_storage_bucket.public_assets",
+        "fail",
+    ),
+    ("gcp-gcs-cmek-off", "google_storage_bucket.records", "pass"),
+    (
+        "gcp-gcs-cmek-off",
+        "google_storage_bucket.legacy_exports",
+        "fail",
+    ),
+    (
+        "gcp-gcs-access-logging-off",
+        "google_storage_bucket.public_assets",
+        "fail",
+    ),
+    (
+        "gcp-gcs-access-logging-off",
+        "google_storage_bucket.records",
+        "pass",
+    ),
+    (
+        "gcp-gcs-access-logging-off",
+        "google_storage_bucket.legacy_exports",
+        "fail",
+    ),
+    (
+        "gcp-gcs-versioning-off",
+        "google_storage_bucket.public_assets",
+        "not_evaluated",
+    ),
+    (
+        "gcp-gcs-versioning-off",
+        "google_storage_bucket.records",
+        "pass",
+    ),
+    (
+        "gcp-gcs-versioning-off",
+        "google_storage_bucket.legacy_exports",
+        "fail",
+    ),
+    (
+        "gcp-gcs-soft-delete-short",
+        "google_storage_bucket.public_assets",
+        "not_evaluated",
+    ),
+    (
+        "gcp-gcs-soft-delete-short",
+        "google_storage_bucket.records",
+        "pass",
+    ),
+    (
+        "gcp-gcs-soft-delete-short",
+        "google_storage_bucket.legacy_exports",
+        "fail",
+    ),
+];
+
+const RUNTIME_ONLY_RULES: &[&str] = &[
+    "aws-ec2-ebs-snapshot-public",
+    "aws-ec2-ebs-volume-no-recent-backup",
+    "aws-iam-root-mfa-off",
+    "aws-iam-root-access-key",
+    "aws-iam-user-console-no-mfa",
+    "aws-iam-access-key-not-rotated",
+    "aws-iam-credentials-unused",
+];
+
+#[test]
+fn acme_plan_verdicts_are_exact() {
+    let output = scan_plan(&["--format", "json", "--fail-on", "none"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let report = json_of(&output);
+    assert_eq!(verdicts(&report), expected(ACME_PLAN_VERDICTS));
+    // The deleted volume (aws_ebs_volume.old) is not there; the unsupported S3 bucket is
+    // only counted.
+    assert!(!stdout(&output).contains("aws_ebs_volume.old"));
+    let plan = &report["snapshot"]["terraform_plan"];
+    assert_eq!(plan["deleted"], 1);
+    assert_eq!(plan["ignored_types"]["aws_s3_bucket"], 1);
+    assert_eq!(plan["format_version"], "1.2");
+}
+
+#[test]
+fn legacy_state_verdicts_are_exact() {
+    let dir = fixture("legacy-state");
+    let output = soc2scan_in(
+        &dir,
+        &[
+            "scan",
+            "--terraform-plan",
+            "state.json",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let expected_rows: &[(&str, &str, &str)] = &[
+        (
+            "aws-ec2-ebs-volume-unencrypted",
+            "aws_instance.bastion.root_block_device",
+            "fail",
+        ),
+        (
+            "aws-ec2-ebs-default-encryption-off",
+            "aws_ebs_encryption_by_default.this",
+            "fail",
+        ),
+        (
+            "aws-ec2-ebs-snapshot-unencrypted",
+            "aws_ebs_snapshot.bastion",
+            "fail",
+        ),
+        (
+            "aws-ec2-ebs-snapshot-unencrypted",
+            "aws_ebs_snapshot.bastion_encrypted",
+            "pass",
+        ),
+        ("aws-ec2-ami-public", "aws_ami.base", "pass"),
+        ("aws-ec2-vpc-flow-logs-off", "aws_vpc.main", "pass"),
+        (
+            "aws-ec2-sg-admin-ports-public",
+            "aws_default_security_group.default",
+            "pass",
+        ),
+        (
+            "aws-ec2-sg-all-ports-public",
+            "aws_default_security_group.default",
+            "pass",
+        ),
+        (
+            "aws-ec2-sg-data-ports-public",
+            "aws_default_security_group.default",
+            "pass",
+        ),
+        (
+            "aws-ec2-default-sg-not-restricted",
+            "aws_default_security_group.default",
+            "pass",
+        ),
+        (
+            "aws-ec2-instance-imdsv1-allowed",
+            "aws_instance.bastion",
+            "fail",
+        ),
+        ("aws-ec2-instance-public-ip", "aws_instance.bastion", "fail"),
+        (
+            "aws-ec2-instance-detailed-monitoring-off",
+            "aws_instance.bastion",
+            "fail",
+        ),
+        (
+            "aws-iam-password-policy-weak",
+            "aws_iam_account_password_policy.weak",
+            "fail",
+        ),
+        ("aws-iam-admin-privileges", "aws_iam_user.carol", "pass"),
+        ("aws-iam-user-direct-policy", "aws_iam_user.carol", "fail"),
+        ("aws-iam-user-two-active-keys", "aws_iam_user.carol", "pass"),
+    ];
+    let report = json_of(&output);
+    assert_eq!(verdicts(&report), expected(expected_rows));
+    assert_eq!(report["snapshot"]["terraform_plan"]["is_state"], true);
+    assert_eq!(report["snapshot"]["targets"][0]["regions"][0], "us-east-1");
+}
+
+#[test]
+fn every_rule_run_on_plans_passes_and_fails_somewhere_in_the_fixtures() {
+    let mut seen = std::collections::BTreeSet::new();
+    for (rule, _, verdict) in expected(ACME_PLAN_VERDICTS) {
+        seen.insert((rule, verdict));
+    }
+    let state = json_of(&soc2scan_in(
+        &fixture("legacy-state"),
+        &[
+            "scan",
+            "--terraform-plan",
+            "state.json",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+    ));
+    for (rule, _, verdict) in verdicts(&state) {
+        seen.insert((rule, verdict));
+    }
+    for rule in soc2scan::rules::all_rules() {
+        let meta = rule.meta();
+        if meta.runtime_only.is_some() {
+            continue;
+        }
+        for verdict in ["pass", "fail"] {
+            assert!(
+                seen.contains(&(meta.id.to_string(), verdict.to_string())),
+                "no {verdict} of {} in the plan fixtures",
+                meta.id
+            );
+        }
+    }
+}
+
+#[test]
+fn unknown_values_name_the_attribute_and_leave_other_rules_running() {
+    let report = json_of(&scan_plan(&["--format", "json", "--fail-on", "none"]));
+    let results = report["results"].as_array().expect("results");
+    let message = |rule: &str, resource: &str| {
+        results
+            .iter()
+            .find(|r| r["rule_id"] == rule && r["resource"]["id"] == resource)
+            .and_then(|r| r["message"].as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        message("aws-ec2-ebs-volume-unencrypted", "aws_ebs_volume.logs")
+            .contains("aws_ebs_volume.logs.encrypted is known only after apply")
+    );
+    assert!(message("aws-iam-admin-privileges", "aws_iam_role.app")
+        .contains("aws_iam_policy.app.policy is known only after apply"));
+    assert!(
+        message("aws-ec2-instance-imdsv1-allowed", "aws_instance.worker")
+            .contains("aws_instance.worker.metadata_options")
+    );
+    // The worker's monitoring is known: that rule still decides.
+    assert!(verdicts(&report).contains(&(
+        "aws-ec2-instance-detailed-monitoring-off".to_string(),
+        "aws_instance.worker".to_string(),
+        "pass".to_string()
+    )));
+}
+
+#[test]
+fn runtime_only_rules_are_skipped_and_every_output_says_so() {
+    let report = json_of(&scan_plan(&["--format", "json", "--fail-on", "none"]));
+    let skipped: Vec<&str> = report["skipped_rules"]
+        .as_array()
+        .expect("skipped_rules")
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    assert_eq!(skipped, RUNTIME_ONLY_RULES);
+    assert!(report["skipped_rules"][0]["reason"]
+        .as_str()
+        .is_some_and(|reason| !reason.is_empty()));
+    for rule in RUNTIME_ONLY_RULES {
+        assert!(
+            !report["results"]
+                .as_array()
+                .expect("results")
+                .iter()
+                .any(|r| r["rule_id"] == *rule),
+            "{rule} ran on a plan"
+        );
+    }
+
+    let table = scan_plan(&["--fail-on", "none"]);
+    assert!(stdout(&table).contains("Rules not run on this Terraform plan (7)"));
+    assert!(stderr(&table).contains("7 runtime-only rules not run on the plan"));
+    let markdown = stdout(&scan_plan(&["--format", "markdown", "--fail-on", "none"]));
+    assert!(markdown.contains("### Rules not run on this Terraform plan"));
+    assert!(markdown.contains("`aws-iam-credentials-unused`"));
+    let sarif: Value = serde_json::from_str(&stdout(&scan_plan(&[
+        "--format",
+        "sarif",
+        "--fail-on",
+        "none",
+    ])))
+    .expect("sarif");
+    let notes: Vec<&str> = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .expect("notifications")
+        .iter()
+        .filter(|n| n["descriptor"]["id"] == "rule-skipped")
+        .filter_map(|n| n["properties"]["ruleId"].as_str())
+        .collect();
+    assert_eq!(notes, RUNTIME_ONLY_RULES);
+}
+
+#[test]
+fn exit_codes_and_verbose_notes_on_plans() {
+    // Failures at high and above; never "incomplete": a plan has no coverage gaps, and
+    // values unknown until apply are reported, not a reason to exit 3.
+    let output = scan_plan(&["--verbose"]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("1 deleted (not evaluated)"), "{err}");
+    assert!(err.contains("aws_s3_bucket (1)"), "{err}");
+    assert_eq!(code(&scan_plan(&["--fail-on", "none"])), 0);
+    let only_unknown = scan_plan(&["--rules", "aws-ec2-ebs-snapshot-unencrypted"]);
+    assert_eq!(code(&only_unknown), 0, "{}", stderr(&only_unknown));
+}
+
+#[test]
+fn baselines_and_suppressions_work_on_plans() {
+    let dir = temp_dir();
+    let plan = fixture("acme-plan").join("plan.json");
+    let plan = plan.to_str().expect("utf-8");
+    let first = soc2scan_in(
+        dir.path(),
+        &["scan", "--terraform-plan", plan, "-o", "sarif=base.sarif"],
+    );
+    assert_eq!(code(&first), 1, "{}", stderr(&first));
+    let again = soc2scan_in(
+        dir.path(),
+        &["scan", "--terraform-plan", plan, "--baseline", "base.sarif"],
+    );
+    assert_eq!(code(&again), 0, "no new failures: {}", stderr(&again));
+
+    // Suppress every high-or-worse failure: the gate passes, the failures stay visible.
+    std::fs::write(
+        dir.path().join("soc2scan.toml"),
+        "[[suppressions]]\nrule = \"*\"\nresource = \"*\"\nreason = \"Accepted for the migration (OPS-7)\"\nexpires = \"2999-12-31\"\n",
+    )
+    .expect("config");
+    let suppressed = soc2scan_in(
+        dir.path(),
+        &["scan", "--terraform-plan", plan, "--format", "json"],
+    );
+    assert_eq!(code(&suppressed), 0, "{}", stderr(&suppressed));
+    let report = json_of(&suppressed);
+    assert_eq!(report["summary"]["failed"], 0);
+    assert!(report["summary"]["suppressed"].as_u64().unwrap_or(0) > 0);
+}
+
+fn sarif_results(extra: &[&str], dir: &Path, args: &[&str]) -> Value {
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend_from_slice(extra);
+    let output = soc2scan_in(dir, &all);
+    serde_json::from_str(&stdout(&output))
+        .unwrap_or_else(|error| panic!("{error}: {}", stderr(&output)))
+}
+
+fn location_of(sarif: &Value, rule: &str, address: &str) -> (String, i64, String) {
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["ruleId"] == rule && r["properties"]["terraformAddress"] == address)
+        .unwrap_or_else(|| panic!("no {rule} result for {address}"));
+    let physical = &result["locations"][0]["physicalLocation"];
+    (
+        physical["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        physical["region"]["startLine"].as_i64().unwrap_or_default(),
+        result["message"]["text"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+    )
+}
+
+#[test]
+fn without_tf_root_results_point_at_the_plan_file() {
+    let dir = fixture("acme-plan");
+    let sarif = sarif_results(
+        &[],
+        &dir,
+        &["scan", "--terraform-plan", "plan.json", "--format", "sarif"],
+    );
+    let (uri, line, message) = location_of(
+        &sarif,
+        "aws-ec2-ebs-volume-unencrypted",
+        "aws_ebs_volume.scratch[1]",
+    );
+    assert_eq!((uri.as_str(), line), ("plan.json", 1));
+    assert!(message.contains("aws_ebs_volume.scratch[1]"), "{message}");
+    assert_eq!(sarif["runs"][0]["automationDetails"]["id"], "plan/");
+}
+
+/// Exact `.tf` file:line locations of the fixture's blocks, modules included, with the
+/// `count` / `for_each` key in the message.
+#[test]
+fn results_point_at_the_tf_file_and_line_of_their_block() {
+    let sarif = sarif_results(
+        &["--format", "sarif", "--fail-on", "none"],
+        &fixture("acme-plan"),
+        &["scan", "--terraform-plan", "plan.json", "--tf-root", "."],
+    );
+    for (rule, address, uri, line, in_message) in [
+        (
+            "aws-ec2-ebs-volume-unencrypted",
+            "aws_ebs_volume.scratch[1]",
+            "main.tf",
+            36,
+            "aws_ebs_volume.scratch[1]",
+        ),
+        (
+            "aws-ec2-ebs-volume-unencrypted",
+            "aws_instance.web[\"b\"]",
+            "main.tf",
+            71,
+            "aws_instance.web[\"b\"].root_block_device",
+        ),
+        (
+            "aws-ec2-instance-imdsv1-allowed",
+            "aws_instance.web[\"b\"]",
+            "main.tf",
+            71,
+            "aws_instance.web[\"b\"]",
+        ),
+        (
+            "aws-ec2-sg-admin-ports-public",
+            "aws_security_group.web",
+            "main.tf",
+            97,
+            "aws_security_group.web",
+        ),
+        (
+            "aws-ec2-sg-all-ports-public",
+            "aws_security_group_rule.legacy_open",
+            "main.tf",
+            155,
+            "sg-0legacy0000000001",
+        ),
+        (
+            "aws-iam-user-two-active-keys",
+            "aws_iam_user.bob",
+            "main.tf",
+            249,
+            "aws_iam_user.bob",
+        ),
+        (
+            "gcp-gcs-bucket-public",
+            "google_storage_bucket.public_assets",
+            "main.tf",
+            264,
+            "google_storage_bucket.public_assets",
+        ),
+        (
+            "aws-ec2-vpc-flow-logs-off",
+            "module.network[\"prod\"].aws_vpc.isolated",
+            "modules/network/main.tf",
+            22,
+            "module.network[\"prod\"].aws_vpc.isolated",
+        ),
+        (
+            "aws-ec2-nacl-admin-ports-public",
+            "module.network[\"prod\"].aws_network_acl.public",
+            "modules/network/main.tf",
+            26,
+            "module.network[\"prod\"]",
+        ),
+    ] {
+        let (actual_uri, actual_line, message) = location_of(&sarif, rule, address);
+        assert_eq!(
+            (actual_uri.as_str(), actual_line),
+            (uri, line),
+            "{rule} {address}"
+        );
+        assert!(message.contains(in_message), "{message}");
+    }
+    // A --tf-root given relative to the repository root prefixes the paths.
+    let sarif = sarif_results(
+        &["--format", "sarif", "--fail-on", "none"],
+        &root(),
+        &[
+            "scan",
+            "--terraform-plan",
+            "tests/fixtures/terraform/acme-plan/plan.json",
+            "--tf-root",
+            "tests/fixtures/terraform/acme-plan",
+        ],
+    );
+    let (uri, line, _) = location_of(
+        &sarif,
+        "aws-ec2-nacl-admin-ports-public",
+        "module.network[\"prod\"].aws_network_acl.public",
+    );
+    assert_eq!(
+        (uri.as_str(), line),
+        (
+            "tests/fixtures/terraform/acme-plan/modules/network/main.tf",
+            26
+        )
+    );
+}
+
+#[test]
+fn plan_sarif_matches_golden_and_validates() {
+    let output = scan_plan(&["--format", "sarif", "--fail-on", "none"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let sarif = stdout(&output);
+    validate_sarif(&sarif);
+    crate::golden::json_golden("acme-plan.sarif", &sarif);
+}
+
+/// Runs a scan of `plan` that would write a JSON report, and checks it fails with exit 2,
+/// a message naming the file and `fragment`, and no report written.
+#[track_caller]
+fn assert_input_error(dir: &Path, plan: &str, extra: &[&str], fragment: &str) {
+    let mut args = vec!["scan", "--terraform-plan", plan, "-o", "json=out.json"];
+    args.extend_from_slice(extra);
+    let output = soc2scan_in(dir, &args);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains(fragment), "{err}");
+    assert!(stdout(&output).is_empty(), "{}", stdout(&output));
+    assert!(!dir.join("out.json").exists(), "a report was written");
+}
+
+#[test]
+fn bad_plans_are_input_errors_naming_the_file() {
+    let dir = temp_dir();
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    };
+    let plan = std::fs::read_to_string(fixture("acme-plan").join("plan.json")).expect("fixture");
+    write(
+        "v2.json",
+        &plan.replacen(
+            "\"format_version\": \"1.2\"",
+            "\"format_version\": \"2.0\"",
+            1,
+        ),
+    );
+    assert_input_error(
+        dir.path(),
+        "v2.json",
+        &[],
+        "v2.json: Terraform plan format_version \"2.0\" is not supported",
+    );
+    write(
+        "noversion.json",
+        &plan.replacen("\"format_version\": \"1.2\",", "", 1),
+    );
+    assert_input_error(
+        dir.path(),
+        "noversion.json",
+        &[],
+        "noversion.json: not a Terraform plan",
+    );
+    write("truncated.json", &plan[..plan.len() / 3]);
+    assert_input_error(dir.path(), "truncated.json", &[], "truncated.json:");
+    write("sarif.json", r#"{"version": "2.1.0", "runs": []}"#);
+    assert_input_error(dir.path(), "sarif.json", &[], "not a Terraform plan");
+    assert_input_error(
+        dir.path(),
+        "missing.json",
+        &[],
+        "missing.json: cannot read Terraform plan",
+    );
+    let plan_path = fixture("acme-plan").join("plan.json");
+    let plan_path = plan_path.to_str().expect("utf-8");
+    std::fs::create_dir_all(dir.path().join("empty")).expect("dir");
+    assert_input_error(
+        dir.path(),
+        plan_path,
+        &["--tf-root", "empty"],
+        "--tf-root empty: contains no .tf files",
+    );
+    assert_input_error(
+        dir.path(),
+        plan_path,
+        &["--tf-root", "nowhere"],
+        "--tf-root nowhere: no such directory",
+    );
+}
+
+#[test]
+fn a_module_without_its_sources_is_a_warning_and_points_at_the_plan() {
+    let dir = temp_dir();
+    std::fs::copy(
+        fixture("acme-plan").join("main.tf"),
+        dir.path().join("main.tf"),
+    )
+    .expect("copy main.tf");
+    let plan = fixture("acme-plan").join("plan.json");
+    let output = soc2scan_in(
+        dir.path(),
+        &[
+            "scan",
+            "--terraform-plan",
+            plan.to_str().expect("utf-8"),
+            "--tf-root",
+            ".",
+            "--format",
+            "sarif",
+            "--fail-on",
+            "none",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("warning: module module.network"),
+        "{}",
+        stderr(&output)
+    );
+    let sarif: Value = serde_json::from_str(&stdout(&output)).expect("sarif");
+    let (uri, line, _) = location_of(
+        &sarif,
+        "aws-ec2-nacl-admin-ports-public",
+        "module.network[\"prod\"].aws_network_acl.public",
+    );
+    assert!(uri.ends_with("plan.json"), "{uri}");
+    assert_eq!(line, 1);
+    let (uri, line, _) = location_of(&sarif, "aws-ec2-ami-public", "aws_ami.golden");
+    assert_eq!((uri.as_str(), line), ("main.tf", 53));
+}
+
+#[test]
+fn plan_flags_conflict_with_other_inputs() {
+    let dir = temp_dir();
+    let example = example();
+    let example = example.to_str().expect("utf-8");
+    for args in [
+        vec![
+            "scan",
+            "--terraform-plan",
+            "plan.json",
+            "--snapshot",
+            example,
+        ],
+        vec!["scan", "aws", "--terraform-plan", "plan.json"],
+        vec!["scan", "--snapshot", example, "--tf-root", "."],
+    ] {
+        let output = soc2scan_in(dir.path(), &args);
+        assert_eq!(code(&output), 2, "{args:?}: {}", stderr(&output));
+    }
+}
