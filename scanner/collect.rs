@@ -144,6 +144,16 @@ mod live {
         )
     }
 
+    /// The snapshot of a provider's collection; a collection that cannot start is an error.
+    async fn snapshot_of<E: std::fmt::Display>(
+        collected: impl std::future::Future<Output = Result<soc2scan_providers::LiveCollection, E>>,
+    ) -> Result<Snapshot, CliError> {
+        collected
+            .await
+            .map(|collection| collection.into_snapshot(crate::VERSION))
+            .map_err(|error| CliError::Collection(error.to_string()))
+    }
+
     /// One snapshot of several providers' collections.
     fn merge(parts: Vec<Snapshot>) -> Snapshot {
         let mut parts = parts.into_iter();
@@ -254,10 +264,7 @@ mod live {
         options: AwsOptions,
         progress: Arc<dyn CollectionProgress>,
     ) -> Result<Snapshot, CliError> {
-        soc2scan_providers::aws::collect(&options, progress)
-            .await
-            .map(|collection| collection.into_snapshot(crate::VERSION))
-            .map_err(|error| CliError::Collection(error.to_string()))
+        snapshot_of(soc2scan_providers::aws::collect(&options, progress)).await
     }
 
     #[cfg(feature = "gcp")]
@@ -294,10 +301,7 @@ mod live {
         options: GcpOptions,
         progress: Arc<dyn CollectionProgress>,
     ) -> Result<Snapshot, CliError> {
-        soc2scan_providers::gcp::collect(&options, progress)
-            .await
-            .map(|collection| collection.into_snapshot(crate::VERSION))
-            .map_err(|error| CliError::Collection(error.to_string()))
+        snapshot_of(soc2scan_providers::gcp::collect(&options, progress)).await
     }
 
     /// One line on what was collected (and, verbose, the calls by operation).
