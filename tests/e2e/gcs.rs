@@ -508,3 +508,47 @@ fn projects_come_from_the_configuration_and_a_missing_project_is_a_clear_error()
     );
     assert!(stderr(&output).contains("\"azure\""), "{}", stderr(&output));
 }
+
+#[test]
+fn credential_files_never_reach_outputs_or_logs() {
+    let standin = start_in_background(fixture());
+    let dir = temp_dir();
+    let canary = "soc2scan-canary-private-key-material";
+    let key = dir.path().join("key.json");
+    std::fs::write(
+        &key,
+        format!(
+            r#"{{"type": "service_account", "project_id": "acme-web", "private_key_id": "canary-key-id-0123",
+                "private_key": "-----BEGIN PRIVATE KEY-----\n{canary}\n-----END PRIVATE KEY-----\n",
+                "client_email": "soc2scan@acme-web.iam.gserviceaccount.com", "client_id": "1234567890",
+                "token_uri": "http://127.0.0.1:9/token"}}"#
+        ),
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_soc2scan"))
+        .args(["snapshot", "gcp", "-o", "snap.json", "--verbose"])
+        .args(["--gcp-endpoint", &standin.endpoint])
+        .current_dir(dir.path())
+        .env("HOME", dir.path())
+        .env("CLOUDSDK_CONFIG", dir.path().join("gcloud"))
+        .env("GOOGLE_APPLICATION_CREDENTIALS", &key)
+        .env_remove("GOOGLE_CLOUD_PROJECT")
+        .env_remove("GCLOUD_PROJECT")
+        .env_remove("CLOUDSDK_CORE_PROJECT")
+        .output()
+        .expect("the soc2scan binary runs");
+    // The project comes from the key file; the key cannot sign, so nothing is collected:
+    // a gap (exit 3) or a start-up error (exit 2), never a clean scan.
+    let code = code(&output);
+    assert!(code == 3 || code == 2, "exit {code}: {}", stderr(&output));
+    let log = format!("{}{}", stdout(&output), stderr(&output));
+    let snapshot = std::fs::read_to_string(dir.path().join("snap.json")).unwrap_or_default();
+    if code == 3 {
+        assert!(snapshot.contains("\"acme-web\""), "project from the key file");
+        assert!(snapshot.contains("soc2scan@acme-web.iam.gserviceaccount.com"), "identity");
+    }
+    for secret in [canary, "canary-key-id-0123", "BEGIN PRIVATE KEY"] {
+        assert!(!log.contains(secret), "the log contains {secret:?}: {log}");
+        assert!(!snapshot.contains(secret), "the snapshot contains {secret:?}");
+    }
+}
