@@ -277,6 +277,10 @@ pub struct ScanArgs {
     #[arg(long)]
     pub allow_incomplete: bool,
 
+    /// Exit 3 on coverage gaps even when soc2scan.toml sets `allow_incomplete = true`.
+    #[arg(long, conflicts_with = "allow_incomplete")]
+    pub no_allow_incomplete: bool,
+
     /// A previous report (SARIF or JSON) to compare with: failures are marked new or
     /// existing, fixed ones are listed, and --fail-on counts new failures only.
     #[arg(long, value_name = "FILE")]

@@ -182,7 +182,8 @@ pub fn run(args: &ScanArgs) -> Result<u8, CliError> {
         Some(value) => parse_fail_on(value)?,
         None => Some(Severity::High),
     };
-    let allow_incomplete = args.allow_incomplete || config.scan.allow_incomplete.unwrap_or(false);
+    let allow_incomplete = args.allow_incomplete
+        || (!args.no_allow_incomplete && config.scan.allow_incomplete.unwrap_or(false));
     let runs = rule_runs(args, &config)?;
     // Read the baseline before scanning: a bad file fails fast, before any API call.
     let baseline_findings = match &args.baseline {

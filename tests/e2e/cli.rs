@@ -333,6 +333,15 @@ fn config_file_sets_parameters_and_defaults() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let report: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
     assert_eq!(report["rules"][0]["params"]["max_backup_age_days"], 3650);
+
+    // The file allows incomplete scans; --no-allow-incomplete takes that back for one run
+    // (the example's flow-log gap makes it incomplete).
+    let output = scan(dir.path(), &["--format", "json"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let output = scan(dir.path(), &["--format", "json", "--no-allow-incomplete"]);
+    assert_eq!(code(&output), 3, "{}", stderr(&output));
+    let output = scan(dir.path(), &["--allow-incomplete", "--no-allow-incomplete"]);
+    assert_eq!(code(&output), 2, "the two flags conflict");
 }
 
 #[test]

@@ -544,11 +544,20 @@ fn credential_files_never_reach_outputs_or_logs() {
     let log = format!("{}{}", stdout(&output), stderr(&output));
     let snapshot = std::fs::read_to_string(dir.path().join("snap.json")).unwrap_or_default();
     if code == 3 {
-        assert!(snapshot.contains("\"acme-web\""), "project from the key file");
-        assert!(snapshot.contains("soc2scan@acme-web.iam.gserviceaccount.com"), "identity");
+        assert!(
+            snapshot.contains("\"acme-web\""),
+            "project from the key file"
+        );
+        assert!(
+            snapshot.contains("soc2scan@acme-web.iam.gserviceaccount.com"),
+            "identity"
+        );
     }
     for secret in [canary, "canary-key-id-0123", "BEGIN PRIVATE KEY"] {
         assert!(!log.contains(secret), "the log contains {secret:?}: {log}");
-        assert!(!snapshot.contains(secret), "the snapshot contains {secret:?}");
+        assert!(
+            !snapshot.contains(secret),
+            "the snapshot contains {secret:?}"
+        );
     }
 }
