@@ -58,7 +58,7 @@ declare_rule! {
         targets: [SecurityGroup],
         also_reads: [],
         params: [],
-        reads: ["ingress", "egress"],
+        reads: ["is_default", "ingress", "egress"],
     }
 }
 

@@ -53,7 +53,7 @@ declare_rule! {
         targets: [Ec2Instance],
         also_reads: [],
         params: [],
-        reads: ["monitoring"],
+        reads: ["state", "monitoring"],
     }
 }
 

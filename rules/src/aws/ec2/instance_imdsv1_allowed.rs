@@ -63,7 +63,7 @@ declare_rule! {
         targets: [Ec2Instance],
         also_reads: [],
         params: [],
-        reads: ["metadata_options"],
+        reads: ["state", "metadata_options"],
     }
 }
 

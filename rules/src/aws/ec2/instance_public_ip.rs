@@ -59,7 +59,7 @@ declare_rule! {
         targets: [Ec2Instance],
         also_reads: [],
         params: [],
-        reads: ["public_ip", "associate_public_ip_address"],
+        reads: ["state", "public_ip", "associate_public_ip_address"],
     }
 }
 
