@@ -806,6 +806,15 @@ mod tests {
     }
 
     #[test]
+    fn index_tf_source_counts_blocks_and_reports_scan_errors() {
+        let text = "resource \"a\" \"b\" {}\ndata \"a\" \"c\" {}\nresource \"a\" \"b\" {}\n";
+        // The duplicate `a.b` is indexed once, as in a directory.
+        assert_eq!(index_tf_source(text).expect("scans"), 2);
+        let error = index_tf_source("locals {\n  x = \"é\n").expect_err("unterminated");
+        assert!(error.to_string().starts_with("fuzz.tf:2:"), "{error}");
+    }
+
+    #[test]
     fn crlf_and_a_byte_order_mark_do_not_shift_lines() {
         let text = "\u{feff}# x\r\n\r\nresource \"a\" \"b\" {\r\n}\r\nresource \"a\" \"c\" {}\r\n";
         assert_eq!(
