@@ -554,6 +554,20 @@ fn parse_directory(path: &Path, dir: &ModuleDir) -> Result<DirectoryBlocks, Loca
     Ok(blocks)
 }
 
+/// Indexes one `.tf` file's text as [`LocationIndex::build`] does for every file it reads,
+/// returning how many `resource` / `data` blocks it found.
+///
+/// The entry point of the `locations` fuzz target (`fuzz/`): the block scanner, the line
+/// counter and the line/column of a scan error, without a directory on disk. Not part of the
+/// supported API.
+#[doc(hidden)]
+pub fn index_tf_source(text: &str) -> Result<usize, LocateError> {
+    let mut blocks = DirectoryBlocks::default();
+    index_file(text, Path::new("fuzz.tf"), "fuzz.tf", &mut blocks)?;
+    Ok(blocks.resources.values().map(HashMap::len).sum::<usize>()
+        + blocks.data.values().map(HashMap::len).sum::<usize>())
+}
+
 /// Records the `resource` and `data` blocks of one file. The first definition wins if a
 /// module defines the same block twice (Terraform itself rejects that).
 fn index_file(
@@ -789,6 +803,15 @@ mod tests {
                 ("data.a.d".to_string(), 16),
             ]
         );
+    }
+
+    #[test]
+    fn index_tf_source_counts_blocks_and_reports_scan_errors() {
+        let text = "resource \"a\" \"b\" {}\ndata \"a\" \"c\" {}\nresource \"a\" \"b\" {}\n";
+        // The duplicate `a.b` is indexed once, as in a directory.
+        assert_eq!(index_tf_source(text).expect("scans"), 2);
+        let error = index_tf_source("locals {\n  x = \"é\n").expect_err("unterminated");
+        assert!(error.to_string().starts_with("fuzz.tf:2:"), "{error}");
     }
 
     #[test]
