@@ -15,7 +15,7 @@ use googleapis_tonic_google_storage_v2::google::iam::v1 as iam;
 use googleapis_tonic_google_storage_v2::google::r#type::Expr;
 use googleapis_tonic_google_storage_v2::google::storage::v2 as storage;
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::convert::Infallible;
 use std::future::Future;
 use std::marker::PhantomData;
@@ -112,6 +112,9 @@ pub type CallLog = Arc<Mutex<Vec<String>>>;
 
 struct State {
     fixture: Fixture,
+    /// Bucket name → (project, position in the project's list): GetIamPolicy is called
+    /// once per bucket, so a scan over the fixture per call would be quadratic.
+    bucket_index: HashMap<String, (String, usize)>,
     calls: CallLog,
     /// Faults of the "once" kind already served.
     spent: Mutex<HashSet<String>>,
@@ -130,12 +133,9 @@ impl State {
         let name = resource
             .rsplit_once("/buckets/")
             .map_or(resource, |(_, n)| n);
-        self.fixture.projects.iter().find_map(|(project, buckets)| {
-            buckets
-                .iter()
-                .find(|b| b.name == name)
-                .map(|b| (project.as_str(), b))
-        })
+        let (project, position) = self.bucket_index.get(name)?;
+        let bucket = &self.fixture.projects.get(project)?[*position];
+        Some((project.as_str(), bucket))
     }
 
     fn list_buckets(
@@ -461,8 +461,18 @@ pub async fn start(fixture: Fixture, address: &str) -> StandIn {
         .unwrap_or_else(|e| panic!("cannot listen on {address}: {e}"));
     let port = listener.local_addr().expect("local address").port();
     let calls = CallLog::default();
+    let mut bucket_index = HashMap::new();
+    for (project, buckets) in &fixture.projects {
+        for (position, bucket) in buckets.iter().enumerate() {
+            // The first project listing a name wins, as a linear search would.
+            bucket_index
+                .entry(bucket.name.clone())
+                .or_insert_with(|| (project.clone(), position));
+        }
+    }
     let state = Arc::new(State {
         fixture,
+        bucket_index,
         calls: calls.clone(),
         spent: Mutex::new(HashSet::new()),
     });
