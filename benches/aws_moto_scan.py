@@ -13,13 +13,14 @@ same two cores, as in CI. Everything stays on 127.0.0.1.
 
 import argparse
 import os
-import re
 import socket
 import statistics
 import subprocess
 import sys
 import time
 import urllib.request
+
+from timed_scan import timed_scan
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REGIONS = "eu-west-1,us-east-1,ap-southeast-2"
@@ -82,28 +83,18 @@ def main():
         walls, cpus, rss = [], [], []
         calls = {}
         for run in range(args.runs):
-            result = subprocess.run(
+            measured = timed_scan(
                 [
-                    "/usr/bin/time", "-v", args.soc2scan, "scan", "aws",
+                    args.soc2scan, "scan", "aws",
                     "--endpoint-url", endpoint, "--regions", REGIONS,
                     "--format", "json", "--fail-on", "none", "--verbose",
                 ],
-                env=scan_env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
+                scan_env,
             )
-            if result.returncode != 0:
-                sys.exit("scan failed (%d):\n%s" % (result.returncode, result.stderr))
-            err = result.stderr
-            wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", err)
-            walls.append(int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3)))
-            user = float(re.search(r"User time \(seconds\): ([\d.]+)", err).group(1))
-            system = float(re.search(r"System time \(seconds\): ([\d.]+)", err).group(1))
-            cpus.append(user + system)
-            rss.append(int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", err).group(1)))
-            calls = {m.group(2): int(m.group(1)) for m in re.finditer(r"soc2scan:\s+(\d+)\s+(\S+:\S+)", err)}
-            collected = re.search(r"soc2scan: collected .*", err).group(0)
+            walls.append(measured["wall"])
+            cpus.append(measured["cpu"])
+            rss.append(measured["rss"])
+            calls, collected = measured["calls"], measured["collected"]
             print("run %d: wall %.2f s, cpu %.2f s, peak RSS %.0f MiB | %s" % (run + 1, walls[-1], cpus[-1], rss[-1] / 1024, collected))
         total = sum(calls.values())
         confirmations = calls.get("ec2:DescribeSnapshotAttribute", 0)

@@ -13,10 +13,11 @@ same two cores, as in CI. Everything stays on 127.0.0.1.
 
 import argparse
 import os
-import re
 import statistics
 import subprocess
 import sys
+
+from timed_scan import timed_scan
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -47,29 +48,19 @@ def main():
             walls, cpus, rss = [], [], []
             calls = {}
             for run in range(args.runs):
-                result = subprocess.run(
+                measured = timed_scan(
                     [
-                        "/usr/bin/time", "-v", args.soc2scan, "scan", "gcp", "--project", "bench",
+                        args.soc2scan, "scan", "gcp", "--project", "bench",
                         "--gcp-endpoint", endpoint, "--gcp-anonymous",
                         "--max-concurrency", str(concurrency),
                         "--format", "json", "--fail-on", "none", "--verbose",
                     ],
-                    env=env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.PIPE,
-                    text=True,
+                    env,
                 )
-                if result.returncode != 0:
-                    sys.exit("scan failed (%d):\n%s" % (result.returncode, result.stderr))
-                err = result.stderr
-                wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", err)
-                walls.append(int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3)))
-                user = float(re.search(r"User time \(seconds\): ([\d.]+)", err).group(1))
-                system = float(re.search(r"System time \(seconds\): ([\d.]+)", err).group(1))
-                cpus.append(user + system)
-                rss.append(int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", err).group(1)))
-                calls = {m.group(2): int(m.group(1)) for m in re.finditer(r"soc2scan:\s+(\d+)\s+(\S+:\S+)", err)}
-                collected = re.search(r"soc2scan: collected .*", err).group(0)
+                walls.append(measured["wall"])
+                cpus.append(measured["cpu"])
+                rss.append(measured["rss"])
+                calls, collected = measured["calls"], measured["collected"]
                 print("concurrency %d, run %d: wall %.2f s, cpu %.2f s, peak RSS %.0f MiB | %s" % (
                     concurrency, run + 1, walls[-1], cpus[-1], rss[-1] / 1024, collected))
             print("concurrency %d: median of %d runs: wall %.2f s, CPU %.2f s, peak RSS %.0f MiB; calls %s" % (
