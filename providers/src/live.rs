@@ -56,3 +56,14 @@ impl LiveCollection {
         snapshot
     }
 }
+
+/// The longest prefix of `text` of at most `max` bytes that ends on a character boundary:
+/// provider messages kept in coverage entries are cut to it.
+#[cfg(any(feature = "aws", feature = "gcp"))]
+pub(crate) fn prefix_within(text: &str, max: usize) -> &str {
+    let mut cut = max.min(text.len());
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &text[..cut]
+}

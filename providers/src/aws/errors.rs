@@ -285,11 +285,8 @@ pub(crate) fn shorten(text: String) -> String {
     if text.len() <= MAX {
         return text;
     }
-    let mut cut = MAX;
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    format!("{}… ({} more characters)", &text[..cut], text.len() - cut)
+    let kept = crate::live::prefix_within(&text, MAX);
+    format!("{kept}… ({} more characters)", text.len() - kept.len())
 }
 
 /// The token of the next page: `Ok(None)` when the listing is complete. A truncated listing

@@ -104,11 +104,7 @@ fn shorten(message: &str) -> String {
     if message.len() <= MAX_MESSAGE {
         return message;
     }
-    let mut end = MAX_MESSAGE;
-    while !message.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &message[..end])
+    format!("{}…", crate::live::prefix_within(&message, MAX_MESSAGE))
 }
 
 #[cfg(test)]
