@@ -7,7 +7,7 @@
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha2::{Digest, Sha256};
-use soc2scan_providers::{CollectionUnit, Resource};
+use soc2scan_model::{CollectionUnit, Resource};
 use soc2scan_rules::{Evaluation, Report};
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -146,7 +146,7 @@ pub fn path_uri(path: &str) -> String {
 pub fn plan_source<'s>(
     report: &Report<'s>,
     resource: &Resource,
-) -> Option<&'s soc2scan_providers::PlannedResource> {
+) -> Option<&'s soc2scan_model::PlannedResource> {
     report.snapshot.plan.as_ref()?.resources.get(&resource.id)
 }
 

@@ -10,7 +10,7 @@ use crate::{Format, OutputError, RenderContext};
 use chrono::{DateTime, Utc};
 use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
-use soc2scan_providers::{CollectionUnit, Provider, ResourceKind, ScanTarget, ToolInfo};
+use soc2scan_model::{CollectionUnit, Provider, ResourceKind, ScanTarget, ToolInfo};
 use soc2scan_rules::{Category, ParamValue, Report, Severity};
 use std::collections::BTreeMap;
 
@@ -201,7 +201,7 @@ struct ResourceJson<'a> {
     name: &'a str,
     /// For a Terraform plan: the resource's address and the file and line defining it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    terraform: Option<&'a soc2scan_providers::PlannedResource>,
+    terraform: Option<&'a soc2scan_model::PlannedResource>,
 }
 
 /// Every verdict, serialised one by one rather than collected first: a large snapshot has

@@ -21,7 +21,7 @@ use serde_sarif::sarif::{
     Result as SarifResult, ResultKind, ResultLevel, Run, RunAutomationDetails, Sarif, Suppression,
     Tool, ToolComponent, ToolComponentReference,
 };
-use soc2scan_providers::{Provider, ScanTarget, Snapshot};
+use soc2scan_model::{Provider, ScanTarget, Snapshot};
 use soc2scan_rules::docs::{doc_markdown, rule_page, short_description};
 use soc2scan_rules::{Evaluation, Report, RuleMeta, Severity, Verdict};
 use std::collections::{BTreeMap, BTreeSet};
@@ -938,15 +938,15 @@ mod tests {
             .find(|r| r.id.ends_with("vol-plain"))
             .map(|r| r.id.clone())
             .expect("vol-plain");
-        let source = |file: &str, line| soc2scan_providers::PlannedResource {
+        let source = |file: &str, line| soc2scan_model::PlannedResource {
             address: "module.data[\"a\"].aws_ebs_volume.plain[0]".to_string(),
-            source: soc2scan_providers::SourceRef {
+            source: soc2scan_model::SourceRef {
                 file: file.to_string(),
                 line,
             },
             unknown: vec![],
         };
-        let mut plan = soc2scan_providers::PlanInfo {
+        let mut plan = soc2scan_model::PlanInfo {
             plan_file: "plan.json".to_string(),
             format_version: "1.2".to_string(),
             terraform_version: None,

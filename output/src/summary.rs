@@ -1,7 +1,7 @@
 //! The summary every human-facing format shows, computed once: totals, failures by
 //! severity, a per-criterion view, coverage gaps and unexplained `NotEvaluated` verdicts.
 
-use soc2scan_providers::{CoverageEntry, CoverageStatus};
+use soc2scan_model::{CoverageEntry, CoverageStatus};
 use soc2scan_rules::catalog::criterion;
 use soc2scan_rules::{Category, Evaluation, Report, Severity, Subject, Tally, Verdict};
 use std::collections::HashMap;

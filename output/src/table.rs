@@ -5,7 +5,7 @@ use crate::summary::Summary;
 use crate::RenderContext;
 use comfy_table::presets::ASCII_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, ContentArrangement, Table};
-use soc2scan_providers::Snapshot;
+use soc2scan_model::Snapshot;
 use soc2scan_rules::{Evaluation, Report};
 use std::fmt::Write as _;
 

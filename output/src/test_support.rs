@@ -4,7 +4,7 @@
 
 use crate::RenderContext;
 use chrono::{DateTime, TimeZone, Utc};
-use soc2scan_providers::{
+use soc2scan_model::{
     CollectionUnit, CoverageEntry, CoverageStatus, EbsVolume, FailureKind, GcsBucket, Provider,
     Resource, ResourceConfig, ResourceKind, ScanTarget, Snapshot,
 };

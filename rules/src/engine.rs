@@ -10,7 +10,7 @@
 use crate::inventory::{Inventory, UnitState};
 use crate::rule::{CheckContext, Params, Rule, RuleMeta, Verdict};
 use rayon::prelude::*;
-use soc2scan_providers::{
+use soc2scan_model::{
     fields_overlap, CollectionScope, CoverageEntry, CoverageStatus, Resource, ResourceKind,
     Snapshot, UnknownValue, GLOBAL_REGION,
 };
@@ -360,7 +360,7 @@ mod tests {
     use super::*;
     use crate::aws::ec2::EbsVolumeUnencrypted;
     use crate::testing::{drop_unit, fail_unit, resource, snapshot, ACCOUNT, REGION};
-    use soc2scan_providers::{EbsVolume, ResourceConfig, UnknownValue};
+    use soc2scan_model::{EbsVolume, ResourceConfig, UnknownValue};
 
     fn volume() -> Resource {
         resource(
@@ -407,16 +407,16 @@ mod tests {
 
     fn plan_of(snap: &mut Snapshot, unknown: Vec<UnknownValue>) {
         let id = snap.resources[0].id.clone();
-        snap.plan = Some(soc2scan_providers::PlanInfo {
+        snap.plan = Some(soc2scan_model::PlanInfo {
             plan_file: "plan.json".to_string(),
             format_version: "1.2".to_string(),
             terraform_version: None,
             is_state: false,
             resources: [(
                 id,
-                soc2scan_providers::PlannedResource {
+                soc2scan_model::PlannedResource {
                     address: "aws_ebs_volume.v".to_string(),
-                    source: soc2scan_providers::SourceRef {
+                    source: soc2scan_model::SourceRef {
                         file: "main.tf".to_string(),
                         line: Some(3),
                     },

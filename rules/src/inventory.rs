@@ -1,7 +1,7 @@
 //! Lookups across a snapshot that rules need: which snapshots a volume has, which flow logs
 //! record a VPC, what a managed policy says, which coverage units failed.
 
-use soc2scan_providers::{
+use soc2scan_model::{
     CollectionScope, CoverageEntry, CoverageStatus, EbsSnapshot, FlowLog, IamGroup,
     IamManagedPolicy, Provider, Resource, ResourceConfig, ResourceKind, Snapshot, UnknownValue,
     GLOBAL_REGION,

@@ -3,7 +3,7 @@
 use crate::inventory::Inventory;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use soc2scan_providers::{Resource, ResourceKind};
+use soc2scan_model::{Resource, ResourceKind};
 use std::fmt;
 
 /// How bad a failing result is.
@@ -320,7 +320,7 @@ pub struct RuleMeta {
 
 impl RuleMeta {
     /// The provider the rule reads.
-    pub fn provider(&self) -> soc2scan_providers::Provider {
+    pub fn provider(&self) -> soc2scan_model::Provider {
         self.targets[0].provider()
     }
 
@@ -433,8 +433,8 @@ macro_rules! declare_rule {
                 title: $title,
                 severity: $crate::rule::Severity::$severity,
                 criteria: &[$($criterion),+],
-                targets: &[$(soc2scan_providers::ResourceKind::$target),+],
-                also_reads: &[$(soc2scan_providers::ResourceKind::$also),*],
+                targets: &[$(soc2scan_model::ResourceKind::$target),+],
+                also_reads: &[$(soc2scan_model::ResourceKind::$also),*],
                 params: &[$($param),*],
                 reads: $crate::declare_rule!(@reads $([$($read),*])?),
                 runtime_only: $crate::declare_rule!(@runtime $($runtime)?),

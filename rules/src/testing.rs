@@ -4,7 +4,7 @@
 use crate::engine::{Engine, RuleRun, Subject};
 use crate::rule::{Params, Rule, Verdict};
 use chrono::{DateTime, TimeZone, Utc};
-use soc2scan_providers::{
+use soc2scan_model::{
     CollectionUnit, CoverageEntry, CoverageStatus, FailureKind, Provider, Resource, ResourceConfig,
     ResourceKind, Snapshot, GLOBAL_REGION,
 };
@@ -81,8 +81,7 @@ pub fn snapshot(resources: Vec<Resource>) -> Snapshot {
             .filter(|k| k.provider() == provider)
         {
             let global = region == GLOBAL_REGION;
-            let kind_is_global =
-                kind.collection_scope() == soc2scan_providers::CollectionScope::Global;
+            let kind_is_global = kind.collection_scope() == soc2scan_model::CollectionScope::Global;
             if global == kind_is_global {
                 units.insert(CollectionUnit {
                     provider,

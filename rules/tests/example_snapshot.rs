@@ -2,7 +2,7 @@
 //! each rule has at least one passing and one failing resource. Account-wide settings (root
 //! user, password policy) get both outcomes from the example's two AWS accounts.
 
-use soc2scan_providers::Snapshot;
+use soc2scan_model::Snapshot;
 use soc2scan_rules::{all_rules, Engine, RuleRun, Verdict};
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -8,7 +8,7 @@
 //! rule's verdict on that resource keeps its kind (pass, fail, not evaluated).
 
 use serde_json::Value;
-use soc2scan_providers::{fields_overlap, ResourceConfig, Snapshot};
+use soc2scan_model::{fields_overlap, ResourceConfig, Snapshot};
 use soc2scan_rules::{all_rules, Engine, RuleRun, Subject};
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 use super::{named, wrong_kind};
 use crate::declare_rule;
 use crate::rule::{CheckContext, Rule, RuleMeta, Verdict};
-use soc2scan_providers::{Resource, ResourceConfig};
+use soc2scan_model::{Resource, ResourceConfig};
 
 declare_rule! {
     /// ## What it checks
@@ -85,7 +85,7 @@ mod tests {
     use super::*;
     use crate::aws::ec2::fixtures::ami;
     use crate::testing::*;
-    use soc2scan_providers::ResourceKind;
+    use soc2scan_model::ResourceKind;
 
     #[test]
     fn private_passes_and_public_fails() {

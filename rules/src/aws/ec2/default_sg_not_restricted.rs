@@ -2,7 +2,7 @@ use super::network::{sg_rule_text, sg_subject};
 use super::wrong_kind;
 use crate::declare_rule;
 use crate::rule::{CheckContext, Rule, RuleMeta, Verdict};
-use soc2scan_providers::{Resource, ResourceConfig, SecurityGroupRule};
+use soc2scan_model::{Resource, ResourceConfig, SecurityGroupRule};
 
 declare_rule! {
     /// ## What it checks
@@ -113,7 +113,7 @@ mod tests {
     use super::*;
     use crate::aws::ec2::fixtures::{arn, security_group, sg_rule, tcp};
     use crate::testing::*;
-    use soc2scan_providers::ResourceKind;
+    use soc2scan_model::ResourceKind;
 
     fn default_group(
         id: &str,

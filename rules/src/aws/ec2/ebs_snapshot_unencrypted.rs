@@ -1,7 +1,7 @@
 use super::{named, wrong_kind};
 use crate::declare_rule;
 use crate::rule::{CheckContext, Rule, RuleMeta, Verdict};
-use soc2scan_providers::{Resource, ResourceConfig};
+use soc2scan_model::{Resource, ResourceConfig};
 
 declare_rule! {
     /// ## What it checks
@@ -94,7 +94,7 @@ mod tests {
     use super::*;
     use crate::aws::ec2::fixtures::{ebs_snapshot, snapshot_resource};
     use crate::testing::*;
-    use soc2scan_providers::ResourceKind;
+    use soc2scan_model::ResourceKind;
 
     fn snap(id: &str, encrypted: bool) -> Resource {
         let mut snap = ebs_snapshot(id, Some("vol-1"), days_ago(3));

@@ -2,7 +2,7 @@ use super::{named, wrong_kind};
 use crate::declare_rule;
 use crate::rule::{CheckContext, ParamDefault, ParamSpec, Rule, RuleMeta, Verdict};
 use chrono::TimeDelta;
-use soc2scan_providers::{Resource, ResourceConfig};
+use soc2scan_model::{Resource, ResourceConfig};
 
 declare_rule! {
     /// ## What it checks
@@ -168,7 +168,7 @@ mod tests {
     use crate::aws::ec2::fixtures::{arn, ebs_snapshot, snapshot_resource, volume};
     use crate::rule::{ParamValue, Params};
     use crate::testing::*;
-    use soc2scan_providers::{EbsSnapshot, ResourceKind, VolumeAttachment};
+    use soc2scan_model::{EbsSnapshot, ResourceKind, VolumeAttachment};
 
     fn attached(id: &str) -> Resource {
         let mut resource = volume(id, "in-use");

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::rule::{CheckContext, Rule, RuleMeta, Verdict};
-use soc2scan_providers::{Resource, ResourceConfig};
+use soc2scan_model::{Resource, ResourceConfig};
 
 declare_rule! {
     /// ## What it checks
@@ -89,7 +89,7 @@ impl Rule for EbsVolumeUnencrypted {
 mod tests {
     use super::*;
     use crate::testing::*;
-    use soc2scan_providers::{EbsVolume, ResourceKind};
+    use soc2scan_model::{EbsVolume, ResourceKind};
 
     fn volume(id: &str, encrypted: bool) -> Resource {
         resource(

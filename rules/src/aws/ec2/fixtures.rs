@@ -2,7 +2,7 @@
 
 use crate::testing::{resource, ACCOUNT, REGION};
 use chrono::{DateTime, Utc};
-use soc2scan_providers::{
+use soc2scan_model::{
     Ami, EbsEncryptionByDefault, EbsSnapshot, EbsVolume, Ec2Instance, FlowLog,
     InstanceMetadataOptions, NaclAction, NetworkAcl, NetworkAclEntry, PortRange, Resource,
     ResourceConfig, SecurityGroup, SecurityGroupRule, Vpc,

@@ -1,7 +1,7 @@
 use super::{named, wrong_kind};
 use crate::declare_rule;
 use crate::rule::{CheckContext, Rule, RuleMeta, Verdict};
-use soc2scan_providers::{Resource, ResourceConfig};
+use soc2scan_model::{Resource, ResourceConfig};
 
 declare_rule! {
     /// ## What it checks
@@ -88,7 +88,7 @@ mod tests {
     use super::*;
     use crate::aws::ec2::fixtures::{arn, instance_config, instance_resource};
     use crate::testing::*;
-    use soc2scan_providers::ResourceKind;
+    use soc2scan_model::ResourceKind;
 
     fn instance(id: &str, state: &str, monitoring: &str) -> Resource {
         let mut instance = instance_config(id, state);

@@ -38,7 +38,7 @@ pub use sg_data_ports_public::SgDataPortsPublic;
 pub use vpc_flow_logs_off::VpcFlowLogsOff;
 
 use crate::rule::Rule;
-use soc2scan_providers::Resource;
+use soc2scan_model::Resource;
 
 /// The EC2 rules, in documentation order.
 pub const RULES: &[&dyn Rule] = &[

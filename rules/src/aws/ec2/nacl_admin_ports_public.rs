@@ -6,7 +6,7 @@ use super::{named, wrong_kind};
 use crate::declare_rule;
 use crate::rule::{CheckContext, Rule, RuleMeta, Verdict};
 use ipnet::IpNet;
-use soc2scan_providers::{NaclAction, NetworkAclEntry, Resource, ResourceConfig};
+use soc2scan_model::{NaclAction, NetworkAclEntry, Resource, ResourceConfig};
 use std::collections::BTreeMap;
 
 declare_rule! {
@@ -173,7 +173,7 @@ mod tests {
     use crate::aws::ec2::fixtures::{arn, nacl_entry, network_acl};
     use crate::rule::{ParamValue, Params};
     use crate::testing::*;
-    use soc2scan_providers::ResourceKind;
+    use soc2scan_model::ResourceKind;
     use NaclAction::{Allow, Deny};
 
     fn verdict(entries: Vec<NetworkAclEntry>) -> Verdict {

@@ -14,7 +14,7 @@
 use super::named;
 use crate::rule::{ParamDefault, ParamSpec};
 use ipnet::IpNet;
-use soc2scan_providers::{NetworkAclEntry, Resource, SecurityGroup, SecurityGroupRule};
+use soc2scan_model::{NetworkAclEntry, Resource, SecurityGroup, SecurityGroupRule};
 use std::fmt;
 
 /// The `admin_ports` parameter shared by the security group and network ACL rules.
@@ -371,7 +371,7 @@ pub fn services_text(services: &[ServicePort]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use soc2scan_providers::{NaclAction, PortRange};
+    use soc2scan_model::{NaclAction, PortRange};
 
     fn tcp(port: u16) -> ServicePort {
         ServicePort {

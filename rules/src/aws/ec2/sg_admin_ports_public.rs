@@ -4,7 +4,7 @@ use super::network::{
 use super::wrong_kind;
 use crate::declare_rule;
 use crate::rule::{CheckContext, Rule, RuleMeta, Verdict};
-use soc2scan_providers::{Resource, ResourceConfig};
+use soc2scan_model::{Resource, ResourceConfig};
 
 declare_rule! {
     /// ## What it checks
@@ -103,9 +103,9 @@ mod tests {
     use crate::aws::ec2::fixtures::{arn, security_group, sg_rule, tcp};
     use crate::rule::{ParamValue, Params};
     use crate::testing::*;
-    use soc2scan_providers::ResourceKind;
+    use soc2scan_model::ResourceKind;
 
-    fn verdict(ingress: Vec<soc2scan_providers::SecurityGroupRule>) -> Verdict {
+    fn verdict(ingress: Vec<soc2scan_model::SecurityGroupRule>) -> Verdict {
         let snap = snapshot(vec![security_group("sg-1", ingress)]);
         verdict_of(
             &run(&SgAdminPortsPublic, &snap),

@@ -2,7 +2,7 @@ use super::network::{open_ingress, sg_subject};
 use super::wrong_kind;
 use crate::declare_rule;
 use crate::rule::{CheckContext, Rule, RuleMeta, Verdict};
-use soc2scan_providers::{Resource, ResourceConfig};
+use soc2scan_model::{Resource, ResourceConfig};
 
 declare_rule! {
     /// ## What it checks
@@ -96,7 +96,7 @@ mod tests {
     use super::*;
     use crate::aws::ec2::fixtures::{arn, security_group, sg_rule, tcp};
     use crate::testing::*;
-    use soc2scan_providers::{ResourceKind, SecurityGroupRule};
+    use soc2scan_model::{ResourceKind, SecurityGroupRule};
 
     fn verdict(ingress: Vec<SecurityGroupRule>) -> Verdict {
         let snap = snapshot(vec![security_group("sg-1", ingress)]);

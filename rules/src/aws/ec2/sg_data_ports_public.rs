@@ -2,7 +2,7 @@ use super::network::{internet_exposures, port_list, ports_text, sg_subject, TCP_
 use super::wrong_kind;
 use crate::declare_rule;
 use crate::rule::{CheckContext, ParamDefault, ParamSpec, Rule, RuleMeta, Verdict};
-use soc2scan_providers::{Resource, ResourceConfig};
+use soc2scan_model::{Resource, ResourceConfig};
 
 declare_rule! {
     /// ## What it checks
@@ -111,7 +111,7 @@ mod tests {
     use crate::aws::ec2::fixtures::{arn, security_group, sg_rule, tcp};
     use crate::rule::{ParamValue, Params};
     use crate::testing::*;
-    use soc2scan_providers::{ResourceKind, SecurityGroupRule};
+    use soc2scan_model::{ResourceKind, SecurityGroupRule};
 
     fn verdict(ingress: Vec<SecurityGroupRule>) -> Verdict {
         let snap = snapshot(vec![security_group("sg-1", ingress)]);

@@ -1,7 +1,7 @@
 use super::{named, wrong_kind};
 use crate::declare_rule;
 use crate::rule::{CheckContext, Rule, RuleMeta, Verdict};
-use soc2scan_providers::{FlowLog, Resource, ResourceConfig};
+use soc2scan_model::{FlowLog, Resource, ResourceConfig};
 
 declare_rule! {
     /// ## What it checks
@@ -108,7 +108,7 @@ mod tests {
     use super::*;
     use crate::aws::ec2::fixtures::{arn, flow_log, vpc};
     use crate::testing::*;
-    use soc2scan_providers::ResourceKind;
+    use soc2scan_model::ResourceKind;
 
     #[test]
     fn vpc_with_an_active_flow_log_passes() {

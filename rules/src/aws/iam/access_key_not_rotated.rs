@@ -1,7 +1,7 @@
 use super::{days_since, principal, user_credentials};
 use crate::declare_rule;
 use crate::rule::{CheckContext, ParamDefault, ParamSpec, Rule, RuleMeta, Verdict};
-use soc2scan_providers::Resource;
+use soc2scan_model::Resource;
 
 const MAX_AGE: &str = "max_key_age_days";
 
@@ -139,7 +139,7 @@ mod tests {
     use super::*;
     use crate::rule::{ParamValue, Params};
     use crate::testing::*;
-    use soc2scan_providers::{AccessKey, LastUsed, ResourceKind};
+    use soc2scan_model::{AccessKey, LastUsed, ResourceKind};
 
     fn with_keys(name: &str, keys: Vec<AccessKey>) -> Resource {
         let mut u = user(name);

@@ -1,7 +1,7 @@
 use super::principal;
 use crate::declare_rule;
 use crate::rule::{CheckContext, Rule, RuleMeta, Verdict};
-use soc2scan_providers::{AttachedPolicy, InlinePolicy, PolicyDocument, Resource, ResourceConfig};
+use soc2scan_model::{AttachedPolicy, InlinePolicy, PolicyDocument, Resource, ResourceConfig};
 
 /// The path of service-linked roles, which AWS creates and controls.
 const SERVICE_LINKED_ROLE_PATH: &str = "/aws-service-role/";
@@ -218,7 +218,7 @@ mod tests {
     use super::super::test_support::*;
     use super::*;
     use crate::testing::*;
-    use soc2scan_providers::{IamGroup, IamManagedPolicy, IamRole, ResourceKind};
+    use soc2scan_model::{IamGroup, IamManagedPolicy, IamRole, ResourceKind};
 
     const ADMIN_OBJECT: &str =
         r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#;

@@ -2,7 +2,7 @@ use super::{days_since, principal, user_credentials};
 use crate::declare_rule;
 use crate::rule::{CheckContext, ParamDefault, ParamSpec, Rule, RuleMeta, Verdict};
 use chrono::{DateTime, Utc};
-use soc2scan_providers::{LastUsed, Resource};
+use soc2scan_model::{LastUsed, Resource};
 
 const MAX_UNUSED: &str = "max_unused_days";
 
@@ -217,7 +217,7 @@ mod tests {
     use super::*;
     use crate::rule::{ParamValue, Params};
     use crate::testing::*;
-    use soc2scan_providers::{AccessKey, IamUser, ResourceKind};
+    use soc2scan_model::{AccessKey, IamUser, ResourceKind};
 
     fn with_password(name: &str, set_days_ago: Option<i64>, last_used: LastUsed) -> IamUser {
         let mut u = user(name);

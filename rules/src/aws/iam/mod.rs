@@ -25,7 +25,7 @@ pub use user_two_active_keys::UserTwoActiveKeys;
 
 use crate::rule::{Rule, Verdict};
 use chrono::{DateTime, Utc};
-use soc2scan_providers::{IamUser, Resource, ResourceConfig, UserCredentials};
+use soc2scan_model::{IamUser, Resource, ResourceConfig, UserCredentials};
 
 /// The IAM rules, in documentation order.
 pub const RULES: &[&dyn Rule] = &[

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::rule::{CheckContext, ParamDefault, ParamSpec, Rule, RuleMeta, Verdict};
-use soc2scan_providers::{PasswordPolicy, Resource, ResourceConfig};
+use soc2scan_model::{PasswordPolicy, Resource, ResourceConfig};
 
 const MIN_LENGTH: &str = "minimum_password_length";
 const REUSE: &str = "password_reuse_prevention";
@@ -184,7 +184,7 @@ mod tests {
     use super::*;
     use crate::rule::{ParamValue, Params};
     use crate::testing::*;
-    use soc2scan_providers::{IamPasswordPolicy, ResourceKind};
+    use soc2scan_model::{IamPasswordPolicy, ResourceKind};
 
     fn policy_id() -> String {
         format!("arn:aws:iam::{ACCOUNT}:password-policy")

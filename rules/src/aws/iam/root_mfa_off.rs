@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::rule::{CheckContext, Rule, RuleMeta, Verdict};
-use soc2scan_providers::{Resource, ResourceConfig};
+use soc2scan_model::{Resource, ResourceConfig};
 
 declare_rule! {
     /// ## What it checks
@@ -88,7 +88,7 @@ impl Rule for RootMfaOff {
 mod tests {
     use super::*;
     use crate::testing::*;
-    use soc2scan_providers::{IamAccountSummary, ResourceKind};
+    use soc2scan_model::{IamAccountSummary, ResourceKind};
 
     fn summary_id() -> String {
         format!("arn:aws:iam::{ACCOUNT}:account-summary")

@@ -1,7 +1,7 @@
 //! Builders shared by the IAM rules' unit tests.
 
 use crate::testing::{days_ago, resource, ACCOUNT};
-use soc2scan_providers::{
+use soc2scan_model::{
     AccessKey, AttachedPolicy, IamUser, InlinePolicy, LastUsed, PolicyDocument, Resource,
     ResourceConfig, UserCredentials,
 };

@@ -1,7 +1,7 @@
 use super::{principal, user_credentials};
 use crate::declare_rule;
 use crate::rule::{CheckContext, Rule, RuleMeta, Verdict};
-use soc2scan_providers::Resource;
+use soc2scan_model::Resource;
 
 declare_rule! {
     /// ## What it checks
@@ -111,7 +111,7 @@ mod tests {
     use super::super::test_support::*;
     use super::*;
     use crate::testing::*;
-    use soc2scan_providers::ResourceKind;
+    use soc2scan_model::ResourceKind;
 
     fn console_user(name: &str, mfa: bool) -> Resource {
         let mut u = user(name);

@@ -1,7 +1,7 @@
 use super::{principal, user_credentials};
 use crate::declare_rule;
 use crate::rule::{CheckContext, Rule, RuleMeta, Verdict};
-use soc2scan_providers::Resource;
+use soc2scan_model::Resource;
 
 declare_rule! {
     /// ## What it checks
@@ -96,7 +96,7 @@ mod tests {
     use super::super::test_support::*;
     use super::*;
     use crate::testing::*;
-    use soc2scan_providers::{AccessKey, LastUsed, ResourceKind};
+    use soc2scan_model::{AccessKey, LastUsed, ResourceKind};
 
     fn with_keys(name: &str, keys: Vec<AccessKey>) -> Resource {
         let mut u = user(name);

@@ -1,7 +1,7 @@
 use super::bucket_of;
 use crate::declare_rule;
 use crate::rule::{CheckContext, Rule, RuleMeta, Verdict};
-use soc2scan_providers::Resource;
+use soc2scan_model::Resource;
 
 declare_rule! {
     /// ## What it checks
@@ -94,7 +94,7 @@ mod tests {
     use super::super::test_support::{bucket, bucket_id, good_bucket};
     use super::*;
     use crate::testing::*;
-    use soc2scan_providers::{GcsLogging, ResourceKind};
+    use soc2scan_model::{GcsLogging, ResourceKind};
 
     #[test]
     fn logging_passes_and_none_fails() {

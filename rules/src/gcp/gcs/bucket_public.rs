@@ -1,7 +1,7 @@
 use super::bucket_of;
 use crate::declare_rule;
 use crate::rule::{CheckContext, Rule, RuleMeta, Verdict};
-use soc2scan_providers::{GcsIamBinding, Resource};
+use soc2scan_model::{GcsIamBinding, Resource};
 
 /// The IAM principals that make a bucket public.
 const PUBLIC_MEMBERS: [&str; 2] = ["allUsers", "allAuthenticatedUsers"];
@@ -137,7 +137,7 @@ mod tests {
     use super::super::UniformAccessOff;
     use super::*;
     use crate::testing::*;
-    use soc2scan_providers::{
+    use soc2scan_model::{
         CollectionUnit, CoverageEntry, CoverageStatus, FailureKind, GcsIamCondition, GcsIamPolicy,
         Provider, ResourceKind, GLOBAL_REGION,
     };

@@ -18,7 +18,7 @@ pub use uniform_access_off::UniformAccessOff;
 pub use versioning_off::VersioningOff;
 
 use crate::rule::{Rule, Verdict};
-use soc2scan_providers::{GcsBucket, Resource, ResourceConfig};
+use soc2scan_model::{GcsBucket, Resource, ResourceConfig};
 
 /// The Cloud Storage rules, in documentation order.
 pub const RULES: &[&dyn Rule] = &[
@@ -48,7 +48,7 @@ fn bucket_of(resource: &Resource) -> Result<&GcsBucket, Verdict> {
 #[cfg(test)]
 mod test_support {
     use crate::testing::resource;
-    use soc2scan_providers::{GcsBucket, GcsIamPolicy, Resource, ResourceConfig};
+    use soc2scan_model::{GcsBucket, GcsIamPolicy, Resource, ResourceConfig};
 
     /// The canonical id of a test bucket.
     pub fn bucket_id(name: &str) -> String {
@@ -68,7 +68,7 @@ mod test_support {
             default_kms_key: Some(
                 "projects/acme-prod/locations/eu/keyRings/storage/cryptoKeys/buckets".to_string(),
             ),
-            logging: Some(soc2scan_providers::GcsLogging {
+            logging: Some(soc2scan_model::GcsLogging {
                 log_bucket: "acme-prod-usage-logs".to_string(),
                 log_object_prefix: Some(name.to_string()),
             }),

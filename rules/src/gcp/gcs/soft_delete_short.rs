@@ -1,7 +1,7 @@
 use super::bucket_of;
 use crate::declare_rule;
 use crate::rule::{CheckContext, ParamDefault, ParamSpec, Rule, RuleMeta, Verdict};
-use soc2scan_providers::Resource;
+use soc2scan_model::Resource;
 
 const SECONDS_PER_DAY: u64 = 86_400;
 
@@ -128,7 +128,7 @@ mod tests {
     use super::*;
     use crate::rule::{ParamValue, Params};
     use crate::testing::*;
-    use soc2scan_providers::ResourceKind;
+    use soc2scan_model::ResourceKind;
 
     fn with_soft_delete(name: &str, seconds: Option<u64>) -> Resource {
         let mut config = good_bucket(name);

@@ -1,7 +1,7 @@
 use super::bucket_of;
 use crate::declare_rule;
 use crate::rule::{CheckContext, Rule, RuleMeta, Verdict};
-use soc2scan_providers::Resource;
+use soc2scan_model::Resource;
 
 declare_rule! {
     /// ## What it checks
@@ -85,7 +85,7 @@ mod tests {
     use super::super::test_support::{bucket, bucket_id, good_bucket};
     use super::*;
     use crate::testing::*;
-    use soc2scan_providers::ResourceKind;
+    use soc2scan_model::ResourceKind;
 
     #[test]
     fn uniform_access_passes_and_fine_grained_fails() {

@@ -1,5 +1,3 @@
-//! Google Cloud Storage resources (listed once per project).
-
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 

@@ -4,7 +4,7 @@
 //! document (`format: "soc2scan-snapshot"`, `format_version: 1`), documented in
 //! `docs/snapshot-format.md`. It never holds credentials, tokens or secret-bearing fields.
 
-use crate::model::{PlanInfo, Provider, Resource, ResourceKind, GLOBAL_REGION};
+use crate::{PlanInfo, Provider, Resource, ResourceKind, GLOBAL_REGION};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
@@ -344,10 +344,10 @@ impl Snapshot {
                 .filter(|k| k.provider() == target.provider)
             {
                 let regions: Vec<&str> = match kind.collection_scope() {
-                    crate::model::CollectionScope::Regional => {
+                    crate::CollectionScope::Regional => {
                         target.regions.iter().map(String::as_str).collect()
                     }
-                    crate::model::CollectionScope::Global => vec![GLOBAL_REGION],
+                    crate::CollectionScope::Global => vec![GLOBAL_REGION],
                 };
                 for region in regions {
                     if !listed.contains(&(target.provider, target.account.as_str(), region, kind)) {
@@ -415,8 +415,8 @@ impl Snapshot {
     /// for kinds listed once per account or project.
     pub fn coverage_region(resource: &Resource) -> &str {
         match resource.kind().collection_scope() {
-            crate::model::CollectionScope::Regional => &resource.region,
-            crate::model::CollectionScope::Global => GLOBAL_REGION,
+            crate::CollectionScope::Regional => &resource.region,
+            crate::CollectionScope::Global => GLOBAL_REGION,
         }
     }
 
@@ -535,10 +535,10 @@ fn check_header(bytes: &[u8], path: &Path) -> Result<(), LoadError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{CollectionScope, ResourceConfig};
+    use crate::{CollectionScope, ResourceConfig};
     use serde_json::{json, Value};
 
-    const EXAMPLE: &str = include_str!("../../examples/acme-snapshot.json");
+    const EXAMPLE: &str = include_str!("../../../examples/acme-snapshot.json");
 
     fn example() -> Snapshot {
         Snapshot::from_json_slice(EXAMPLE.as_bytes(), Path::new("examples/acme-snapshot.json"))
@@ -633,7 +633,7 @@ mod tests {
 
     #[test]
     fn documented_example_loads() {
-        let doc = include_str!("../../docs/snapshot-format.md");
+        let doc = include_str!("../../../docs/snapshot-format.md");
         let section = doc
             .split("## A short example")
             .nth(1)
@@ -686,8 +686,8 @@ mod tests {
                 .filter(|kind| kind.provider() == Provider::Aws)
                 .map(|kind| {
                     let region = match kind.collection_scope() {
-                        crate::model::CollectionScope::Regional => "eu-west-1",
-                        crate::model::CollectionScope::Global => GLOBAL_REGION,
+                        crate::CollectionScope::Regional => "eu-west-1",
+                        crate::CollectionScope::Global => GLOBAL_REGION,
                     };
                     json!({
                         "unit": {"provider": "aws", "account": "111122223333", "region": region, "kind": kind},

@@ -1,0 +1,3 @@
+//! Google Cloud resource kinds, one file per kind under the service's folder.
+
+pub mod gcs;

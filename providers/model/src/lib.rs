@@ -1,0 +1,243 @@
+//! # soc2scan-model
+//!
+//! The snapshot model every provider adapter fills and every rule reads: typed cloud
+//! resources, the kinds table, the coverage table and the snapshot document. It needs no
+//! cloud SDK, and it is its own crate so that an edit to an adapter never recompiles the
+//! rules or the report writers.
+//!
+//! Every resource carries where it lives (provider, account or project, region or location),
+//! a canonical id (an ARN for AWS, a `//storage.googleapis.com/...` URI for GCS), its tags or
+//! labels, and a [`ResourceConfig`] with the configuration fields the rules read. Fields that
+//! an adapter could not learn are `Option`s or explicit "unknown" states, so a rule can tell
+//! "off" from "not known" and answer `NotEvaluated` instead of guessing.
+//!
+//! A kind of resource is declared once, in the [`resource_kinds!`] table below: one line
+//! gives its snapshot name, provider, service, collection scope, label, canonical id form,
+//! configuration type and native id. Its fields live in its own file
+//! (`aws/ec2/ebs_volume.rs`, `gcp/gcs/bucket.rs`, ...).
+
+#[macro_use]
+mod kinds;
+pub mod aws;
+#[doc(hidden)]
+pub mod docgen;
+pub mod gcp;
+pub mod plan;
+pub mod snapshot;
+
+pub use kinds::kinds_markdown_table;
+
+pub use aws::ec2::*;
+pub use aws::iam::*;
+pub use aws::policy_document::*;
+pub use gcp::gcs::*;
+pub use plan::*;
+pub use snapshot::{
+    CollectionUnit, CoverageEntry, CoverageStatus, FailureKind, LoadError, ScanMetadata,
+    ScanTarget, Snapshot, ToolInfo, SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION,
+};
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A cloud provider soc2scan reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Provider {
+    /// Amazon Web Services.
+    Aws,
+    /// Google Cloud.
+    Gcp,
+}
+
+impl Provider {
+    /// The lower-case name used in ids, paths and SARIF tags (`aws`, `gcp`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provider::Aws => "aws",
+            Provider::Gcp => "gcp",
+        }
+    }
+}
+
+impl fmt::Display for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a kind of resource is collected, which decides the region of its coverage unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CollectionScope {
+    /// Listed once per region (EC2): the coverage unit's region is the resource's region.
+    Regional,
+    /// Listed once per account or project (IAM, GCS buckets): the coverage unit's region is
+    /// [`GLOBAL_REGION`], whatever the resource's own location.
+    Global,
+}
+
+/// The region name of coverage units for globally collected kinds.
+pub const GLOBAL_REGION: &str = "global";
+
+resource_kinds! {
+    /// An EBS volume.
+    EbsVolume {
+        name: "ebs_volume", provider: Aws, service: "ec2", scope: Regional, label: "EBS volume",
+        canonical_id: "`arn:aws:ec2:REGION:ACCOUNT:volume/vol-…`",
+        config: EbsVolume, native_id: volume_id,
+    },
+    /// A region's EBS encryption-by-default setting.
+    EbsEncryptionByDefault {
+        name: "ebs_encryption_by_default", provider: Aws, service: "ec2", scope: Regional,
+        label: "EBS encryption-by-default setting",
+        canonical_id: "`arn:aws:ec2:REGION:ACCOUNT:ebs-encryption-by-default` (synthetic)",
+        config: EbsEncryptionByDefault,
+    },
+    /// An EBS snapshot owned by the account.
+    EbsSnapshot {
+        name: "ebs_snapshot", provider: Aws, service: "ec2", scope: Regional, label: "EBS snapshot",
+        canonical_id: "`arn:aws:ec2:REGION::snapshot/snap-…`",
+        config: EbsSnapshot, native_id: snapshot_id,
+    },
+    /// An AMI owned by the account.
+    Ami {
+        name: "ami", provider: Aws, service: "ec2", scope: Regional, label: "AMI",
+        canonical_id: "`arn:aws:ec2:REGION:ACCOUNT:image/ami-…`",
+        config: Ami, native_id: image_id,
+    },
+    /// A VPC.
+    Vpc {
+        name: "vpc", provider: Aws, service: "ec2", scope: Regional, label: "VPC",
+        canonical_id: "`arn:aws:ec2:REGION:ACCOUNT:vpc/vpc-…`",
+        config: Vpc, native_id: vpc_id,
+    },
+    /// A VPC flow log.
+    FlowLog {
+        name: "flow_log", provider: Aws, service: "ec2", scope: Regional, label: "flow log",
+        canonical_id: "`arn:aws:ec2:REGION:ACCOUNT:vpc-flow-log/fl-…`",
+        config: FlowLog, native_id: flow_log_id,
+    },
+    /// A security group.
+    SecurityGroup {
+        name: "security_group", provider: Aws, service: "ec2", scope: Regional,
+        label: "security group",
+        canonical_id: "`arn:aws:ec2:REGION:ACCOUNT:security-group/sg-…`",
+        config: SecurityGroup, native_id: group_id,
+    },
+    /// A network ACL.
+    NetworkAcl {
+        name: "network_acl", provider: Aws, service: "ec2", scope: Regional, label: "network ACL",
+        canonical_id: "`arn:aws:ec2:REGION:ACCOUNT:network-acl/acl-…`",
+        config: NetworkAcl, native_id: network_acl_id,
+    },
+    /// An EC2 instance.
+    Ec2Instance {
+        name: "ec2_instance", provider: Aws, service: "ec2", scope: Regional, label: "EC2 instance",
+        canonical_id: "`arn:aws:ec2:REGION:ACCOUNT:instance/i-…`",
+        config: Ec2Instance, native_id: instance_id,
+    },
+    /// The account's IAM summary (root user MFA and access keys).
+    IamAccountSummary {
+        name: "iam_account_summary", provider: Aws, service: "iam", scope: Global,
+        label: "IAM account summary",
+        canonical_id: "`arn:aws:iam::ACCOUNT:account-summary` (synthetic)",
+        config: IamAccountSummary,
+    },
+    /// The account's IAM password policy (or its absence).
+    IamPasswordPolicy {
+        name: "iam_password_policy", provider: Aws, service: "iam", scope: Global,
+        label: "IAM password policy",
+        canonical_id: "`arn:aws:iam::ACCOUNT:password-policy` (synthetic)",
+        config: IamPasswordPolicy,
+    },
+    /// The IAM credential report (coverage-only: fills users' credential fields).
+    IamCredentialReport {
+        name: "iam_credential_report", provider: Aws, service: "iam", scope: Global,
+        label: "IAM credential report", canonical_id: "coverage only",
+    },
+    /// An IAM user.
+    IamUser {
+        name: "iam_user", provider: Aws, service: "iam", scope: Global, label: "IAM user",
+        canonical_id: "`arn:aws:iam::ACCOUNT:user/NAME`",
+        config: IamUser, native_id: user_name,
+    },
+    /// An IAM group.
+    IamGroup {
+        name: "iam_group", provider: Aws, service: "iam", scope: Global, label: "IAM group",
+        canonical_id: "`arn:aws:iam::ACCOUNT:group/NAME`",
+        config: IamGroup, native_id: group_name,
+    },
+    /// An IAM role.
+    IamRole {
+        name: "iam_role", provider: Aws, service: "iam", scope: Global, label: "IAM role",
+        canonical_id: "`arn:aws:iam::ACCOUNT:role/NAME`",
+        config: IamRole, native_id: role_name,
+    },
+    /// A customer- or AWS-managed IAM policy with its default version's document.
+    IamManagedPolicy {
+        name: "iam_managed_policy", provider: Aws, service: "iam", scope: Global,
+        label: "IAM managed policy",
+        canonical_id: "`arn:aws:iam::ACCOUNT:policy/NAME`, or `arn:aws:iam::aws:policy/NAME` for AWS-managed policies",
+        config: IamManagedPolicy, native_id: policy_name,
+    },
+    /// A Cloud Storage bucket.
+    GcsBucket {
+        name: "gcs_bucket", provider: Gcp, service: "gcs", scope: Global,
+        label: "Cloud Storage bucket",
+        canonical_id: "`//storage.googleapis.com/projects/_/buckets/NAME`",
+        config: GcsBucket, native_id: name,
+    },
+    /// A bucket's IAM policy (coverage-only: the policy lives in [`GcsBucket::iam_policy`];
+    /// a failure for one bucket is a unit narrowed to that bucket).
+    GcsBucketIamPolicy {
+        name: "gcs_bucket_iam_policy", provider: Gcp, service: "gcs", scope: Global,
+        label: "Cloud Storage bucket IAM policy", canonical_id: "coverage only",
+    },
+}
+
+impl fmt::Display for ResourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One cloud resource in a snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resource {
+    /// Canonical, globally unique id: the ARN for AWS resources (for account- or
+    /// region-level settings a synthetic ARN such as
+    /// `arn:aws:ec2:eu-west-1:111122223333:ebs-encryption-by-default`), the
+    /// `//storage.googleapis.com/projects/_/buckets/NAME` URI for GCS buckets.
+    pub id: String,
+    /// The provider; must agree with the kind of `config`.
+    pub provider: Provider,
+    /// AWS account id or GCP project id.
+    pub account: String,
+    /// AWS region (`global` for IAM) or GCS bucket location (`EU`, `us-central1`, …).
+    pub region: String,
+    /// Human-readable name (the `Name` tag, a user or bucket name), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Tags (AWS) or labels (GCP).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+    /// The kind-specific configuration the rules read.
+    pub config: ResourceConfig,
+}
+
+impl Resource {
+    /// The kind of this resource.
+    pub fn kind(&self) -> ResourceKind {
+        self.config.kind()
+    }
+
+    /// The name if there is one, else the short id the provider uses (e.g. `vol-0abc`).
+    pub fn display_name(&self) -> &str {
+        if let Some(name) = &self.name {
+            return name;
+        }
+        self.config.native_id().unwrap_or(&self.id)
+    }
+}
