@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
 use soc2scan_model::{CollectionUnit, Provider, ResourceKind, ScanTarget, ToolInfo};
-use soc2scan_rules::{Category, ParamValue, Report, Severity};
+use soc2scan_rules::{Category, ParamValue, Report, Severity, SkipReason};
 use std::collections::BTreeMap;
 
 /// The `format` marker of a JSON report.
@@ -62,7 +62,8 @@ struct JsonReport<'a> {
     criteria: Vec<CriterionJson>,
     coverage_gaps: Vec<GapJson<'a>>,
     rules: Vec<RuleJson<'a>>,
-    /// Selected rules that were not run (on a Terraform plan: runtime-only rules), and why.
+    /// Selected rules that were not run, and why: runtime-only rules on a Terraform plan, and
+    /// rules needing a kind the snapshot did not collect.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     skipped_rules: Vec<SkippedJson>,
     /// With `--baseline`: counts of new and existing failures, and the fixed findings.
@@ -75,7 +76,12 @@ struct JsonReport<'a> {
 struct SkippedJson {
     id: &'static str,
     title: &'static str,
-    reason: &'static str,
+    reason: String,
+    /// `runtime_only` (a plan) or `not_collected` (the snapshot has no entry for a kind).
+    cause: &'static str,
+    /// For `not_collected`: the kinds the snapshot did not collect.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    kinds: Vec<ResourceKind>,
 }
 
 #[derive(Serialize)]
@@ -287,7 +293,12 @@ impl<'a> JsonReport<'a> {
                 .map(|skipped| SkippedJson {
                     id: skipped.run.rule.meta().id,
                     title: skipped.run.rule.meta().title,
-                    reason: skipped.reason,
+                    reason: skipped.reason.describe(),
+                    cause: skipped.reason.as_str(),
+                    kinds: match &skipped.reason {
+                        SkipReason::NotCollected(kinds) => kinds.clone(),
+                        SkipReason::RuntimeOnly(_) => Vec::new(),
+                    },
                 })
                 .collect(),
             summary: SummaryJson {

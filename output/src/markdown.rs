@@ -53,15 +53,27 @@ pub fn render_markdown(report: &Report<'_>, ctx: &RenderContext) -> String {
         }
         out.push('\n');
     }
-    if !report.skipped.is_empty() {
+    let (runtime_only, not_collected) = crate::summary::skipped_by_cause(report);
+    if !runtime_only.is_empty() {
         out.push_str("### Rules not run on this Terraform plan\n\n");
-        for skipped in &report.skipped {
+        for skipped in &runtime_only {
             let _ = writeln!(
                 out,
                 "- `{}`: {}",
                 skipped.run.rule.meta().id,
-                inline(skipped.reason)
+                inline(&skipped.reason.describe())
             );
+        }
+        out.push('\n');
+    }
+    if !not_collected.is_empty() {
+        out.push_str("### Rules not run: not collected in this snapshot\n\n");
+        out.push_str(
+            "The snapshot has no coverage entry for these kinds (it predates them, or the scan left their service out): their rules are neither passed nor a coverage gap.\n\n",
+        );
+        for (kinds, rules) in &not_collected {
+            let rules: Vec<String> = rules.iter().map(|id| format!("`{id}`")).collect();
+            let _ = writeln!(out, "- `{}`: {}", code(kinds), rules.join(", "));
         }
         out.push('\n');
     }

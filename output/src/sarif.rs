@@ -23,7 +23,7 @@ use serde_sarif::sarif::{
 };
 use soc2scan_model::{Provider, ScanTarget, Snapshot};
 use soc2scan_rules::docs::{doc_markdown, rule_page, short_description};
-use soc2scan_rules::{Evaluation, Report, RuleMeta, Severity, Verdict};
+use soc2scan_rules::{Evaluation, Report, RuleMeta, Severity, SkipReason, Verdict};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
 
@@ -48,8 +48,11 @@ const NOTE_COVERAGE_GAP: (i64, &str) = (0, "coverage-gap");
 const NOTE_NOT_EVALUATED: (i64, &str) = (1, "not-evaluated");
 const NOTE_TRUNCATED: (i64, &str) = (2, "results-truncated");
 const NOTE_SUPPRESSION_EXPIRED: (i64, &str) = (3, "suppression-expired");
-/// Listed only in logs of Terraform plans that skipped rules.
+/// Listed only in logs of Terraform plans that skipped runtime-only rules.
 const NOTE_RULE_SKIPPED: (i64, &str) = (4, "rule-skipped");
+/// Listed only in logs of snapshots that did not collect a kind some rule needs; its index
+/// follows whatever descriptors precede it (see [`notification_descriptors`]).
+const NOTE_RULE_NOT_COLLECTED: &str = "rule-not-collected";
 
 /// Limits of the consumer the log is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,12 +169,23 @@ fn sarif_log(
         .map(|run| rule_descriptor(run.rule.meta(), &taxon_index))
         .collect();
 
+    let skip_causes = (
+        report
+            .skipped
+            .iter()
+            .any(|s| matches!(s.reason, SkipReason::RuntimeOnly(_))),
+        report
+            .skipped
+            .iter()
+            .any(|s| matches!(s.reason, SkipReason::NotCollected(_))),
+    );
+    let not_collected_index = NOTE_RULE_SKIPPED.0 + i64::from(skip_causes.0);
     let mut driver = ToolComponent::builder()
         .name("soc2scan")
         .version(ctx.tool_version.clone())
         .information_uri(INFORMATION_URI)
         .rules(rules)
-        .notifications(notification_descriptors(!report.skipped.is_empty()))
+        .notifications(notification_descriptors(skip_causes.0, skip_causes.1))
         .supported_taxonomies(vec![taxonomy_reference()])
         .build();
     if is_semantic_version(&ctx.tool_version) {
@@ -195,13 +209,28 @@ fn sarif_log(
     }
     notifications.extend(report.skipped.iter().map(|skipped| {
         let meta = skipped.run.rule.meta();
+        let (descriptor, text) = match &skipped.reason {
+            SkipReason::RuntimeOnly(reason) => (
+                descriptor_reference(NOTE_RULE_SKIPPED),
+                format!(
+                    "Rule {} ({}) was not run on this Terraform plan: it {reason}",
+                    meta.id, meta.title
+                ),
+            ),
+            SkipReason::NotCollected(_) => (
+                descriptor_reference((not_collected_index, NOTE_RULE_NOT_COLLECTED)),
+                format!(
+                    "Rule {} ({}) was not run: {}",
+                    meta.id,
+                    meta.title,
+                    skipped.reason.describe()
+                ),
+            ),
+        };
         Notification::builder()
             .level(json!("note"))
-            .descriptor(descriptor_reference(NOTE_RULE_SKIPPED))
-            .message(message(format!(
-                "Rule {} ({}) was not run on this Terraform plan: it {}",
-                meta.id, meta.title, skipped.reason
-            )))
+            .descriptor(descriptor)
+            .message(message(text))
             .properties(bag([("ruleId", json!(meta.id))]))
             .build()
     }));
@@ -435,7 +464,10 @@ fn taxonomy(summary: &Summary<'_>) -> ToolComponent {
 pub const NOTIFICATIONS_DOC_URI: &str =
     "https://github.com/soc2scan/soc2scan/blob/main/docs/output-formats.md#notifications";
 
-fn notification_descriptors(rule_skipped: bool) -> Vec<ReportingDescriptor> {
+fn notification_descriptors(
+    runtime_skipped: bool,
+    not_collected: bool,
+) -> Vec<ReportingDescriptor> {
     let descriptor = |(_, id): (i64, &str), name: &str, short: &str, full: &str, help: &str| {
         ReportingDescriptor::builder()
             .id(id)
@@ -481,13 +513,22 @@ fn notification_descriptors(rule_skipped: bool) -> Vec<ReportingDescriptor> {
             "Fix the findings, or review the acceptance and set a new expiry date in soc2scan.toml.",
         ),
     ];
-    if rule_skipped {
+    if runtime_skipped {
         descriptors.push(descriptor(
             NOTE_RULE_SKIPPED,
             "RuleSkipped",
             "A rule was not run on a Terraform plan.",
             "The rule needs facts that exist only in a running account (key age, last use, snapshots taken), so it was not run on the Terraform plan; its absence of findings is not a pass.",
             "Scan the live account (soc2scan scan aws) for these rules; see docs/terraform.md.",
+        ));
+    }
+    if not_collected {
+        descriptors.push(descriptor(
+            (0, NOTE_RULE_NOT_COLLECTED),
+            "RuleNotCollected",
+            "A rule was not run: the snapshot did not collect what it reads.",
+            "The snapshot has no coverage entry at all for a kind of resource the rule needs: it was written before soc2scan collected that kind, or the scan left the kind's service out (--services). The rule was not run, so its absence of findings is not a pass; this is not a coverage gap, which is a kind that was attempted and failed.",
+            "Collect the service (soc2scan scan aws --services …, or without --services for every service), or evaluate the snapshot knowing these rules are out of its scope.",
         ));
     }
     descriptors

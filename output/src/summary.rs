@@ -3,7 +3,9 @@
 
 use soc2scan_model::{CoverageEntry, CoverageStatus};
 use soc2scan_rules::catalog::criterion;
-use soc2scan_rules::{Category, Evaluation, Report, Severity, Subject, Tally, Verdict};
+use soc2scan_rules::{
+    Category, Evaluation, Report, Severity, SkipReason, SkippedRule, Subject, Tally, Verdict,
+};
 use std::collections::HashMap;
 
 /// How many distinct reasons [`UnexplainedNotEvaluated::reasons`] keeps.
@@ -270,6 +272,32 @@ fn unexplained_not_evaluated<'s>(report: &'s Report<'_>) -> Vec<UnexplainedNotEv
         }
     }
     per_rule.into_iter().flatten().collect()
+}
+
+/// The skipped rules of a report by cause: the runtime-only rules of a plan, one by one,
+/// and the rules a snapshot did not collect data for, grouped by the kinds it lacks
+/// (`"gcs_bucket"` → the rule ids), so a scan of one provider reads as one line per
+/// missing service rather than one per rule.
+pub fn skipped_by_cause<'r>(
+    report: &'r Report<'_>,
+) -> (Vec<&'r SkippedRule>, Vec<(String, Vec<&'static str>)>) {
+    let mut runtime_only = Vec::new();
+    let mut not_collected: Vec<(String, Vec<&'static str>)> = Vec::new();
+    for skipped in &report.skipped {
+        match &skipped.reason {
+            SkipReason::RuntimeOnly(_) => runtime_only.push(skipped),
+            SkipReason::NotCollected(kinds) => {
+                let names: Vec<&str> = kinds.iter().map(|kind| kind.as_str()).collect();
+                let key = names.join(", ");
+                let id = skipped.run.rule.meta().id;
+                match not_collected.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, rules)) => rules.push(id),
+                    None => not_collected.push((key, vec![id])),
+                }
+            }
+        }
+    }
+    (runtime_only, not_collected)
 }
 
 #[cfg(test)]

@@ -162,19 +162,34 @@ pub fn render_table(report: &Report<'_>, ctx: &RenderContext) -> String {
         push_table(&mut out, &table);
     }
 
-    if !report.skipped.is_empty() {
+    let (runtime_only, not_collected) = crate::summary::skipped_by_cause(report);
+    if !runtime_only.is_empty() {
         out.push('\n');
         let _ = writeln!(
             out,
             "Rules not run on this Terraform plan ({}): they need facts only a running account has",
-            report.skipped.len()
+            runtime_only.len()
         );
         let mut table = new_table(ctx, &["Rule", "Why not"]);
-        for skipped in &report.skipped {
+        for skipped in &runtime_only {
             table.add_row(vec![
                 Cell::new(skipped.run.rule.meta().id),
-                Cell::new(skipped.reason),
+                Cell::new(skipped.reason.describe()),
             ]);
+        }
+        push_table(&mut out, &table);
+    }
+    if !not_collected.is_empty() {
+        out.push('\n');
+        let _ =
+            writeln!(
+            out,
+            "Rules not run: not collected in this snapshot ({}); not a pass and not a coverage gap",
+            not_collected.iter().map(|(_, rules)| rules.len()).sum::<usize>()
+        );
+        let mut table = new_table(ctx, &["Not collected", "Rules"]);
+        for (kinds, rules) in &not_collected {
+            table.add_row(vec![Cell::new(kinds), Cell::new(rules.join(", "))]);
         }
         push_table(&mut out, &table);
     }

@@ -63,8 +63,53 @@ pub struct Evaluation {
 pub struct SkippedRule {
     /// The rule.
     pub run: RuleRun,
-    /// Why it did not run (its [`crate::RuleMeta::runtime_only`] reason on a plan).
-    pub reason: &'static str,
+    /// Why it did not run.
+    pub reason: SkipReason,
+}
+
+/// Why a selected rule did not run. Neither is a pass, and neither is a coverage gap: the
+/// outputs list skipped rules with their reason, and the exit code ignores them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    /// On a Terraform plan: the rule needs facts only a running account has (its
+    /// [`crate::RuleMeta::runtime_only`] reason).
+    RuntimeOnly(&'static str),
+    /// The snapshot never attempted to collect these kinds the rule needs: it predates
+    /// them, or the scan left their service out (`--services`). A kind that was attempted
+    /// and failed is a coverage gap instead.
+    NotCollected(Vec<ResourceKind>),
+}
+
+impl SkipReason {
+    /// `runtime_only` or `not_collected`, for machine-readable outputs.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            SkipReason::RuntimeOnly(_) => "runtime_only",
+            SkipReason::NotCollected(_) => "not_collected",
+        }
+    }
+
+    /// The reason in words: the rule's runtime-only reason, or which kinds this snapshot
+    /// did not collect.
+    pub fn describe(&self) -> String {
+        match self {
+            SkipReason::RuntimeOnly(reason) => reason.to_string(),
+            SkipReason::NotCollected(kinds) => {
+                let names: Vec<&str> = kinds.iter().map(|kind| kind.as_str()).collect();
+                format!(
+                    "not collected in this snapshot: it has no coverage entry for {} (the \
+                     snapshot predates {}, or the scan left {} service out)",
+                    names.join(", "),
+                    if kinds.len() == 1 {
+                        "that kind"
+                    } else {
+                        "those kinds"
+                    },
+                    if kinds.len() == 1 { "its" } else { "their" },
+                )
+            }
+        }
+    }
 }
 
 /// The evaluated report: the snapshot, the rules that ran, and every verdict.
@@ -73,8 +118,8 @@ pub struct Report<'s> {
     pub snapshot: &'s Snapshot,
     /// The rules that ran, in order.
     pub rules: Vec<RuleRun>,
-    /// Selected rules that did not run: on a Terraform plan, the rules that need facts
-    /// only a running account has.
+    /// Selected rules that did not run: rules needing a kind the snapshot did not collect,
+    /// and on a Terraform plan the rules that need facts only a running account has.
     pub skipped: Vec<SkippedRule>,
     /// Every verdict, ordered by rule, then scope-level verdicts, then resource order.
     pub evaluations: Vec<Evaluation>,
@@ -96,28 +141,39 @@ impl Engine {
         &self.runs
     }
 
-    /// Evaluates every rule on the snapshot. On a snapshot built from a Terraform plan,
-    /// rules marked `runtime_only` are skipped (listed in [`Report::skipped`]), and a check
-    /// whose `reads` meet a field the plan knows only after apply is `NotEvaluated`.
+    /// Evaluates every rule on the snapshot. Rules that need a kind the snapshot never
+    /// attempted to collect are skipped as not collected, and on a snapshot built from a
+    /// Terraform plan so are rules marked `runtime_only` (both listed in
+    /// [`Report::skipped`]); a check whose `reads` meet a field the plan knows only after
+    /// apply is `NotEvaluated`.
     pub fn evaluate<'s>(&self, snapshot: &'s Snapshot) -> Report<'s> {
         let inventory = Inventory::new(snapshot);
         let now = snapshot.metadata.finished_at;
-        let (runs, skipped): (Vec<RuleRun>, Vec<SkippedRule>) = if snapshot.plan.is_some() {
-            let mut runs = Vec::new();
-            let mut skipped = Vec::new();
-            for run in &self.runs {
-                match run.rule.meta().runtime_only {
-                    Some(reason) => skipped.push(SkippedRule {
-                        run: run.clone(),
-                        reason,
-                    }),
-                    None => runs.push(run.clone()),
-                }
+        let attempted = snapshot.attempted_kinds();
+        let is_plan = snapshot.plan.is_some();
+        let mut runs = Vec::with_capacity(self.runs.len());
+        let mut skipped = Vec::new();
+        for run in &self.runs {
+            let meta = run.rule.meta();
+            let mut missing: Vec<ResourceKind> = meta
+                .needed_kinds()
+                .filter(|kind| !attempted.contains(kind))
+                .collect();
+            missing.sort();
+            missing.dedup();
+            let reason = match meta.runtime_only {
+                Some(reason) if is_plan => Some(SkipReason::RuntimeOnly(reason)),
+                _ if !missing.is_empty() => Some(SkipReason::NotCollected(missing)),
+                _ => None,
+            };
+            match reason {
+                Some(reason) => skipped.push(SkippedRule {
+                    run: run.clone(),
+                    reason,
+                }),
+                None => runs.push(run.clone()),
             }
-            (runs, skipped)
-        } else {
-            (self.runs.clone(), Vec::new())
-        };
+        }
         // One allocation for every verdict: growing a vector of millions of verdicts by
         // doubling costs copies and fresh page faults that show in profiles.
         let capacity: usize = runs
@@ -470,10 +526,60 @@ mod tests {
             report.skipped[0].run.rule.meta().id,
             "aws-ec2-ebs-volume-no-recent-backup"
         );
+        assert!(matches!(
+            report.skipped[0].reason,
+            SkipReason::RuntimeOnly(_)
+        ));
         snap.plan = None;
         let report = engine.evaluate(&snap);
         assert_eq!(report.rules.len(), 2);
         assert!(report.skipped.is_empty());
+    }
+
+    #[test]
+    fn a_rule_needing_a_kind_the_snapshot_never_attempted_is_skipped_not_evaluated_nor_passed() {
+        use crate::aws::ec2::EbsVolumeNoRecentBackup;
+        use crate::testing::never_attempt;
+        let engine = Engine::new(vec![
+            RuleRun::with_defaults(&EbsVolumeUnencrypted),
+            RuleRun::with_defaults(&EbsVolumeNoRecentBackup),
+        ]);
+        // The backup rule also reads snapshots: without them it is skipped, naming the kind,
+        // while the encryption rule still runs on the volume.
+        let mut snap = snapshot(vec![volume()]);
+        never_attempt(&mut snap, ResourceKind::EbsSnapshot);
+        let report = engine.evaluate(&snap);
+        assert_eq!(report.rules.len(), 1);
+        assert_eq!(report.evaluations.len(), 1);
+        assert_eq!(report.evaluations[0].verdict, Verdict::Pass);
+        assert_eq!(report.skipped.len(), 1);
+        let skipped = &report.skipped[0];
+        assert_eq!(
+            skipped.run.rule.meta().id,
+            "aws-ec2-ebs-volume-no-recent-backup"
+        );
+        assert_eq!(
+            skipped.reason,
+            SkipReason::NotCollected(vec![ResourceKind::EbsSnapshot])
+        );
+        assert_eq!(skipped.reason.as_str(), "not_collected");
+        assert!(skipped
+            .reason
+            .describe()
+            .contains("no coverage entry for ebs_snapshot"));
+        assert!(report.relevant_gaps().is_empty());
+
+        // Attempted and failed is a gap, exactly as before: the rule runs and is not evaluated.
+        let mut snap = snapshot(vec![volume()]);
+        fail_unit(&mut snap, ResourceKind::EbsSnapshot);
+        let report = engine.evaluate(&snap);
+        assert!(report.skipped.is_empty());
+        assert_eq!(report.relevant_gaps().len(), 1);
+        assert!(report
+            .evaluations
+            .iter()
+            .filter(|e| report.rule_of(e).rule.meta().id == "aws-ec2-ebs-volume-no-recent-backup")
+            .all(|e| matches!(e.verdict, Verdict::NotEvaluated(_))));
     }
 
     #[test]

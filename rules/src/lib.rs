@@ -23,7 +23,7 @@ pub mod gcp;
 pub(crate) mod testing;
 
 pub use catalog::{Category, Criterion, CRITERIA};
-pub use engine::{Engine, Evaluation, Report, RuleRun, SkippedRule, Subject, Tally};
+pub use engine::{Engine, Evaluation, Report, RuleRun, SkipReason, SkippedRule, Subject, Tally};
 pub use registry::all_rules;
 pub use rule::{ParamValue, Params, Rule, RuleMeta, Severity, Verdict};
 pub use select::{Selection, SelectionError};

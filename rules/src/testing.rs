@@ -16,6 +16,12 @@ pub const ACCOUNT: &str = "111122223333";
 pub const REGION: &str = "eu-west-1";
 /// The GCP project used in tests.
 pub const PROJECT: &str = "acme-prod";
+/// An AWS account and a GCP project with no resources whose units are always collected, so
+/// every kind counts as attempted by the snapshot even when a test drops or fails the units
+/// of the resources' own scope: an absent unit is then "not evaluated", not "not collected".
+pub const WITNESS_ACCOUNT: &str = "999999999999";
+/// See [`WITNESS_ACCOUNT`].
+pub const WITNESS_PROJECT: &str = "witness-project";
 
 /// The reference time of test snapshots: 2026-06-01T00:00:00Z.
 pub fn now() -> DateTime<Utc> {
@@ -73,6 +79,21 @@ pub fn snapshot(resources: Vec<Resource>) -> Snapshot {
                 PROJECT.to_string(),
                 GLOBAL_REGION.to_string(),
             ),
+            (
+                Provider::Aws,
+                WITNESS_ACCOUNT.to_string(),
+                REGION.to_string(),
+            ),
+            (
+                Provider::Aws,
+                WITNESS_ACCOUNT.to_string(),
+                GLOBAL_REGION.to_string(),
+            ),
+            (
+                Provider::Gcp,
+                WITNESS_PROJECT.to_string(),
+                GLOBAL_REGION.to_string(),
+            ),
         ])
         .collect();
     for (provider, account, region) in scopes {
@@ -104,10 +125,14 @@ pub fn snapshot(resources: Vec<Resource>) -> Snapshot {
     snapshot
 }
 
+fn is_witness(unit: &CollectionUnit) -> bool {
+    unit.account == WITNESS_ACCOUNT || unit.account == WITNESS_PROJECT
+}
+
 /// Marks the unit of `kind` (in `ACCOUNT`/`PROJECT` and the kind's default region) failed.
 pub fn fail_unit(snapshot: &mut Snapshot, kind: ResourceKind) {
     for entry in &mut snapshot.coverage {
-        if entry.unit.kind == kind && entry.unit.resource.is_none() {
+        if entry.unit.kind == kind && entry.unit.resource.is_none() && !is_witness(&entry.unit) {
             entry.status = CoverageStatus::Failed {
                 kind: FailureKind::AccessDenied,
                 message: format!("not authorized to list {kind}"),
@@ -116,8 +141,17 @@ pub fn fail_unit(snapshot: &mut Snapshot, kind: ResourceKind) {
     }
 }
 
-/// Removes every coverage entry of `kind`.
+/// Removes every coverage entry of `kind` but the witness scopes' (see
+/// [`WITNESS_ACCOUNT`]): the kind stays attempted, its units in the tested scopes absent.
 pub fn drop_unit(snapshot: &mut Snapshot, kind: ResourceKind) {
+    snapshot
+        .coverage
+        .retain(|entry| entry.unit.kind != kind || is_witness(&entry.unit));
+}
+
+/// Removes every coverage entry of `kind`, witnesses included: the snapshot never
+/// attempted the kind, as one written before the kind existed.
+pub fn never_attempt(snapshot: &mut Snapshot, kind: ResourceKind) {
     snapshot.coverage.retain(|entry| entry.unit.kind != kind);
 }
 

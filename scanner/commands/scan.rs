@@ -385,11 +385,24 @@ fn summary_line(
     if summary.suppressed > 0 {
         line.push_str(&format!(", {} suppressed", summary.suppressed));
     }
-    if !report.skipped.is_empty() {
+    let runtime_only = report
+        .skipped
+        .iter()
+        .filter(|s| matches!(s.reason, soc2scan_rules::SkipReason::RuntimeOnly(_)))
+        .count();
+    let not_collected = report.skipped.len() - runtime_only;
+    if runtime_only > 0 {
         line.push_str(&format!(
             "; {} runtime-only rule{} not run on the plan",
-            report.skipped.len(),
-            if report.skipped.len() == 1 { "" } else { "s" }
+            runtime_only,
+            if runtime_only == 1 { "" } else { "s" }
+        ));
+    }
+    if not_collected > 0 {
+        line.push_str(&format!(
+            "; {} rule{} not run (not collected in this snapshot)",
+            not_collected,
+            if not_collected == 1 { "" } else { "s" }
         ));
     }
     if outcome.gaps > 0 {

@@ -6,6 +6,7 @@ mod aws;
 mod baseline;
 mod cli;
 mod common;
+mod compat;
 mod gcs;
 mod github;
 mod golden;

@@ -7,7 +7,7 @@
 use crate::{PlanInfo, Provider, Resource, ResourceKind, GLOBAL_REGION};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -322,8 +322,12 @@ impl Snapshot {
                 ));
             }
         }
-        // Every scanned scope has one entry per kind, ok or failed: an absent unit would
-        // leave its rules silently unevaluated and the scan looking complete.
+        // A snapshot records what it attempted in its coverage table: a kind attempted for a
+        // target has an entry (ok or failed) in every one of the target's scopes, so an
+        // absent unit cannot leave rules silently unevaluated and the scan looking complete.
+        // A kind with no entry at all for a target was not attempted there (the snapshot
+        // predates the kind, or the scan left its service out): its rules are skipped as
+        // "not collected", never read as a pass.
         let listed: HashSet<(Provider, &str, &str, ResourceKind)> = self
             .coverage
             .iter()
@@ -338,11 +342,12 @@ impl Snapshot {
                 )
             })
             .collect();
+        let attempted = self.attempted_by_account();
         for (index, target) in self.metadata.targets.iter().enumerate() {
-            for &kind in ResourceKind::ALL
-                .iter()
-                .filter(|k| k.provider() == target.provider)
-            {
+            let Some(kinds) = attempted.get(&(target.provider, target.account.as_str())) else {
+                continue;
+            };
+            for &kind in kinds {
                 let regions: Vec<&str> = match kind.collection_scope() {
                     crate::CollectionScope::Regional => {
                         target.regions.iter().map(String::as_str).collect()
@@ -354,7 +359,7 @@ impl Snapshot {
                         return Err(invalid(
                             format!("metadata.targets[{index}]"),
                             format!(
-                                "the coverage table has no entry for {}/{}/{region} {kind}; every scanned account and region needs one entry per kind, ok or failed",
+                                "the coverage table has no entry for {}/{}/{region} {kind}; a kind collected for an account needs one entry in each of its scanned regions, ok or failed",
                                 target.provider, target.account
                             ),
                         ));
@@ -397,6 +402,18 @@ impl Snapshot {
                     ),
                 ));
             }
+            if !attempted
+                .get(&(resource.provider, resource.account.as_str()))
+                .is_some_and(|kinds| kinds.contains(&kind))
+            {
+                return Err(invalid(
+                    format!("resources[{index}]"),
+                    format!(
+                        "the coverage table has no {kind} entry for {} account {:?}, so this resource was never collected; list the unit in coverage",
+                        resource.provider, resource.account
+                    ),
+                ));
+            }
             // Unique per account: AWS-managed policies share one ARN across accounts.
             if !seen.insert((resource.account.as_str(), resource.id.as_str())) {
                 return Err(invalid(
@@ -409,6 +426,30 @@ impl Snapshot {
             }
         }
         Ok(())
+    }
+
+    /// The kinds this snapshot attempted to collect anywhere: those with a coverage entry
+    /// (ok or failed) for a whole scope. A rule that needs a kind outside this set is
+    /// skipped as "not collected in this snapshot" — the snapshot predates the kind, or the
+    /// scan left its service out — which is neither a pass nor a coverage gap.
+    pub fn attempted_kinds(&self) -> BTreeSet<ResourceKind> {
+        self.coverage
+            .iter()
+            .filter(|entry| entry.unit.resource.is_none())
+            .map(|entry| entry.unit.kind)
+            .collect()
+    }
+
+    /// The kinds attempted for each (provider, account).
+    fn attempted_by_account(&self) -> HashMap<(Provider, &str), BTreeSet<ResourceKind>> {
+        let mut attempted: HashMap<(Provider, &str), BTreeSet<ResourceKind>> = HashMap::new();
+        for entry in self.coverage.iter().filter(|e| e.unit.resource.is_none()) {
+            attempted
+                .entry((entry.unit.provider, entry.unit.account.as_str()))
+                .or_default()
+                .insert(entry.unit.kind);
+        }
+        attempted
     }
 
     /// The coverage region of a resource: its own region for regional kinds, `global`
@@ -650,13 +691,49 @@ mod tests {
     }
 
     #[test]
-    fn a_scanned_scope_without_coverage_for_a_kind_is_invalid() {
+    fn a_kind_collected_in_one_region_but_not_another_is_invalid() {
+        let mut document = valid_document();
+        document["metadata"]["targets"][0]["regions"] = json!(["eu-west-1", "us-east-1"]);
+        let coverage = document["coverage"].as_array_mut().expect("coverage");
+        let us_east: Vec<Value> = coverage
+            .iter()
+            .filter(|entry| entry["unit"]["region"] == "eu-west-1")
+            .filter(|entry| entry["unit"]["kind"] != "flow_log")
+            .map(|entry| {
+                let mut entry = entry.clone();
+                entry["unit"]["region"] = json!("us-east-1");
+                entry
+            })
+            .collect();
+        coverage.extend(us_east);
+        let error = load_error(&document).to_string();
+        assert!(
+            error.contains("no entry for aws/111122223333/us-east-1 flow_log"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_kind_never_attempted_loads_and_is_not_among_the_attempted_kinds() {
+        // A snapshot written before a kind existed, or by a scan that left its service out,
+        // has no entry for it anywhere: it loads, and its rules are skipped (not a gap).
         let mut document = valid_document();
         let coverage = document["coverage"].as_array_mut().expect("coverage");
         coverage.retain(|entry| entry["unit"]["kind"] != "flow_log");
+        let snapshot = load(&document).expect("loads");
+        let attempted = snapshot.attempted_kinds();
+        assert!(!attempted.contains(&ResourceKind::FlowLog));
+        assert!(attempted.contains(&ResourceKind::EbsVolume));
+        assert!(attempted.contains(&ResourceKind::IamUser));
+        assert!(!attempted.contains(&ResourceKind::GcsBucket));
+
+        // ...but a resource of a kind that was never collected for its account is invalid.
+        let mut document = valid_document();
+        let coverage = document["coverage"].as_array_mut().expect("coverage");
+        coverage.retain(|entry| entry["unit"]["kind"] != "ebs_volume");
         let error = load_error(&document).to_string();
         assert!(
-            error.contains("no entry for aws/111122223333/eu-west-1 flow_log"),
+            error.contains("resources[0]: the coverage table has no ebs_volume entry"),
             "{error}"
         );
     }
