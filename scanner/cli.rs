@@ -22,6 +22,7 @@ Examples:
   soc2scan scan --snapshot examples/acme-snapshot.json
   soc2scan scan aws --regions eu-west-1,us-east-1 -o sarif=results.sarif -o table
   soc2scan scan aws --role-arn arn:aws:iam::111122223333:role/soc2scan --all-regions
+  soc2scan scan aws --services iam -o sarif=iam.sarif
   soc2scan scan gcp --project acme-prod --project acme-data -o sarif=gcs.sarif
   soc2scan scan aws gcp --regions eu-west-1 --project acme-prod
   soc2scan snapshot aws --all-regions -o evidence/2026-11-26.json
@@ -141,6 +142,11 @@ pub struct AwsArgs {
     /// Scan every region enabled for the account (found with DescribeRegions).
     #[arg(long, conflicts_with = "regions")]
     pub all_regions: bool,
+
+    /// Collect only these AWS services, comma-separated (ec2, iam); the other services'
+    /// rules are reported as not collected [default: every service].
+    #[arg(long, value_delimiter = ',', value_name = "SERVICES")]
+    pub services: Vec<String>,
 
     /// Send every AWS API call to this endpoint (emulators, private endpoints);
     /// AWS_ENDPOINT_URL works too.

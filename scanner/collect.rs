@@ -252,6 +252,22 @@ mod live {
         } else {
             RegionSelection::Default
         };
+        let (services, source) = if args.services.is_empty() {
+            (&settings.services, "[aws] services in soc2scan.toml")
+        } else {
+            (&args.services, "--services")
+        };
+        options.services = services.clone();
+        let valid = soc2scan_providers::aws::service_names();
+        for name in &mut options.services {
+            *name = name.trim().to_ascii_lowercase();
+            if !valid.contains(&name.as_str()) {
+                return Err(CliError::Usage(format!(
+                    "{source}: {name:?} is not an AWS service soc2scan collects; choose from {}",
+                    valid.join(", ")
+                )));
+            }
+        }
         let (max_concurrency, overall_timeout) =
             limits(live, settings.max_concurrency, settings.timeout_seconds);
         options.max_concurrency = max_concurrency.unwrap_or(options.max_concurrency);

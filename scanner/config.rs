@@ -27,6 +27,7 @@
 //!
 //! [aws]
 //! regions = ["eu-west-1", "us-east-1"]
+//! services = ["ec2", "iam"]   # default: every service
 //!
 //! [[aws.accounts]]
 //! role_arn = "arn:aws:iam::111122223333:role/soc2scan-audit"
@@ -125,6 +126,9 @@ pub struct AwsSettings {
     pub regions: Vec<String>,
     /// Scan every enabled region.
     pub all_regions: Option<bool>,
+    /// Services to collect (`["ec2", "iam"]`); empty: every service.
+    #[serde(default)]
+    pub services: Vec<String>,
     /// Endpoint override.
     pub endpoint_url: Option<String>,
     /// Most API calls in flight.

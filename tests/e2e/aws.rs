@@ -557,3 +557,148 @@ fn aws_and_gcp_scanned_together_make_one_report() {
         assert!(category.contains(part), "category {category} names {part}");
     }
 }
+
+#[test]
+fn services_selection_collects_only_those_services_and_skips_the_others_rules() {
+    let Some(python) = moto_python() else { return };
+    let moto = start_moto(&python, &[]);
+    seed(&python, &moto, &[]);
+    let dir = temp_dir();
+    let keys = ("testing", "testing");
+    let iam_rules: BTreeSet<&str> = soc2scan_rules::all_rules()
+        .iter()
+        .map(|rule| rule.meta())
+        .filter(|meta| meta.service() == "iam")
+        .map(|meta| meta.id)
+        .collect();
+    assert!(iam_rules.len() >= 5);
+
+    // --services ec2: not one IAM call, no IAM unit, and every IAM rule skipped as not
+    // collected — in the snapshot, and in a live scan.
+    let snapshot_path = dir.path().join("ec2-only.json");
+    let run = soc2scan_aws(
+        dir.path(),
+        &moto,
+        keys,
+        &[
+            "snapshot",
+            "aws",
+            "--services",
+            "ec2",
+            "-o",
+            snapshot_path.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(code(&run), 0, "{}", stderr(&run));
+    let snapshot: Value =
+        serde_json::from_str(&std::fs::read_to_string(&snapshot_path).expect("snapshot"))
+            .expect("JSON");
+    let calls = snapshot["metadata"]["api_calls"]
+        .as_object()
+        .expect("api_calls");
+    assert!(calls.keys().any(|op| op.starts_with("ec2:")), "{calls:?}");
+    assert!(!calls.keys().any(|op| op.starts_with("iam:")), "{calls:?}");
+    assert!(snapshot["coverage"]
+        .as_array()
+        .expect("coverage")
+        .iter()
+        .all(|entry| !entry["unit"]["kind"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("iam_")));
+    for args in [
+        vec![
+            "scan",
+            "--snapshot",
+            snapshot_path.to_str().expect("utf-8"),
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+        vec![
+            "scan",
+            "aws",
+            "--services",
+            "ec2",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+    ] {
+        let output = if args[1] == "aws" {
+            soc2scan_aws(dir.path(), &moto, keys, &args)
+        } else {
+            soc2scan_in(dir.path(), &args)
+        };
+        assert_eq!(code(&output), 0, "{args:?}: {}", stderr(&output));
+        let report = json_of(&output);
+        let skipped: BTreeSet<&str> = report["skipped_rules"]
+            .as_array()
+            .expect("skipped_rules")
+            .iter()
+            .filter(|s| s["cause"] == "not_collected")
+            .filter(|s| s["id"].as_str().is_some_and(|id| id.starts_with("aws-")))
+            .map(|s| s["id"].as_str().expect("id"))
+            .collect();
+        assert_eq!(skipped, iam_rules, "{args:?}");
+        assert!(verdicts(&report)
+            .iter()
+            .all(|(rule, _, _)| !iam_rules.contains(rule.as_str())));
+        assert!(verdicts(&report)
+            .iter()
+            .any(|(rule, _, _)| rule.starts_with("aws-ec2-")));
+    }
+
+    // [aws] services in soc2scan.toml: IAM only — no EC2 call at all, not even for regions.
+    std::fs::write(
+        dir.path().join("soc2scan.toml"),
+        "[aws]\nservices = [\"iam\"]\n",
+    )
+    .expect("config");
+    let iam_only = dir.path().join("iam-only.json");
+    let run = soc2scan_aws(
+        dir.path(),
+        &moto,
+        keys,
+        &["snapshot", "aws", "-o", iam_only.to_str().expect("utf-8")],
+    );
+    assert_eq!(code(&run), 0, "{}", stderr(&run));
+    let snapshot: Value =
+        serde_json::from_str(&std::fs::read_to_string(&iam_only).expect("snapshot")).expect("JSON");
+    let calls = snapshot["metadata"]["api_calls"]
+        .as_object()
+        .expect("api_calls");
+    assert!(calls.keys().any(|op| op.starts_with("iam:")), "{calls:?}");
+    assert!(!calls.keys().any(|op| op.starts_with("ec2:")), "{calls:?}");
+
+    // Unknown names are usage errors that list the valid ones, from the flag or the file.
+    let bogus = soc2scan_aws(
+        dir.path(),
+        &moto,
+        keys,
+        &["scan", "aws", "--services", "ec2,bogus"],
+    );
+    assert_eq!(code(&bogus), 2, "{}", stderr(&bogus));
+    assert!(stdout(&bogus).is_empty());
+    assert!(
+        stderr(&bogus).contains(
+            "--services: \"bogus\" is not an AWS service soc2scan collects; choose from ec2, iam"
+        ),
+        "{}",
+        stderr(&bogus)
+    );
+    std::fs::write(
+        dir.path().join("soc2scan.toml"),
+        "[aws]\nservices = [\"s4\"]\n",
+    )
+    .expect("config");
+    let bogus = soc2scan_aws(dir.path(), &moto, keys, &["scan", "aws"]);
+    assert_eq!(code(&bogus), 2, "{}", stderr(&bogus));
+    assert!(
+        stderr(&bogus).contains("[aws] services in soc2scan.toml: \"s4\""),
+        "{}",
+        stderr(&bogus)
+    );
+}

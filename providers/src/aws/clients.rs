@@ -101,20 +101,12 @@ pub(crate) fn session_name(now: chrono::DateTime<chrono::Utc>) -> String {
     format!("soc2scan-{}", now.format("%Y%m%dT%H%M%SZ"))
 }
 
-/// An EC2 client for one region.
+/// An EC2 client for one region, for region discovery (`--all-regions`); service modules
+/// build their own clients with `service::sdk_client!`.
 pub(crate) fn ec2(config: &SdkConfig, region: &str, counter: &CallCounter) -> aws_sdk_ec2::Client {
     aws_sdk_ec2::Client::from_conf(
         aws_sdk_ec2::config::Builder::from(config)
             .region(Region::new(region.to_string()))
-            .interceptor(counter.clone())
-            .build(),
-    )
-}
-
-/// An IAM client (IAM is global; the configuration's region picks the partition).
-pub(crate) fn iam(config: &SdkConfig, counter: &CallCounter) -> aws_sdk_iam::Client {
-    aws_sdk_iam::Client::from_conf(
-        aws_sdk_iam::config::Builder::from(config)
             .interceptor(counter.clone())
             .build(),
     )

@@ -2,16 +2,22 @@
 //! size, pages in order.
 
 use super::calls::Limiter;
-use super::convert::{parse_time, required, tags, time};
-use super::errors::{classify, next_page, CallFailure};
+use super::convert::{parse_time, time};
+use super::errors::CallFailure;
+use super::service::{
+    paginate, sdk_client, AwsService, Collected, Job, PageEnd, ScopeContext, Scoped, ServiceScope,
+};
 use crate::model::*;
-use crate::snapshot::{CollectionUnit, CoverageEntry, CoverageStatus};
 use aws_sdk_ec2::types::{Filter, IpPermission, PermissionGroup, SnapshotAttributeName};
 use futures::future::join_all;
 use std::collections::HashSet;
+use std::sync::Arc;
+
+/// The EC2 service: every kind listed once per region, each kind its own unit.
+pub(crate) struct Ec2;
 
 /// The EC2 kinds collected in every region, in coverage order.
-pub(crate) const KINDS: [ResourceKind; 9] = [
+const KINDS: &[ResourceKind] = &[
     ResourceKind::EbsVolume,
     ResourceKind::EbsEncryptionByDefault,
     ResourceKind::EbsSnapshot,
@@ -23,37 +29,67 @@ pub(crate) const KINDS: [ResourceKind; 9] = [
     ResourceKind::Ec2Instance,
 ];
 
+impl AwsService for Ec2 {
+    fn name(&self) -> &'static str {
+        "ec2"
+    }
+
+    fn scope(&self) -> ServiceScope {
+        ServiceScope::Regional
+    }
+
+    fn kinds(&self) -> &'static [ResourceKind] {
+        KINDS
+    }
+
+    fn actions(&self) -> &'static [&'static str] {
+        &[
+            "ec2:DescribeVolumes",
+            "ec2:GetEbsEncryptionByDefault",
+            "ec2:DescribeSnapshots",
+            "ec2:DescribeSnapshotAttribute",
+            "ec2:DescribeImages",
+            "ec2:DescribeVpcs",
+            "ec2:DescribeFlowLogs",
+            "ec2:DescribeSecurityGroups",
+            "ec2:DescribeNetworkAcls",
+            "ec2:DescribeInstances",
+        ]
+    }
+
+    fn jobs(&self, ctx: ScopeContext) -> Vec<Job> {
+        let scope = Arc::new(Ec2Scope {
+            client: sdk_client!(aws_sdk_ec2, &ctx),
+            ctx,
+        });
+        KINDS
+            .iter()
+            .map(|&kind| {
+                let scope = scope.clone();
+                Job::one(kind, async move { collect(kind, &scope).await })
+            })
+            .collect()
+    }
+}
+
 /// The largest `MaxResults` the Describe calls accept (AWS may return fewer per page).
 const PAGE_SIZE: i32 = 1000;
 
 /// What one region's units share.
-#[derive(Clone)]
-pub(crate) struct RegionScope {
-    pub client: aws_sdk_ec2::Client,
-    pub limiter: Limiter,
-    pub partition: String,
-    pub account: String,
-    pub region: String,
-    /// Failures that concern one resource only (a snapshot whose public-restore permission
-    /// could not be read): they become coverage entries narrowed to that resource, so the
-    /// report, the SARIF and the exit code show them.
-    pub narrowed_gaps: std::sync::Arc<std::sync::Mutex<Vec<CoverageEntry>>>,
-}
-
-type Collected = Result<Vec<Resource>, CallFailure>;
+type Ec2Scope = Scoped<aws_sdk_ec2::Client>;
 
 /// Collects one kind in one region.
-pub(crate) async fn collect(kind: ResourceKind, scope: RegionScope) -> Collected {
+async fn collect(kind: ResourceKind, scope: &Ec2Scope) -> Collected {
     match kind {
-        ResourceKind::EbsVolume => volumes(&scope).await,
-        ResourceKind::EbsEncryptionByDefault => encryption_by_default(&scope).await,
-        ResourceKind::EbsSnapshot => snapshots(&scope).await,
-        ResourceKind::Ami => images(&scope).await,
-        ResourceKind::Vpc => vpcs(&scope).await,
-        ResourceKind::FlowLog => flow_logs(&scope).await,
-        ResourceKind::SecurityGroup => security_groups(&scope).await,
-        ResourceKind::NetworkAcl => network_acls(&scope).await,
-        ResourceKind::Ec2Instance => instances(&scope).await,
+        ResourceKind::EbsVolume => volumes(scope).await,
+        ResourceKind::EbsEncryptionByDefault => encryption_by_default(scope).await,
+        ResourceKind::EbsSnapshot => snapshots(scope).await,
+        ResourceKind::Ami => images(scope).await,
+        ResourceKind::Vpc => vpcs(scope).await,
+        ResourceKind::FlowLog => flow_logs(scope).await,
+        ResourceKind::SecurityGroup => security_groups(scope).await,
+        ResourceKind::NetworkAcl => network_acls(scope).await,
+        ResourceKind::Ec2Instance => instances(scope).await,
         other => Err(CallFailure::new(
             crate::snapshot::FailureKind::Error,
             format!("{} is not an EC2 kind", other.as_str()),
@@ -61,102 +97,24 @@ pub(crate) async fn collect(kind: ResourceKind, scope: RegionScope) -> Collected
     }
 }
 
-impl RegionScope {
-    /// Records a failure that concerns one resource only.
-    fn record_narrowed_gap(&self, resource_id: &str, kind: ResourceKind, failure: &CallFailure) {
-        let entry = CoverageEntry {
-            unit: CollectionUnit {
-                provider: Provider::Aws,
-                account: self.account.clone(),
-                region: self.region.clone(),
-                kind,
-                resource: Some(resource_id.to_string()),
-            },
-            status: CoverageStatus::Failed {
-                kind: failure.kind,
-                message: failure.message.clone(),
-            },
-        };
-        if let Ok(mut gaps) = self.narrowed_gaps.lock() {
-            gaps.push(entry);
-        }
-    }
-
-    fn fail<E>(&self, operation: &str, error: &aws_sdk_ec2::error::SdkError<E>) -> CallFailure
-    where
-        E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + 'static,
-    {
-        classify(&self.region, operation, error)
-    }
-
-    fn required<T>(
-        &self,
-        value: Option<T>,
-        operation: &str,
-        field: &str,
-    ) -> Result<T, CallFailure> {
-        required(value, &self.region, operation, field)
-    }
-
+impl Scoped<aws_sdk_ec2::Client> {
     /// `arn:aws:ec2:REGION:ACCOUNT:TYPE/ID`.
     fn arn(&self, resource_type: &str, id: &str) -> String {
-        format!(
-            "arn:{}:ec2:{}:{}:{resource_type}/{id}",
-            self.partition, self.region, self.account
-        )
+        self.regional_arn("ec2", &format!("{resource_type}/{id}"))
     }
 
+    /// A resource of this region, named by its `Name` tag.
     fn resource(
         &self,
         id: String,
         tag_pairs: &[aws_sdk_ec2::types::Tag],
         config: ResourceConfig,
     ) -> Resource {
-        let (name, tags) = tags(tag_pairs.iter().map(|t| (t.key(), t.value())));
-        Resource {
-            id,
-            provider: Provider::Aws,
-            account: self.account.clone(),
-            region: self.region.clone(),
-            name,
-            tags,
-            config,
-        }
+        self.tagged_resource(id, tag_pairs.iter().map(|t| (t.key(), t.value())), config)
     }
 }
 
-/// Runs a listing to its end, one page after another: `request` sends the call for a page
-/// token, `convert` turns a page into items and returns the next token. A token seen before
-/// fails the unit (see [`next_page`]).
-async fn paginate<P, T, E, Fut>(
-    scope: &RegionScope,
-    operation: &'static str,
-    mut request: impl FnMut(Option<String>) -> Fut,
-    mut convert: impl FnMut(&P, &mut Vec<T>) -> Result<Option<String>, CallFailure>,
-) -> Result<Vec<T>, CallFailure>
-where
-    Fut: std::future::Future<Output = Result<P, aws_sdk_ec2::error::SdkError<E>>>,
-    E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + 'static,
-{
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    let mut token = None;
-    loop {
-        let page = scope
-            .limiter
-            .call(request(token.take()))
-            .await
-            .map_err(|e| scope.fail(operation, &e))?;
-        let next = convert(&page, &mut out)?;
-        let more = next.as_deref().is_some_and(|t| !t.is_empty());
-        match next_page(&mut seen, more, next.as_deref(), &scope.region, operation)? {
-            Some(next) => token = Some(next),
-            None => return Ok(out),
-        }
-    }
-}
-
-async fn volumes(scope: &RegionScope) -> Collected {
+async fn volumes(scope: &Ec2Scope) -> Collected {
     const OP: &str = "ec2:DescribeVolumes";
     paginate(
         scope,
@@ -204,13 +162,13 @@ async fn volumes(scope: &RegionScope) -> Collected {
                     ResourceConfig::EbsVolume(config),
                 ));
             }
-            Ok(page.next_token().map(str::to_string))
+            Ok(PageEnd::next_token(page.next_token()))
         },
     )
     .await
 }
 
-async fn encryption_by_default(scope: &RegionScope) -> Collected {
+async fn encryption_by_default(scope: &Ec2Scope) -> Collected {
     const OP: &str = "ec2:GetEbsEncryptionByDefault";
     let answer = scope
         .limiter
@@ -244,7 +202,7 @@ async fn encryption_by_default(scope: &RegionScope) -> Collected {
 /// `Some(false)`; a candidate whose confirmation failed is `None` (not known), and the
 /// failure is recorded as a coverage gap narrowed to that snapshot, so the snapshot rules
 /// do not evaluate it and the scan is reported incomplete.
-async fn snapshots(scope: &RegionScope) -> Collected {
+async fn snapshots(scope: &Ec2Scope) -> Collected {
     const OP: &str = "ec2:DescribeSnapshots";
     let own = list_snapshots(scope, false).await?;
     let candidates: HashSet<String> = list_snapshots(scope, true)
@@ -300,7 +258,7 @@ async fn snapshots(scope: &RegionScope) -> Collected {
 }
 
 async fn list_snapshots(
-    scope: &RegionScope,
+    scope: &Ec2Scope,
     restorable_by_all: bool,
 ) -> Result<Vec<aws_sdk_ec2::types::Snapshot>, CallFailure> {
     const OP: &str = "ec2:DescribeSnapshots";
@@ -322,14 +280,14 @@ async fn list_snapshots(
         },
         |page, out| {
             out.extend(page.snapshots().iter().cloned());
-            Ok(page.next_token().map(str::to_string))
+            Ok(PageEnd::next_token(page.next_token()))
         },
     )
     .await
 }
 
 /// Whether `createVolumePermission` grants the group `all`.
-async fn confirm_public(scope: &RegionScope, snapshot_id: &str) -> Result<bool, CallFailure> {
+async fn confirm_public(scope: &Ec2Scope, snapshot_id: &str) -> Result<bool, CallFailure> {
     const OP: &str = "ec2:DescribeSnapshotAttribute";
     let answer = scope
         .limiter
@@ -349,7 +307,7 @@ async fn confirm_public(scope: &RegionScope, snapshot_id: &str) -> Result<bool, 
         .any(|p| p.group() == Some(&PermissionGroup::All)))
 }
 
-async fn images(scope: &RegionScope) -> Collected {
+async fn images(scope: &Ec2Scope) -> Collected {
     const OP: &str = "ec2:DescribeImages";
     paginate(
         scope,
@@ -381,13 +339,13 @@ async fn images(scope: &RegionScope) -> Collected {
                     ResourceConfig::Ami(config),
                 ));
             }
-            Ok(page.next_token().map(str::to_string))
+            Ok(PageEnd::next_token(page.next_token()))
         },
     )
     .await
 }
 
-async fn vpcs(scope: &RegionScope) -> Collected {
+async fn vpcs(scope: &Ec2Scope) -> Collected {
     const OP: &str = "ec2:DescribeVpcs";
     paginate(
         scope,
@@ -415,13 +373,13 @@ async fn vpcs(scope: &RegionScope) -> Collected {
                     ResourceConfig::Vpc(config),
                 ));
             }
-            Ok(page.next_token().map(str::to_string))
+            Ok(PageEnd::next_token(page.next_token()))
         },
     )
     .await
 }
 
-async fn flow_logs(scope: &RegionScope) -> Collected {
+async fn flow_logs(scope: &Ec2Scope) -> Collected {
     const OP: &str = "ec2:DescribeFlowLogs";
     paginate(
         scope,
@@ -460,13 +418,13 @@ async fn flow_logs(scope: &RegionScope) -> Collected {
                     ResourceConfig::FlowLog(config),
                 ));
             }
-            Ok(page.next_token().map(str::to_string))
+            Ok(PageEnd::next_token(page.next_token()))
         },
     )
     .await
 }
 
-async fn security_groups(scope: &RegionScope) -> Collected {
+async fn security_groups(scope: &Ec2Scope) -> Collected {
     const OP: &str = "ec2:DescribeSecurityGroups";
     paginate(
         scope,
@@ -499,14 +457,14 @@ async fn security_groups(scope: &RegionScope) -> Collected {
                     ResourceConfig::SecurityGroup(config),
                 ));
             }
-            Ok(page.next_token().map(str::to_string))
+            Ok(PageEnd::next_token(page.next_token()))
         },
     )
     .await
 }
 
 fn permissions(
-    scope: &RegionScope,
+    scope: &Ec2Scope,
     permissions: &[IpPermission],
     operation: &str,
 ) -> Result<Vec<SecurityGroupRule>, CallFailure> {
@@ -547,7 +505,7 @@ fn permissions(
 /// A CIDR the rules must see: an unreadable one fails the unit rather than vanishing
 /// (dropping `0.0.0.0/0` would turn an open group into a pass).
 fn cidr(
-    scope: &RegionScope,
+    scope: &Ec2Scope,
     text: Option<&str>,
     operation: &str,
 ) -> Result<ipnet::IpNet, CallFailure> {
@@ -560,7 +518,7 @@ fn cidr(
     })
 }
 
-async fn network_acls(scope: &RegionScope) -> Collected {
+async fn network_acls(scope: &Ec2Scope) -> Collected {
     const OP: &str = "ec2:DescribeNetworkAcls";
     paginate(
         scope,
@@ -629,7 +587,7 @@ async fn network_acls(scope: &RegionScope) -> Collected {
                     ResourceConfig::NetworkAcl(config),
                 ));
             }
-            Ok(page.next_token().map(str::to_string))
+            Ok(PageEnd::next_token(page.next_token()))
         },
     )
     .await
@@ -637,7 +595,7 @@ async fn network_acls(scope: &RegionScope) -> Collected {
 
 /// Instances. `DescribeInstances` carries no user data (that needs
 /// `DescribeInstanceAttribute`, which soc2scan never calls).
-async fn instances(scope: &RegionScope) -> Collected {
+async fn instances(scope: &Ec2Scope) -> Collected {
     const OP: &str = "ec2:DescribeInstances";
     paginate(
         scope,
@@ -692,7 +650,7 @@ async fn instances(scope: &RegionScope) -> Collected {
                     ResourceConfig::Ec2Instance(config),
                 ));
             }
-            Ok(page.next_token().map(str::to_string))
+            Ok(PageEnd::next_token(page.next_token()))
         },
     )
     .await

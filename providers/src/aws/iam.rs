@@ -12,10 +12,12 @@
 //!   `GetCredentialReport`), for passwords, MFA and access keys of every user;
 //! - `GetAccountSummary` (root MFA and root keys) and `GetAccountPasswordPolicy`.
 
-use super::calls::Limiter;
 use super::convert::{required, tags, time};
 use super::credential_report::{self, CredentialReport};
-use super::errors::{classify, next_page, CallFailure};
+use super::errors::CallFailure;
+use super::service::{
+    paginate, sdk_client, AwsService, Collected, Job, PageEnd, ScopeContext, Scoped, ServiceScope,
+};
 use crate::model::*;
 use crate::snapshot::FailureKind;
 use aws_sdk_iam::types::{
@@ -23,11 +25,13 @@ use aws_sdk_iam::types::{
     ReportStateType, SummaryKeyType,
 };
 use futures::future::join_all;
-use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
+/// The IAM service: every kind listed once per account, from calls several kinds share.
+pub(crate) struct Iam;
+
 /// The IAM kinds collected once per account, in coverage order.
-pub(crate) const KINDS: [ResourceKind; 7] = [
+const KINDS: &[ResourceKind] = &[
     ResourceKind::IamAccountSummary,
     ResourceKind::IamPasswordPolicy,
     ResourceKind::IamCredentialReport,
@@ -36,6 +40,40 @@ pub(crate) const KINDS: [ResourceKind; 7] = [
     ResourceKind::IamRole,
     ResourceKind::IamManagedPolicy,
 ];
+
+impl AwsService for Iam {
+    fn name(&self) -> &'static str {
+        "iam"
+    }
+
+    fn scope(&self) -> ServiceScope {
+        ServiceScope::Account
+    }
+
+    fn kinds(&self) -> &'static [ResourceKind] {
+        KINDS
+    }
+
+    fn actions(&self) -> &'static [&'static str] {
+        &[
+            "iam:GetAccountAuthorizationDetails",
+            "iam:ListPolicies",
+            "iam:GetPolicyVersion",
+            "iam:GenerateCredentialReport",
+            "iam:GetCredentialReport",
+            "iam:GetAccountSummary",
+            "iam:GetAccountPasswordPolicy",
+        ]
+    }
+
+    fn jobs(&self, ctx: ScopeContext) -> Vec<Job> {
+        let scope = IamScope {
+            client: sdk_client!(aws_sdk_iam, &ctx),
+            ctx,
+        };
+        vec![Job::several(KINDS, async move { collect(&scope).await })]
+    }
+}
 
 /// IAM's largest `MaxItems`.
 const PAGE_SIZE: i32 = 1000;
@@ -47,51 +85,59 @@ const REPORT_POLL_MAX: Duration = Duration::from_secs(2);
 
 const SCOPE: &str = crate::model::GLOBAL_REGION;
 
-pub(crate) type Collected = Result<Vec<Resource>, CallFailure>;
-
 /// What the account's IAM units share.
-#[derive(Clone)]
-pub(crate) struct AccountScope {
-    pub client: aws_sdk_iam::Client,
-    pub limiter: Limiter,
-    pub partition: String,
-    pub account: String,
-}
+type IamScope = Scoped<aws_sdk_iam::Client>;
 
-impl AccountScope {
-    fn fail<E>(&self, operation: &str, error: &aws_sdk_iam::error::SdkError<E>) -> CallFailure
-    where
-        E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + 'static,
-    {
-        classify(SCOPE, operation, error)
-    }
-
-    fn resource(
-        &self,
-        id: String,
-        name: Option<String>,
-        tags: std::collections::BTreeMap<String, String>,
-        config: ResourceConfig,
-    ) -> Resource {
-        Resource {
-            id,
-            provider: Provider::Aws,
-            account: self.account.clone(),
-            region: GLOBAL_REGION.to_string(),
-            name,
-            tags,
-            config,
-        }
-    }
-
+impl Scoped<aws_sdk_iam::Client> {
     /// `arn:aws:iam::ACCOUNT:SUFFIX`.
     fn arn(&self, suffix: &str) -> String {
-        format!("arn:{}:iam::{}:{suffix}", self.partition, self.account)
+        self.account_arn("iam", suffix)
     }
+}
+
+/// The account's IAM units. The four kinds from `GetAccountAuthorizationDetails`, the
+/// AWS-managed policy documents, the credential report, the summary and the password
+/// policy are fetched concurrently, each part under the overall deadline on its own so a
+/// slow part fails only its kinds; users then get their credential facts.
+async fn collect(scope: &IamScope) -> Vec<(ResourceKind, Collected)> {
+    let (summary, password_policy, report, details, aws_policies) = tokio::join!(
+        scope.within_deadline(ResourceKind::IamAccountSummary, account_summary(scope)),
+        scope.within_deadline(ResourceKind::IamPasswordPolicy, password_policy(scope)),
+        scope.within_deadline(ResourceKind::IamCredentialReport, credential_report(scope)),
+        async {
+            scope
+                .within_deadline(ResourceKind::IamUser, async {
+                    Ok(authorization_details(scope).await)
+                })
+                .await
+                .unwrap_or_else(AuthorizationDetails::failed)
+        },
+        scope.within_deadline(ResourceKind::IamManagedPolicy, attached_aws_policies(scope)),
+    );
+    let mut users = details.users;
+    if let Ok(users) = &mut users {
+        with_credentials(users, report.as_ref().ok());
+    }
+    let managed_policies = details.local_policies.and_then(|mut local| {
+        local.extend(aws_policies?);
+        Ok(local)
+    });
+    vec![
+        (ResourceKind::IamAccountSummary, summary),
+        (ResourceKind::IamPasswordPolicy, password_policy),
+        (
+            ResourceKind::IamCredentialReport,
+            report.map(|_| Vec::new()),
+        ),
+        (ResourceKind::IamUser, users),
+        (ResourceKind::IamGroup, details.groups),
+        (ResourceKind::IamRole, details.roles),
+        (ResourceKind::IamManagedPolicy, managed_policies),
+    ]
 }
 
 /// `GetAccountSummary`: root MFA and root access keys.
-pub(crate) async fn account_summary(scope: &AccountScope) -> Collected {
+async fn account_summary(scope: &IamScope) -> Collected {
     const OP: &str = "iam:GetAccountSummary";
     let answer = scope
         .limiter
@@ -119,7 +165,7 @@ pub(crate) async fn account_summary(scope: &AccountScope) -> Collected {
 
 /// `GetAccountPasswordPolicy`; NoSuchEntity means the account has none (a finding, not a
 /// collection error).
-pub(crate) async fn password_policy(scope: &AccountScope) -> Collected {
+async fn password_policy(scope: &IamScope) -> Collected {
     const OP: &str = "iam:GetAccountPasswordPolicy";
     let policy = match scope
         .limiter
@@ -161,9 +207,7 @@ pub(crate) async fn password_policy(scope: &AccountScope) -> Collected {
 
 /// Generates (or reuses: IAM keeps a report for four hours) the credential report, waits
 /// for it with backoff, and reads it.
-pub(crate) async fn credential_report(
-    scope: &AccountScope,
-) -> Result<CredentialReport, CallFailure> {
+async fn credential_report(scope: &IamScope) -> Result<CredentialReport, CallFailure> {
     const GENERATE: &str = "iam:GenerateCredentialReport";
     const GET: &str = "iam:GetCredentialReport";
     let started = Instant::now();
@@ -207,7 +251,7 @@ pub(crate) async fn credential_report(
 
 /// The principals and customer-managed policies of `GetAccountAuthorizationDetails`, one
 /// result per kind (a document that cannot be read fails only its own kind).
-pub(crate) struct AuthorizationDetails {
+struct AuthorizationDetails {
     /// Users, with `credentials: None` until [`with_credentials`] fills them in.
     pub users: Collected,
     pub groups: Collected,
@@ -217,7 +261,7 @@ pub(crate) struct AuthorizationDetails {
 
 impl AuthorizationDetails {
     /// The same failure for every kind.
-    pub(crate) fn failed(failure: CallFailure) -> Self {
+    fn failed(failure: CallFailure) -> Self {
         AuthorizationDetails {
             users: Err(failure.clone()),
             groups: Err(failure.clone()),
@@ -228,55 +272,52 @@ impl AuthorizationDetails {
 }
 
 /// `GetAccountAuthorizationDetails`, all pages.
-pub(crate) async fn authorization_details(scope: &AccountScope) -> AuthorizationDetails {
+async fn authorization_details(scope: &IamScope) -> AuthorizationDetails {
     const OP: &str = "iam:GetAccountAuthorizationDetails";
     let mut users = Ok(Vec::new());
     let mut groups = Ok(Vec::new());
     let mut roles = Ok(Vec::new());
     let mut local_policies = Ok(Vec::new());
-    let mut marker: Option<String> = None;
-    let mut seen = HashSet::new();
-    loop {
-        let page = match scope
-            .limiter
-            .call(
-                scope
-                    .client
-                    .get_account_authorization_details()
-                    .filter(EntityType::User)
-                    .filter(EntityType::Group)
-                    .filter(EntityType::Role)
-                    .filter(EntityType::LocalManagedPolicy)
-                    .max_items(PAGE_SIZE)
-                    .set_marker(marker.take())
-                    .send(),
-            )
-            .await
-        {
-            Ok(page) => page,
-            Err(error) => return AuthorizationDetails::failed(scope.fail(OP, &error)),
-        };
-        extend(
-            &mut users,
-            page.user_detail_list().iter().map(|u| user(scope, u)),
-        );
-        extend(
-            &mut groups,
-            page.group_detail_list().iter().map(|g| group(scope, g)),
-        );
-        extend(
-            &mut roles,
-            page.role_detail_list().iter().map(|r| role(scope, r)),
-        );
-        extend(
-            &mut local_policies,
-            page.policies().iter().map(|p| local_policy(scope, p)),
-        );
-        match next_page(&mut seen, page.is_truncated(), page.marker(), SCOPE, OP) {
-            Ok(Some(next)) => marker = Some(next),
-            Ok(None) => break,
-            Err(failure) => return AuthorizationDetails::failed(failure),
-        }
+    // Each page fills four kinds; a document that cannot be read fails only its own kind,
+    // a failed call or a broken page chain fails them all.
+    let listed: Result<Vec<()>, CallFailure> = paginate(
+        scope,
+        OP,
+        |marker| {
+            scope
+                .client
+                .get_account_authorization_details()
+                .filter(EntityType::User)
+                .filter(EntityType::Group)
+                .filter(EntityType::Role)
+                .filter(EntityType::LocalManagedPolicy)
+                .max_items(PAGE_SIZE)
+                .set_marker(marker)
+                .send()
+        },
+        |page, _| {
+            extend(
+                &mut users,
+                page.user_detail_list().iter().map(|u| user(scope, u)),
+            );
+            extend(
+                &mut groups,
+                page.group_detail_list().iter().map(|g| group(scope, g)),
+            );
+            extend(
+                &mut roles,
+                page.role_detail_list().iter().map(|r| role(scope, r)),
+            );
+            extend(
+                &mut local_policies,
+                page.policies().iter().map(|p| local_policy(scope, p)),
+            );
+            Ok(PageEnd::truncated(page.is_truncated(), page.marker()))
+        },
+    )
+    .await;
+    if let Err(failure) = listed {
+        return AuthorizationDetails::failed(failure);
     }
     AuthorizationDetails {
         users,
@@ -304,7 +345,7 @@ fn extend(into: &mut Collected, items: impl Iterator<Item = Result<Resource, Cal
 /// Fills users' credential facts from the report. A user without a row (created after
 /// the report was generated) keeps `credentials: None`, so its credential rules do not
 /// evaluate rather than pass.
-pub(crate) fn with_credentials(users: &mut [Resource], report: Option<&CredentialReport>) {
+fn with_credentials(users: &mut [Resource], report: Option<&CredentialReport>) {
     for resource in users {
         if let ResourceConfig::IamUser(user) = &mut resource.config {
             user.credentials = report.and_then(|r| r.user(&user.user_name)).cloned();
@@ -350,7 +391,7 @@ fn attached(list: &[SdkAttachedPolicy]) -> Vec<AttachedPolicy> {
 }
 
 fn user(
-    scope: &AccountScope,
+    scope: &IamScope,
     detail: &aws_sdk_iam::types::UserDetail,
 ) -> Result<Resource, CallFailure> {
     const OP: &str = "iam:GetAccountAuthorizationDetails";
@@ -382,7 +423,7 @@ fn user(
 }
 
 fn group(
-    scope: &AccountScope,
+    scope: &IamScope,
     detail: &aws_sdk_iam::types::GroupDetail,
 ) -> Result<Resource, CallFailure> {
     const OP: &str = "iam:GetAccountAuthorizationDetails";
@@ -404,7 +445,7 @@ fn group(
 }
 
 fn role(
-    scope: &AccountScope,
+    scope: &IamScope,
     detail: &aws_sdk_iam::types::RoleDetail,
 ) -> Result<Resource, CallFailure> {
     const OP: &str = "iam:GetAccountAuthorizationDetails";
@@ -437,7 +478,7 @@ fn role(
 }
 
 fn local_policy(
-    scope: &AccountScope,
+    scope: &IamScope,
     detail: &aws_sdk_iam::types::ManagedPolicyDetail,
 ) -> Result<Resource, CallFailure> {
     const OP: &str = "iam:GetAccountAuthorizationDetails";
@@ -488,33 +529,28 @@ fn local_policy(
 }
 
 /// The AWS-managed policies attached to some principal, with their default documents.
-pub(crate) async fn attached_aws_policies(scope: &AccountScope) -> Collected {
+async fn attached_aws_policies(scope: &IamScope) -> Collected {
     const LIST: &str = "iam:ListPolicies";
     const GET: &str = "iam:GetPolicyVersion";
-    let mut listed = Vec::new();
-    let mut marker: Option<String> = None;
-    let mut seen = HashSet::new();
-    loop {
-        let page = scope
-            .limiter
-            .call(
-                scope
-                    .client
-                    .list_policies()
-                    .scope(PolicyScopeType::Aws)
-                    .only_attached(true)
-                    .max_items(PAGE_SIZE)
-                    .set_marker(marker.take())
-                    .send(),
-            )
-            .await
-            .map_err(|e| scope.fail(LIST, &e))?;
-        listed.extend(page.policies().iter().cloned());
-        match next_page(&mut seen, page.is_truncated(), page.marker(), SCOPE, LIST)? {
-            Some(next) => marker = Some(next),
-            None => break,
-        }
-    }
+    let listed = paginate(
+        scope,
+        LIST,
+        |marker| {
+            scope
+                .client
+                .list_policies()
+                .scope(PolicyScopeType::Aws)
+                .only_attached(true)
+                .max_items(PAGE_SIZE)
+                .set_marker(marker)
+                .send()
+        },
+        |page, out| {
+            out.extend(page.policies().iter().cloned());
+            Ok(PageEnd::truncated(page.is_truncated(), page.marker()))
+        },
+    )
+    .await?;
     let fetches = listed.iter().map(|policy| async move {
         let arn = required(policy.arn(), SCOPE, LIST, "Arn")?;
         let name = required(policy.policy_name(), SCOPE, LIST, "PolicyName")?;

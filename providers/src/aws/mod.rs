@@ -1,10 +1,11 @@
-//! Live AWS collection (cargo feature `aws`): reads EC2 and IAM configuration of one or
-//! more accounts through the AWS SDK into the snapshot model.
+//! Live AWS collection (cargo feature `aws`): reads the configuration of one or more
+//! accounts through the official AWS SDK crates into the snapshot model, one module per
+//! service registered in [`service::SERVICES`] (EC2 per region, IAM per account).
 //!
 //! [`collect`] resolves credentials (aws-config's default chain, a profile, or static
 //! credentials; optionally assuming one role per account), learns each account id from
-//! `sts:GetCallerIdentity`, and then runs every collection unit — (account, region, EC2
-//! kind) and the account's IAM kinds — concurrently, with one bound on API calls in
+//! `sts:GetCallerIdentity`, and then runs the jobs of every selected service in every scope
+//! it lists (each region, or once per account) concurrently, with one bound on API calls in
 //! flight. Each unit ends as exactly one coverage entry, `ok` or `failed`; only problems
 //! that leave nothing to scan (no credentials, no account id, bad options) are an
 //! [`AwsError`]. See `docs/aws.md` for the calls made and `docs/permissions.md` for the
@@ -21,6 +22,7 @@ mod ec2;
 mod errors;
 mod iam;
 mod options;
+mod service;
 
 pub use crate::live::{CollectionProgress, NoProgress};
 pub use errors::AwsError;
@@ -35,45 +37,52 @@ use aws_config::SdkConfig;
 use calls::{CallCounter, Limiter};
 use chrono::Utc;
 use errors::CallFailure;
+use service::{AwsService, Job, ScopeContext, ServiceScope, SERVICES};
 use std::collections::HashSet;
-use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::task::JoinSet;
 
-/// Every API action soc2scan's AWS collection may call, as IAM spells it. The tests check
-/// that `docs/permissions.md` grants exactly these, and that a scan calls nothing else.
-/// `sts:AssumeRole` is not here: the credential provider calls it with the caller's own
-/// credentials, against the role to assume, and needs no permission in the scanned role.
-pub const API_ACTIONS: &[&str] = &[
-    "sts:GetCallerIdentity",
-    "ec2:DescribeRegions",
-    "ec2:DescribeVolumes",
-    "ec2:GetEbsEncryptionByDefault",
-    "ec2:DescribeSnapshots",
-    "ec2:DescribeSnapshotAttribute",
-    "ec2:DescribeImages",
-    "ec2:DescribeVpcs",
-    "ec2:DescribeFlowLogs",
-    "ec2:DescribeSecurityGroups",
-    "ec2:DescribeNetworkAcls",
-    "ec2:DescribeInstances",
-    "iam:GetAccountAuthorizationDetails",
-    "iam:ListPolicies",
-    "iam:GetPolicyVersion",
-    "iam:GenerateCredentialReport",
-    "iam:GetCredentialReport",
-    "iam:GetAccountSummary",
-    "iam:GetAccountPasswordPolicy",
-];
+/// The API actions the collection itself calls, whatever the services: the identity of
+/// each account, and the enabled regions for `--all-regions`. `sts:AssumeRole` is not here:
+/// the credential provider calls it with the caller's own credentials, against the role to
+/// assume, and needs no permission in the scanned role.
+const COLLECTION_ACTIONS: &[&str] = &["sts:GetCallerIdentity", "ec2:DescribeRegions"];
 
-/// What an AWS collection produced: per account, one coverage entry for each EC2 kind in
-/// each region and each IAM kind (including `iam_credential_report`); resources sorted by
-/// account, kind, region and id; HTTP requests by `service:Operation` (retries count; see
-/// `docs/aws.md`).
+/// Every API action soc2scan's AWS collection may call, as IAM spells it: the collection's
+/// own and every registered service's. The tests check that `docs/permissions.md` grants
+/// exactly these, and that a scan calls nothing else.
+pub fn api_actions() -> Vec<&'static str> {
+    COLLECTION_ACTIONS
+        .iter()
+        .copied()
+        .chain(
+            SERVICES
+                .iter()
+                .flat_map(|service| service.actions().iter().copied()),
+        )
+        .collect()
+}
+
+/// The names of the AWS services soc2scan collects (`ec2`, `iam`), as `--services` and
+/// `[aws] services` take them.
+pub fn service_names() -> Vec<&'static str> {
+    SERVICES.iter().map(|service| service.name()).collect()
+}
+
+/// The resource kinds a service fills, or `None` for a name that is not a service.
+pub fn service_kinds(name: &str) -> Option<&'static [ResourceKind]> {
+    service::service(name).map(|service| service.kinds())
+}
+
+/// What an AWS collection produced: per account, one coverage entry for each kind of each
+/// selected service — regional kinds in each region, account-wide kinds (IAM, including
+/// `iam_credential_report`) once; resources sorted by account, kind, region and id; HTTP
+/// requests by `service:Operation` (retries count; see `docs/aws.md`).
 pub type AwsCollection = crate::live::LiveCollection;
 
-/// Collects the EC2 and IAM configuration of the accounts and regions in `options`.
+/// Collects the configuration of the selected services (every registered one by default)
+/// in the accounts and regions of `options`.
 ///
 /// Must run inside a tokio runtime (multi-threaded for parallel parsing).
 pub async fn collect(
@@ -97,13 +106,13 @@ pub async fn collect(
     // cannot be opened (a role that cannot be assumed, say) becomes failed units of its
     // own while the other accounts are scanned; only when no account opens does the run
     // stop with the error.
+    let services = selected_services(options);
     let sources = account_sources(options);
-    let opened = futures::future::join_all(
-        sources
-            .iter()
-            .map(|source| open_account(&shared, options, &base, *source, &session_name)),
-    )
-    .await;
+    let opened =
+        futures::future::join_all(sources.iter().map(|source| {
+            open_account(&shared, options, &services, &base, *source, &session_name)
+        }))
+        .await;
     let mut sessions = Vec::new();
     let mut unopened = Vec::new();
     let mut first_error = None;
@@ -134,33 +143,30 @@ pub async fn collect(
         .collect();
 
     let mut tasks = JoinSet::new();
-    let narrowed_gaps = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let narrowed_gaps = Arc::new(Mutex::new(Vec::new()));
     for session in &sessions {
-        for region in &session.regions {
-            let scope = ec2::RegionScope {
-                client: clients::ec2(&session.config, region, &shared.counter),
-                limiter: shared.limiter.clone(),
-                partition: session.partition.clone(),
-                account: session.account.clone(),
-                region: region.clone(),
-                narrowed_gaps: narrowed_gaps.clone(),
+        for &service in &services {
+            let regions: Vec<&str> = match service.scope() {
+                ServiceScope::Regional => session.regions.iter().map(String::as_str).collect(),
+                ServiceScope::Account => vec![GLOBAL_REGION],
             };
-            for kind in ec2::KINDS {
-                let shared = shared.clone();
-                let scope = scope.clone();
-                let unit = unit(&session.account, region, kind);
-                tasks.spawn(
-                    async move { vec![shared.run_unit(unit, ec2::collect(kind, scope)).await] },
-                );
+            for region in regions {
+                let scope = ScopeContext {
+                    config: session.config.clone(),
+                    counter: shared.counter.clone(),
+                    limiter: shared.limiter.clone(),
+                    partition: session.partition.clone(),
+                    account: session.account.clone(),
+                    region: region.to_string(),
+                    regional: service.scope() == ServiceScope::Regional,
+                    narrowed_gaps: narrowed_gaps.clone(),
+                    deadline: shared.deadline,
+                };
+                for job in service.jobs(scope.clone()) {
+                    tasks.spawn(shared.clone().run_job(scope.clone(), job));
+                }
             }
         }
-        let scope = iam::AccountScope {
-            client: clients::iam(&session.config, &shared.counter),
-            limiter: shared.limiter.clone(),
-            partition: session.partition.clone(),
-            account: session.account.clone(),
-        };
-        tasks.spawn(collect_iam(shared.clone(), scope));
     }
 
     let mut coverage = Vec::new();
@@ -195,8 +201,11 @@ pub async fn collect(
     }
     // Accounts that could not be opened: every unit we know of fails with the reason. Their
     // regions are known only when the regions were listed.
+    let lists_regions = services
+        .iter()
+        .any(|service| service.scope() == ServiceScope::Regional);
     let listed_regions: Vec<String> = match &options.regions {
-        RegionSelection::List(regions) => regions.clone(),
+        RegionSelection::List(regions) if lists_regions => regions.clone(),
         _ => Vec::new(),
     };
     let mut unopened_targets = Vec::new();
@@ -208,12 +217,18 @@ pub async fn collect(
                 message: format!("account {account} could not be opened: {reason}"),
             },
         };
-        for kind in iam::KINDS {
-            coverage.push(failed(unit(account, GLOBAL_REGION, kind)));
-        }
-        for region in &listed_regions {
-            for kind in ec2::KINDS {
-                coverage.push(failed(unit(account, region, kind)));
+        for service in &services {
+            let regions: &[String] = match service.scope() {
+                ServiceScope::Regional => &listed_regions,
+                ServiceScope::Account => &[],
+            };
+            for &kind in service.kinds() {
+                if service.scope() == ServiceScope::Account {
+                    coverage.push(failed(unit(account, GLOBAL_REGION, kind)));
+                }
+                for region in regions {
+                    coverage.push(failed(unit(account, region, kind)));
+                }
             }
         }
         unopened_targets.push(ScanTarget {
@@ -279,6 +294,16 @@ fn validate(options: &AwsScanOptions) -> Result<(), AwsError> {
             return invalid(format!("the external id for {} is empty", target.role_arn));
         }
     }
+    if let Some(bad) = options
+        .services
+        .iter()
+        .find(|name| service::service(name).is_none())
+    {
+        return invalid(format!(
+            "{bad:?} is not an AWS service soc2scan collects; choose from {}",
+            service_names().join(", ")
+        ));
+    }
     if let Some(url) = &options.endpoint_url {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return invalid(format!(
@@ -305,41 +330,71 @@ struct UnitOutcome {
 }
 
 impl Shared {
-    /// Runs `work` unless the overall timeout runs out first.
-    async fn within_deadline<T>(
-        &self,
-        what: &CollectionUnit,
-        work: impl Future<Output = Result<T, CallFailure>>,
-    ) -> Result<T, CallFailure> {
-        let Some((deadline, limit)) = self.deadline else {
-            return work.await;
-        };
-        match tokio::time::timeout_at(deadline, work).await {
-            Ok(result) => result,
-            Err(_) => Err(CallFailure::new(
-                FailureKind::Timeout,
-                format!(
-                    "{} {}:{}: not finished when the overall timeout of {} s ran out — \
-                     allow more time with --timeout or scan fewer regions",
-                    what.region,
-                    what.kind.service(),
-                    what.kind.as_str(),
-                    limit.as_secs_f64()
-                ),
-            )),
+    /// Runs one job under the overall deadline and turns each of its kinds into one
+    /// outcome: a kind the job did not report (a bug) fails rather than disappearing.
+    async fn run_job(self: Arc<Self>, scope: ScopeContext, job: Job) -> Vec<UnitOutcome> {
+        let units: Vec<CollectionUnit> = job
+            .kinds
+            .iter()
+            .map(|&kind| unit(&scope.account, &scope.region, kind))
+            .collect();
+        for unit in &units {
+            self.progress.unit_started(unit);
         }
+        let results = match self.deadline {
+            None => job.work.await,
+            Some((deadline, limit)) => match tokio::time::timeout_at(deadline, job.work).await {
+                Ok(results) => results,
+                Err(_) => job
+                    .kinds
+                    .iter()
+                    .map(|&kind| {
+                        (
+                            kind,
+                            Err(service::deadline_failure(&scope.region, kind, limit)),
+                        )
+                    })
+                    .collect(),
+            },
+        };
+        let mut results: Vec<Option<(ResourceKind, service::Collected)>> =
+            results.into_iter().map(Some).collect();
+        units
+            .into_iter()
+            .map(|unit| {
+                let result = results
+                    .iter_mut()
+                    .find(|slot| slot.as_ref().is_some_and(|(kind, _)| *kind == unit.kind))
+                    .and_then(Option::take)
+                    .map(|(_, result)| result)
+                    .unwrap_or_else(|| {
+                        Err(CallFailure::new(
+                            FailureKind::Error,
+                            format!(
+                                "{} {}:{}: the collection gave no result for this kind (a soc2scan bug; please report it)",
+                                unit.region,
+                                unit.kind.service(),
+                                unit.kind.as_str()
+                            ),
+                        ))
+                    });
+                self.progress.unit_finished(&unit, result.is_err());
+                UnitOutcome { unit, result }
+            })
+            .collect()
     }
+}
 
-    async fn run_unit(
-        &self,
-        unit: CollectionUnit,
-        work: impl Future<Output = Result<Vec<Resource>, CallFailure>>,
-    ) -> UnitOutcome {
-        self.progress.unit_started(&unit);
-        let result = self.within_deadline(&unit, work).await;
-        self.progress.unit_finished(&unit, result.is_err());
-        UnitOutcome { unit, result }
-    }
+/// The services to collect, in registry order: those named in `options.services` (checked
+/// by [`validate`]), else every registered one.
+fn selected_services(options: &AwsScanOptions) -> Vec<&'static dyn AwsService> {
+    SERVICES
+        .iter()
+        .copied()
+        .filter(|service| {
+            options.services.is_empty() || options.services.iter().any(|n| n == service.name())
+        })
+        .collect()
 }
 
 fn unit(account: &str, region: &str, kind: ResourceKind) -> CollectionUnit {
@@ -350,77 +405,6 @@ fn unit(account: &str, region: &str, kind: ResourceKind) -> CollectionUnit {
         kind,
         resource: None,
     }
-}
-
-/// The account's IAM units. The four kinds from `GetAccountAuthorizationDetails`, the
-/// AWS-managed policy documents, the credential report, the summary and the password
-/// policy are fetched concurrently; users then get their credential facts.
-async fn collect_iam(shared: Arc<Shared>, scope: iam::AccountScope) -> Vec<UnitOutcome> {
-    let units: Vec<CollectionUnit> = iam::KINDS
-        .iter()
-        .map(|&kind| unit(&scope.account, GLOBAL_REGION, kind))
-        .collect();
-    // Every kind asked for below is in iam::KINDS, so the lookup always finds one.
-    let unit_of = |kind: ResourceKind| -> &CollectionUnit {
-        &units[iam::KINDS.iter().position(|k| *k == kind).unwrap_or(0)]
-    };
-    for unit in &units {
-        shared.progress.unit_started(unit);
-    }
-    let (summary, password_policy, report, details, aws_policies) = tokio::join!(
-        shared.within_deadline(
-            unit_of(ResourceKind::IamAccountSummary),
-            iam::account_summary(&scope)
-        ),
-        shared.within_deadline(
-            unit_of(ResourceKind::IamPasswordPolicy),
-            iam::password_policy(&scope)
-        ),
-        shared.within_deadline(
-            unit_of(ResourceKind::IamCredentialReport),
-            iam::credential_report(&scope)
-        ),
-        async {
-            shared
-                .within_deadline(unit_of(ResourceKind::IamUser), async {
-                    Ok(iam::authorization_details(&scope).await)
-                })
-                .await
-                .unwrap_or_else(iam::AuthorizationDetails::failed)
-        },
-        shared.within_deadline(
-            unit_of(ResourceKind::IamManagedPolicy),
-            iam::attached_aws_policies(&scope)
-        ),
-    );
-    let mut users = details.users;
-    if let Ok(users) = &mut users {
-        iam::with_credentials(users, report.as_ref().ok());
-    }
-    let managed_policies = details.local_policies.and_then(|mut local| {
-        local.extend(aws_policies?);
-        Ok(local)
-    });
-    let results = [
-        (ResourceKind::IamAccountSummary, summary),
-        (ResourceKind::IamPasswordPolicy, password_policy),
-        (
-            ResourceKind::IamCredentialReport,
-            report.map(|_| Vec::new()),
-        ),
-        (ResourceKind::IamUser, users),
-        (ResourceKind::IamGroup, details.groups),
-        (ResourceKind::IamRole, details.roles),
-        (ResourceKind::IamManagedPolicy, managed_policies),
-    ];
-    results
-        .into_iter()
-        .map(|(kind, result)| {
-            let unit = unit_of(kind).clone();
-            shared.progress.unit_finished(&unit, result.is_err());
-            UnitOutcome { unit, result }
-        })
-        .collect()
 }
 
 /// Where an account's credentials come from.
@@ -452,6 +436,7 @@ struct AccountSession {
 async fn open_account(
     shared: &Shared,
     options: &AwsScanOptions,
+    services: &[&'static dyn AwsService],
     base: &SdkConfig,
     source: AccountSource<'_>,
     session_name: &str,
@@ -524,7 +509,12 @@ async fn open_account(
         .region()
         .map(|r| r.as_ref().to_string())
         .ok_or(AwsError::NoRegion)?;
+    let lists_regions = services
+        .iter()
+        .any(|service| service.scope() == ServiceScope::Regional);
     let regions = match &options.regions {
+        // Nothing is listed per region: no region is scanned, and none is looked up.
+        _ if !lists_regions => Vec::new(),
         RegionSelection::List(regions) => {
             let mut regions = regions.clone();
             regions.sort();
@@ -665,7 +655,7 @@ mod tests {
     #[test]
     fn api_actions_are_unique_and_read_only() {
         let mut seen = HashSet::new();
-        for action in API_ACTIONS {
+        for action in api_actions() {
             assert!(seen.insert(action), "{action} twice");
             let verb = action.split(':').nth(1).unwrap();
             assert!(
@@ -680,7 +670,7 @@ mod tests {
 
 #[cfg(test)]
 mod permissions_doc {
-    use super::API_ACTIONS;
+    use super::api_actions;
     use std::collections::BTreeSet;
 
     /// The first ```json block of docs/permissions.md: the scanning identity's policy.
@@ -711,13 +701,13 @@ mod permissions_doc {
 
     #[test]
     fn the_documented_policy_grants_exactly_the_actions_the_code_calls() {
-        let code: BTreeSet<String> = API_ACTIONS.iter().map(|a| a.to_string()).collect();
+        let code: BTreeSet<String> = api_actions().iter().map(|a| a.to_string()).collect();
         let documented = documented_actions();
         let missing: Vec<_> = code.difference(&documented).collect();
         let extra: Vec<_> = documented.difference(&code).collect();
         assert!(
             missing.is_empty() && extra.is_empty(),
-            "docs/permissions.md is out of step with aws::API_ACTIONS: missing {missing:?}, \
+            "docs/permissions.md is out of step with aws::api_actions(): missing {missing:?}, \
              not called {extra:?}"
         );
     }

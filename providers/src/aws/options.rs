@@ -33,6 +33,10 @@ pub struct AwsScanOptions {
     /// The longest the whole collection may take (`--timeout`); units still running then
     /// are recorded as `failed { kind: timeout }`.
     pub overall_timeout: Option<Duration>,
+    /// The services to collect (`--services ec2,iam`, `[aws] services`), by the names of
+    /// [`crate::aws::service_names`]; empty collects every one. The others' kinds get no
+    /// coverage entry, so their rules are skipped as not collected.
+    pub services: Vec<String>,
 }
 
 impl Default for AwsScanOptions {
@@ -46,6 +50,7 @@ impl Default for AwsScanOptions {
             max_concurrency: DEFAULT_MAX_CONCURRENCY,
             call_timeout: DEFAULT_CALL_TIMEOUT,
             overall_timeout: None,
+            services: Vec::new(),
         }
     }
 }
