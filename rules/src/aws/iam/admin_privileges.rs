@@ -86,7 +86,8 @@ declare_rule! {
         targets: [IamUser, IamGroup, IamRole],
         also_reads: [IamManagedPolicy],
         params: [],
-        reads: ["attached_managed_policies", "inline_policies"],
+        // A role's path tells a service-linked role, which the rule does not judge.
+        reads: ["attached_managed_policies", "inline_policies", "path"],
     }
 }
 
