@@ -215,7 +215,7 @@ fn declaration_problems(rule: &'static dyn Rule) -> Vec<String> {
                     resource.id
                 )),
                 (false, Some(_)) => problems.push(format!(
-                    "{label}: {} is a {}, which the rule does not target; add it with `with`",
+                    "{label}: {} is of kind {}, which the rule does not target; add it with `with`",
                     resource.id,
                     resource.kind()
                 )),
@@ -223,7 +223,7 @@ fn declaration_problems(rule: &'static dyn Rule) -> Vec<String> {
                 // listing of that kind would go unnoticed and read as "there are none".
                 (false, None) if !rule.meta().also_reads.contains(&resource.kind()) => {
                     problems.push(format!(
-                        "{label}: context {} is a {}, which the rule does not declare in also_reads",
+                        "{label}: context {} is of kind {}, which the rule does not declare in also_reads",
                         resource.id,
                         resource.kind()
                     ))
