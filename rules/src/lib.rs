@@ -19,6 +19,8 @@ pub mod aws;
 pub mod gcp;
 
 #[cfg(test)]
+pub(crate) mod cases;
+#[cfg(test)]
 #[allow(dead_code)]
 pub(crate) mod testing;
 

@@ -91,4 +91,36 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn every_field_a_rule_reads_is_a_field_of_a_kind_it_targets() {
+        let mut problems = Vec::new();
+        for rule in all_rules() {
+            let meta = rule.meta();
+            for read in meta.reads.iter().filter(|read| **read != "*") {
+                // A rule on several kinds may read a field only one of them has (a role's
+                // path); a name no target kind has is a misspelling that never overlaps
+                // an unknown value of a plan.
+                if !meta
+                    .targets
+                    .iter()
+                    .any(|&kind| soc2scan_model::is_field(kind, read))
+                {
+                    let known: Vec<&[String]> = meta
+                        .targets
+                        .iter()
+                        .map(|&kind| soc2scan_model::field_paths(kind))
+                        .collect();
+                    problems.push(format!(
+                        "{}: reads {read:?}, which is not a field of {:?} (fields: {known:?})",
+                        meta.id, meta.targets
+                    ));
+                }
+            }
+            if meta.reads.contains(&"*") {
+                assert_eq!(meta.reads, ["*"], "{}: \"*\" stands alone", meta.id);
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
 }

@@ -309,6 +309,8 @@ pub struct RuleMeta {
     /// `metadata_options.http_tokens`), or `["*"]` for all of them. When a Terraform plan
     /// knows one of them only after apply, the engine answers `NotEvaluated` for that
     /// resource instead of running the check; other rules on the resource still run.
+    /// Every name must be a field of a target kind ([`soc2scan_model::is_field`]), and the
+    /// verdicts must not depend on any other field; tests check both.
     pub reads: &'static [&'static str],
     /// `Some(reason)` when the rule needs facts that exist only in a running account (key
     /// age, last use, snapshots taken): it is not run on Terraform plans, and reports say
@@ -373,6 +375,14 @@ pub trait Rule: Send + Sync + 'static {
 
     /// Checks one resource of one of the rule's target kinds.
     fn check(&self, resource: &Resource, ctx: &CheckContext<'_>) -> Verdict;
+
+    /// The rule's test cases, declared in the rule's own file: resources it must pass,
+    /// fail and not apply to. The tests in `cases.rs` run every rule's cases, so a rule
+    /// without them fails the suite.
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        crate::cases::Cases::new()
+    }
 }
 
 /// Declares a rule type whose doc comment is its documentation.

@@ -233,3 +233,114 @@ pub fn assert_not_evaluated(verdict: &Verdict, fragments: &[&str]) {
         other => panic!("expected NotEvaluated, got {other:?}"),
     }
 }
+
+/// Every leaf path of a configuration object (`metadata_options.http_tokens`); lists and
+/// nulls are leaves.
+fn leaves(value: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, inner) in map {
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                leaves(inner, &path, out);
+            }
+        }
+        _ => out.push(prefix.to_string()),
+    }
+}
+
+fn pointer(path: &str) -> String {
+    format!("/{}", path.replace('.', "/"))
+}
+
+/// Other values for a leaf, as far as they stay valid for the model.
+fn alternatives(value: &serde_json::Value) -> Vec<serde_json::Value> {
+    use serde_json::Value;
+    match value {
+        Value::Bool(b) => vec![Value::Bool(!b)],
+        Value::Number(_) => vec![Value::from(0), Value::from(1_000_000_000u64)],
+        Value::String(s) => vec![Value::from(format!("{s}-perturbed")), Value::from("")],
+        Value::Array(items) if !items.is_empty() => vec![Value::Array(Vec::new())],
+        _ => Vec::new(),
+    }
+}
+
+/// The kind of verdict (`pass`, `fail`, `not_evaluated`) a run gives the resource at
+/// `index`, `None` when it gives none.
+fn verdict_kind_of(run: &RuleRun, snapshot: &Snapshot, index: usize) -> Option<&'static str> {
+    Engine::new(vec![run.clone()])
+        .evaluate(snapshot)
+        .evaluations
+        .iter()
+        .find(|e| e.subject == Subject::Resource(index as u32))
+        .map(|e| e.verdict.as_str())
+}
+
+/// Checks that a rule's `reads` name every field its verdicts depend on.
+///
+/// On a Terraform plan a check becomes `NotEvaluated` when a field it `reads` is known only
+/// after apply; a field missing from `reads` would let an unknown value pass for a known
+/// one. On every resource of `snapshot` the rule targets, this perturbs each configuration
+/// field the rule does *not* declare — a boolean flipped, a number zeroed or made large, a
+/// string replaced, a list emptied — and reports every perturbation that changes the kind
+/// of the rule's verdict on that resource (pass, fail, not evaluated, none). `perturbations`
+/// counts the perturbations tried.
+pub fn undeclared_field_problems(
+    run: &RuleRun,
+    snapshot: &Snapshot,
+    perturbations: &mut usize,
+) -> Vec<String> {
+    use serde_json::Value;
+    let meta = run.rule.meta();
+    let mut problems = Vec::new();
+    for (index, resource) in snapshot.resources.iter().enumerate() {
+        if !meta.targets.contains(&resource.kind()) {
+            continue;
+        }
+        let baseline = verdict_kind_of(run, snapshot, index);
+        let config = serde_json::to_value(&resource.config).expect("serialisable");
+        let (tag, inner) = match &config {
+            Value::Object(map) if map.len() == 1 => map.iter().next().expect("one key"),
+            _ => panic!("configs are externally tagged"),
+        };
+        let mut paths = Vec::new();
+        leaves(inner, "", &mut paths);
+        for path in paths {
+            if meta
+                .reads
+                .iter()
+                .any(|read| soc2scan_model::fields_overlap(read, &path))
+            {
+                continue;
+            }
+            let current = inner
+                .pointer(&pointer(&path))
+                .cloned()
+                .unwrap_or(Value::Null);
+            for alternative in alternatives(&current) {
+                let mut changed = inner.clone();
+                *changed
+                    .pointer_mut(&pointer(&path))
+                    .expect("the leaf exists") = alternative.clone();
+                let tagged = serde_json::json!({ tag: changed });
+                let Ok(config) = serde_json::from_value::<ResourceConfig>(tagged) else {
+                    continue; // not a valid model value; nothing to learn
+                };
+                let mut perturbed = snapshot.clone();
+                perturbed.resources[index].config = config;
+                *perturbations += 1;
+                let verdict = verdict_kind_of(run, &perturbed, index);
+                if verdict != baseline {
+                    problems.push(format!(
+                        "{}: on {} the verdict went from {baseline:?} to {verdict:?} when `{path}` became {alternative}, but `{path}` is not in its reads {:?}",
+                        meta.id, resource.id, meta.reads
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}

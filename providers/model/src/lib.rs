@@ -21,6 +21,7 @@ mod kinds;
 pub mod aws;
 #[doc(hidden)]
 pub mod docgen;
+pub mod fields;
 pub mod gcp;
 pub mod plan;
 pub mod snapshot;
@@ -30,6 +31,7 @@ pub use kinds::kinds_markdown_table;
 pub use aws::ec2::*;
 pub use aws::iam::*;
 pub use aws::policy_document::*;
+pub use fields::{field_paths, is_field, is_leaf_field, relations};
 pub use gcp::gcs::*;
 pub use plan::*;
 pub use snapshot::{

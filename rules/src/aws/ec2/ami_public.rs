@@ -64,6 +64,11 @@ impl Rule for AmiPublic {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn check(&self, resource: &Resource, _ctx: &CheckContext<'_>) -> Verdict {
         let ResourceConfig::Ami(image) = &resource.config else {
             return wrong_kind(resource, "an AMI");
@@ -82,32 +87,22 @@ impl Rule for AmiPublic {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::aws::ec2::fixtures::ami;
-    use crate::testing::*;
-    use soc2scan_model::ResourceKind;
+    use crate::cases::{Case, Cases};
 
-    #[test]
-    fn private_passes_and_public_fails() {
-        let private = ami("ami-private", false);
+    pub(super) fn cases() -> Cases {
         let mut public = ami("ami-public", true);
         public.name = Some("golden-image".to_string());
-        let ids = (private.id.clone(), public.id.clone());
-        let results = run(&AmiPublic, &snapshot(vec![private, public]));
-        assert_pass(&verdict_of(&results, &ids.0));
-        assert_fail(
-            &verdict_of(&results, &ids.1),
-            &["AMI golden-image (ami-public)", "is public", "expected"],
-        );
-    }
-
-    #[test]
-    fn failed_collection_is_not_evaluated() {
-        let resource = ami("ami-private", false);
-        let id = resource.id.clone();
-        let mut snap = snapshot(vec![resource]);
-        fail_unit(&mut snap, ResourceKind::Ami);
-        let results = run(&AmiPublic, &snap);
-        assert_not_evaluated(&verdict_of(&results, &id), &["access_denied"]);
+        Cases::new()
+            .case(Case::new("a private AMI passes").pass(ami("ami-private", false)))
+            .case(
+                Case::new("a public AMI fails, named by its Name tag and id").fail(
+                    public,
+                    &["AMI golden-image (ami-public)", "is public", "expected"],
+                ),
+            )
+            .applies_to_every_resource(
+                "any AMI the account owns can be made public, so every one is judged",
+            )
     }
 }

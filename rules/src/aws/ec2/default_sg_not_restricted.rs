@@ -67,6 +67,11 @@ impl Rule for DefaultSgNotRestricted {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn applies(&self, resource: &Resource) -> bool {
         matches!(&resource.config, ResourceConfig::SecurityGroup(group) if group.is_default)
     }
@@ -111,9 +116,46 @@ fn rules_text(rules: &[SecurityGroupRule], direction: &str, preposition: &str) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aws::ec2::fixtures::{arn, security_group, sg_rule, tcp};
-    use crate::testing::*;
-    use soc2scan_model::ResourceKind;
+    use crate::aws::ec2::fixtures::{security_group, sg_rule, tcp};
+    use crate::cases::{Case, Cases};
+
+    pub(super) fn cases() -> Cases {
+        let mut self_ref = sg_rule("-1", None, None, &[]);
+        self_ref.referenced_groups.push("sg-def".to_string());
+        Cases::new()
+            .case(
+                Case::new("an empty default group passes").pass(default_group(
+                    "sg-def",
+                    vec![],
+                    vec![],
+                )),
+            )
+            .case(Case::new("a default group as AWS creates it fails").fail(
+                default_group(
+                    "sg-def",
+                    vec![self_ref],
+                    vec![sg_rule("-1", None, None, &["0.0.0.0/0", "::/0"])],
+                ),
+                &[
+                    "default security group sg-def named \"default\" in vpc-1",
+                    "1 inbound rule (all traffic from sg-def)",
+                    "1 outbound rule (all traffic to 0.0.0.0/0, ::/0)",
+                    "expected no inbound and no outbound rules",
+                ],
+            ))
+            .case(Case::new("outbound rules alone fail").fail(
+                default_group(
+                    "sg-def",
+                    vec![],
+                    vec![tcp(443, &["0.0.0.0/0"]), tcp(80, &["0.0.0.0/0"])],
+                ),
+                &["2 outbound rules (tcp port 443 to 0.0.0.0/0; tcp port 80 to 0.0.0.0/0)"],
+            ))
+            .case(
+                Case::new("a group that is not a VPC's default group is not judged")
+                    .not_applicable(security_group("sg-web", vec![tcp(443, &["0.0.0.0/0"])])),
+            )
+    }
 
     fn default_group(
         id: &str,
@@ -127,67 +169,5 @@ mod tests {
             group.egress = egress;
         }
         resource
-    }
-
-    #[test]
-    fn empty_default_group_passes() {
-        let snap = snapshot(vec![default_group("sg-def", vec![], vec![])]);
-        let results = run(&DefaultSgNotRestricted, &snap);
-        assert_pass(&verdict_of(&results, &arn("security-group", "sg-def")));
-    }
-
-    #[test]
-    fn default_group_as_aws_creates_it_fails() {
-        let mut self_ref = sg_rule("-1", None, None, &[]);
-        self_ref.referenced_groups.push("sg-def".to_string());
-        let snap = snapshot(vec![default_group(
-            "sg-def",
-            vec![self_ref],
-            vec![sg_rule("-1", None, None, &["0.0.0.0/0", "::/0"])],
-        )]);
-        let results = run(&DefaultSgNotRestricted, &snap);
-        assert_fail(
-            &verdict_of(&results, &arn("security-group", "sg-def")),
-            &[
-                "default security group sg-def named \"default\" in vpc-1",
-                "1 inbound rule (all traffic from sg-def)",
-                "1 outbound rule (all traffic to 0.0.0.0/0, ::/0)",
-                "expected no inbound and no outbound rules",
-            ],
-        );
-    }
-
-    #[test]
-    fn egress_only_fails() {
-        let snap = snapshot(vec![default_group(
-            "sg-def",
-            vec![],
-            vec![tcp(443, &["0.0.0.0/0"]), tcp(80, &["0.0.0.0/0"])],
-        )]);
-        let results = run(&DefaultSgNotRestricted, &snap);
-        assert_fail(
-            &verdict_of(&results, &arn("security-group", "sg-def")),
-            &["2 outbound rules (tcp port 443 to 0.0.0.0/0; tcp port 80 to 0.0.0.0/0)"],
-        );
-    }
-
-    #[test]
-    fn non_default_groups_are_not_reported() {
-        let snap = snapshot(vec![security_group(
-            "sg-web",
-            vec![tcp(443, &["0.0.0.0/0"])],
-        )]);
-        assert!(run(&DefaultSgNotRestricted, &snap).is_empty());
-    }
-
-    #[test]
-    fn failed_collection_is_not_evaluated() {
-        let mut snap = snapshot(vec![default_group("sg-def", vec![], vec![])]);
-        fail_unit(&mut snap, ResourceKind::SecurityGroup);
-        let results = run(&DefaultSgNotRestricted, &snap);
-        assert_not_evaluated(
-            &verdict_of(&results, &arn("security-group", "sg-def")),
-            &["access_denied"],
-        );
     }
 }

@@ -65,6 +65,11 @@ impl Rule for EbsDefaultEncryptionOff {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn check(&self, resource: &Resource, _ctx: &CheckContext<'_>) -> Verdict {
         let ResourceConfig::EbsEncryptionByDefault(setting) = &resource.config else {
             return wrong_kind(resource, "an EBS encryption-by-default setting");
@@ -85,35 +90,21 @@ impl Rule for EbsDefaultEncryptionOff {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::aws::ec2::fixtures::encryption_by_default;
+    use crate::cases::{Case, Cases};
     use crate::testing::*;
-    use soc2scan_model::ResourceKind;
 
-    #[test]
-    fn enabled_passes() {
-        let snap = snapshot(vec![encryption_by_default(true)]);
-        let results = run(&EbsDefaultEncryptionOff, &snap);
-        assert_eq!(results.len(), 1);
-        assert_pass(&results[0].1);
-    }
-
-    #[test]
-    fn disabled_fails_naming_the_region() {
-        let snap = snapshot(vec![encryption_by_default(false)]);
-        let results = run(&EbsDefaultEncryptionOff, &snap);
-        assert_eq!(results.len(), 1);
-        assert_fail(&results[0].1, &[REGION, ACCOUNT, "is off", "expected"]);
-    }
-
-    #[test]
-    fn failed_collection_is_not_evaluated() {
-        let mut snap = snapshot(vec![encryption_by_default(true)]);
-        fail_unit(&mut snap, ResourceKind::EbsEncryptionByDefault);
-        let results = run(&EbsDefaultEncryptionOff, &snap);
-        assert!(!results.is_empty());
-        for (_, verdict) in &results {
-            assert_not_evaluated(verdict, &["access_denied"]);
-        }
+    pub(super) fn cases() -> Cases {
+        Cases::new()
+            .case(Case::new("encryption by default on passes").pass(encryption_by_default(true)))
+            .case(
+                Case::new("encryption by default off fails, naming region and account").fail(
+                    encryption_by_default(false),
+                    &[REGION, ACCOUNT, "is off", "expected"],
+                ),
+            )
+            .applies_to_every_resource(
+                "each region of each account has exactly one encryption-by-default setting, and every one is judged",
+            )
     }
 }

@@ -71,6 +71,11 @@ impl Rule for EbsSnapshotPublic {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn check(&self, resource: &Resource, _ctx: &CheckContext<'_>) -> Verdict {
         let ResourceConfig::EbsSnapshot(snap) = &resource.config else {
             return wrong_kind(resource, "an EBS snapshot");
@@ -100,46 +105,34 @@ impl Rule for EbsSnapshotPublic {
 mod tests {
     use super::*;
     use crate::aws::ec2::fixtures::{ebs_snapshot, snapshot_resource};
+    use crate::cases::{Case, Cases};
     use crate::testing::*;
-    use soc2scan_model::ResourceKind;
+
+    pub(super) fn cases() -> Cases {
+        Cases::new()
+            .case(
+                Case::new("a private snapshot passes, a public one fails, an unknown permission is not evaluated")
+                    .pass(snap("snap-private", Some(false)))
+                    .fail(
+                        snap("snap-public", Some(true)),
+                        &["snap-public", "vol-1", "\"all\"", "expected"],
+                    )
+                    .not_evaluated(
+                        snap("snap-unknown", None),
+                        &[
+                            "snap-unknown",
+                            "public restore permission could not be confirmed",
+                        ],
+                    ),
+            )
+            .applies_to_every_resource(
+                "any snapshot the account owns can be shared publicly, so every one is judged",
+            )
+    }
 
     fn snap(id: &str, restorable_by_all: Option<bool>) -> Resource {
         let mut snap = ebs_snapshot(id, Some("vol-1"), days_ago(3));
         snap.restorable_by_all = restorable_by_all;
         snapshot_resource(snap)
-    }
-
-    #[test]
-    fn private_passes_public_fails_unknown_is_not_evaluated() {
-        let private = snap("snap-private", Some(false));
-        let public = snap("snap-public", Some(true));
-        let unknown = snap("snap-unknown", None);
-        let ids = [private.id.clone(), public.id.clone(), unknown.id.clone()];
-        let results = run(
-            &EbsSnapshotPublic,
-            &snapshot(vec![private, public, unknown]),
-        );
-        assert_pass(&verdict_of(&results, &ids[0]));
-        assert_fail(
-            &verdict_of(&results, &ids[1]),
-            &["snap-public", "vol-1", "\"all\"", "expected"],
-        );
-        assert_not_evaluated(
-            &verdict_of(&results, &ids[2]),
-            &[
-                "snap-unknown",
-                "public restore permission could not be confirmed",
-            ],
-        );
-    }
-
-    #[test]
-    fn failed_collection_is_not_evaluated() {
-        let resource = snap("snap-private", Some(false));
-        let id = resource.id.clone();
-        let mut snap = snapshot(vec![resource]);
-        drop_unit(&mut snap, ResourceKind::EbsSnapshot);
-        let results = run(&EbsSnapshotPublic, &snap);
-        assert_not_evaluated(&verdict_of(&results, &id), &["no coverage entry"]);
     }
 }

@@ -69,6 +69,11 @@ impl Rule for EbsSnapshotUnencrypted {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn check(&self, resource: &Resource, _ctx: &CheckContext<'_>) -> Verdict {
         let ResourceConfig::EbsSnapshot(snap) = &resource.config else {
             return wrong_kind(resource, "an EBS snapshot");
@@ -93,40 +98,31 @@ impl Rule for EbsSnapshotUnencrypted {
 mod tests {
     use super::*;
     use crate::aws::ec2::fixtures::{ebs_snapshot, snapshot_resource};
+    use crate::cases::{Case, Cases};
     use crate::testing::*;
-    use soc2scan_model::ResourceKind;
+
+    pub(super) fn cases() -> Cases {
+        Cases::new()
+            .case(Case::new("an encrypted snapshot passes").pass(snap("snap-enc", true)))
+            .case(
+                Case::new("an unencrypted snapshot fails, naming its volume").fail(
+                    snap("snap-plain", false),
+                    &[
+                        "EBS snapshot snap-plain",
+                        "vol-1",
+                        "not encrypted",
+                        "expected",
+                    ],
+                ),
+            )
+            .applies_to_every_resource(
+                "every snapshot holds a copy of a volume's data, so every one is judged",
+            )
+    }
 
     fn snap(id: &str, encrypted: bool) -> Resource {
         let mut snap = ebs_snapshot(id, Some("vol-1"), days_ago(3));
         snap.encrypted = encrypted;
         snapshot_resource(snap)
-    }
-
-    #[test]
-    fn encrypted_passes_and_unencrypted_fails() {
-        let enc = snap("snap-enc", true);
-        let plain = snap("snap-plain", false);
-        let ids = (enc.id.clone(), plain.id.clone());
-        let results = run(&EbsSnapshotUnencrypted, &snapshot(vec![enc, plain]));
-        assert_pass(&verdict_of(&results, &ids.0));
-        assert_fail(
-            &verdict_of(&results, &ids.1),
-            &[
-                "EBS snapshot snap-plain",
-                "vol-1",
-                "not encrypted",
-                "expected",
-            ],
-        );
-    }
-
-    #[test]
-    fn failed_collection_is_not_evaluated() {
-        let resource = snap("snap-enc", true);
-        let id = resource.id.clone();
-        let mut snap = snapshot(vec![resource]);
-        fail_unit(&mut snap, ResourceKind::EbsSnapshot);
-        let results = run(&EbsSnapshotUnencrypted, &snap);
-        assert_not_evaluated(&verdict_of(&results, &id), &["access_denied"]);
     }
 }

@@ -67,6 +67,11 @@ impl Rule for EbsVolumeUnencrypted {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn check(&self, resource: &Resource, _ctx: &CheckContext<'_>) -> Verdict {
         let ResourceConfig::EbsVolume(volume) = &resource.config else {
             return Verdict::NotEvaluated(format!("{} is not an EBS volume", resource.id));
@@ -88,8 +93,21 @@ impl Rule for EbsVolumeUnencrypted {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cases::{Case, Cases};
     use crate::testing::*;
-    use soc2scan_model::{EbsVolume, ResourceKind};
+    use soc2scan_model::EbsVolume;
+
+    pub(super) fn cases() -> Cases {
+        Cases::new()
+            .case(Case::new("an encrypted volume passes").pass(volume("vol-enc", true)))
+            .case(Case::new("an unencrypted volume fails").fail(
+                volume("vol-plain", false),
+                &["vol-plain", "not encrypted", "expected"],
+            ))
+            .applies_to_every_resource(
+                "every volume holds data at rest, attached or not, so every one is judged",
+            )
+    }
 
     fn volume(id: &str, encrypted: bool) -> Resource {
         resource(
@@ -105,48 +123,5 @@ mod tests {
                 create_time: None,
             }),
         )
-    }
-
-    #[test]
-    fn encrypted_volume_passes_and_unencrypted_fails() {
-        let snap = snapshot(vec![volume("vol-enc", true), volume("vol-plain", false)]);
-        let results = run(&EbsVolumeUnencrypted, &snap);
-        assert_pass(&verdict_of(
-            &results,
-            &format!("arn:aws:ec2:{REGION}:{ACCOUNT}:volume/vol-enc"),
-        ));
-        assert_fail(
-            &verdict_of(
-                &results,
-                &format!("arn:aws:ec2:{REGION}:{ACCOUNT}:volume/vol-plain"),
-            ),
-            &["vol-plain", "not encrypted", "expected"],
-        );
-    }
-
-    #[test]
-    fn failed_listing_is_not_evaluated_never_pass() {
-        let mut snap = snapshot(vec![volume("vol-enc", true)]);
-        fail_unit(&mut snap, ResourceKind::EbsVolume);
-        let results = run(&EbsVolumeUnencrypted, &snap);
-        assert_not_evaluated(
-            &verdict_of(
-                &results,
-                &format!("arn:aws:ec2:{REGION}:{ACCOUNT}:volume/vol-enc"),
-            ),
-            &["access_denied"],
-        );
-        assert!(results
-            .iter()
-            .any(|(s, v)| s.starts_with("unit:") && matches!(v, Verdict::NotEvaluated(_))));
-        assert!(!results.iter().any(|(_, v)| *v == Verdict::Pass));
-    }
-
-    #[test]
-    fn absent_coverage_is_not_evaluated() {
-        let mut snap = snapshot(vec![volume("vol-enc", true)]);
-        drop_unit(&mut snap, ResourceKind::EbsVolume);
-        let results = run(&EbsVolumeUnencrypted, &snap);
-        assert_not_evaluated(&results[0].1, &["no coverage entry"]);
     }
 }

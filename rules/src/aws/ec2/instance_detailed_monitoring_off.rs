@@ -62,6 +62,11 @@ impl Rule for InstanceDetailedMonitoringOff {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn applies(&self, resource: &Resource) -> bool {
         matches!(&resource.config, ResourceConfig::Ec2Instance(instance) if instance.is_running())
     }
@@ -86,52 +91,33 @@ impl Rule for InstanceDetailedMonitoringOff {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aws::ec2::fixtures::{arn, instance_config, instance_resource};
-    use crate::testing::*;
-    use soc2scan_model::ResourceKind;
+    use crate::aws::ec2::fixtures::{instance_config, instance_resource};
+    use crate::cases::{Case, Cases};
+
+    pub(super) fn cases() -> Cases {
+        Cases::new()
+            .case(
+                Case::new("detailed monitoring enabled passes; disabled or pending fails")
+                    .pass(instance("i-on", "running", "enabled"))
+                    .fail(
+                        instance("i-off", "running", "disabled"),
+                        &["EC2 instance i-off", "\"disabled\"", "expected \"enabled\""],
+                    )
+                    .fail(
+                        instance("i-pending", "running", "pending"),
+                        &["\"pending\""],
+                    ),
+            )
+            .case(
+                Case::new("stopped and terminated instances are not judged")
+                    .not_applicable(instance("i-stopped", "stopped", "disabled"))
+                    .not_applicable(instance("i-gone", "terminated", "disabled")),
+            )
+    }
 
     fn instance(id: &str, state: &str, monitoring: &str) -> Resource {
         let mut instance = instance_config(id, state);
         instance.monitoring = monitoring.to_string();
         instance_resource(instance)
-    }
-
-    #[test]
-    fn enabled_passes_and_disabled_or_pending_fails() {
-        let snap = snapshot(vec![
-            instance("i-on", "running", "enabled"),
-            instance("i-off", "running", "disabled"),
-            instance("i-pending", "running", "pending"),
-        ]);
-        let results = run(&InstanceDetailedMonitoringOff, &snap);
-        assert_pass(&verdict_of(&results, &arn("instance", "i-on")));
-        assert_fail(
-            &verdict_of(&results, &arn("instance", "i-off")),
-            &["EC2 instance i-off", "\"disabled\"", "expected \"enabled\""],
-        );
-        assert_fail(
-            &verdict_of(&results, &arn("instance", "i-pending")),
-            &["\"pending\""],
-        );
-    }
-
-    #[test]
-    fn stopped_instances_are_not_reported() {
-        let snap = snapshot(vec![
-            instance("i-stopped", "stopped", "disabled"),
-            instance("i-gone", "terminated", "disabled"),
-        ]);
-        assert!(run(&InstanceDetailedMonitoringOff, &snap).is_empty());
-    }
-
-    #[test]
-    fn failed_collection_is_not_evaluated() {
-        let mut snap = snapshot(vec![instance("i-on", "running", "enabled")]);
-        fail_unit(&mut snap, ResourceKind::Ec2Instance);
-        let results = run(&InstanceDetailedMonitoringOff, &snap);
-        assert_not_evaluated(
-            &verdict_of(&results, &arn("instance", "i-on")),
-            &["access_denied"],
-        );
     }
 }

@@ -72,6 +72,11 @@ impl Rule for InstanceImdsv1Allowed {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn applies(&self, resource: &Resource) -> bool {
         matches!(&resource.config, ResourceConfig::Ec2Instance(instance) if instance.is_running())
     }
@@ -105,9 +110,43 @@ impl Rule for InstanceImdsv1Allowed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aws::ec2::fixtures::{arn, instance_config, instance_resource};
-    use crate::testing::*;
-    use soc2scan_model::{InstanceMetadataOptions, ResourceKind};
+    use crate::aws::ec2::fixtures::{instance_config, instance_resource};
+    use crate::cases::{Case, Cases};
+    use soc2scan_model::InstanceMetadataOptions;
+
+    pub(super) fn cases() -> Cases {
+        let mut named = with_imds("i-v1", "running", "optional", "enabled");
+        named.name = Some("web-1".to_string());
+        let mut unknown = instance_config("i-unknown", "running");
+        unknown.metadata_options = None;
+        Cases::new()
+            .case(
+                Case::new("IMDSv2 required or the metadata endpoint disabled passes")
+                    .pass(with_imds("i-v2", "running", "required", "enabled"))
+                    .pass(with_imds("i-off", "running", "optional", "disabled")),
+            )
+            .case(Case::new("optional tokens fail").fail(
+                named,
+                &[
+                    "EC2 instance web-1 (i-v1)",
+                    "allows IMDSv1",
+                    "\"optional\"",
+                    "expected http_tokens \"required\"",
+                ],
+            ))
+            .case(
+                Case::new("unreported metadata options are not evaluated")
+                    .not_evaluated(instance_resource(unknown), &["i-unknown", "not reported"]),
+            )
+            .case(
+                Case::new("a stopped instance is not judged").not_applicable(with_imds(
+                    "i-stopped",
+                    "stopped",
+                    "optional",
+                    "enabled",
+                )),
+            )
+    }
 
     fn with_imds(id: &str, state: &str, tokens: &str, endpoint: &str) -> Resource {
         let mut instance = instance_config(id, state);
@@ -116,67 +155,5 @@ mod tests {
             http_endpoint: endpoint.to_string(),
         });
         instance_resource(instance)
-    }
-
-    #[test]
-    fn imdsv2_required_or_endpoint_disabled_passes() {
-        let snap = snapshot(vec![
-            with_imds("i-v2", "running", "required", "enabled"),
-            with_imds("i-off", "running", "optional", "disabled"),
-        ]);
-        let results = run(&InstanceImdsv1Allowed, &snap);
-        assert_pass(&verdict_of(&results, &arn("instance", "i-v2")));
-        assert_pass(&verdict_of(&results, &arn("instance", "i-off")));
-    }
-
-    #[test]
-    fn optional_tokens_fail() {
-        let mut named = with_imds("i-v1", "running", "optional", "enabled");
-        named.name = Some("web-1".to_string());
-        let snap = snapshot(vec![named]);
-        let results = run(&InstanceImdsv1Allowed, &snap);
-        assert_fail(
-            &verdict_of(&results, &arn("instance", "i-v1")),
-            &[
-                "EC2 instance web-1 (i-v1)",
-                "allows IMDSv1",
-                "\"optional\"",
-                "expected http_tokens \"required\"",
-            ],
-        );
-    }
-
-    #[test]
-    fn missing_metadata_options_are_not_evaluated() {
-        let mut instance = instance_config("i-unknown", "running");
-        instance.metadata_options = None;
-        let snap = snapshot(vec![instance_resource(instance)]);
-        let results = run(&InstanceImdsv1Allowed, &snap);
-        assert_not_evaluated(
-            &verdict_of(&results, &arn("instance", "i-unknown")),
-            &["i-unknown", "not reported"],
-        );
-    }
-
-    #[test]
-    fn stopped_instances_are_not_reported() {
-        let snap = snapshot(vec![with_imds(
-            "i-stopped",
-            "stopped",
-            "optional",
-            "enabled",
-        )]);
-        assert!(run(&InstanceImdsv1Allowed, &snap).is_empty());
-    }
-
-    #[test]
-    fn failed_collection_is_not_evaluated() {
-        let mut snap = snapshot(vec![with_imds("i-v2", "running", "required", "enabled")]);
-        fail_unit(&mut snap, ResourceKind::Ec2Instance);
-        let results = run(&InstanceImdsv1Allowed, &snap);
-        assert_not_evaluated(
-            &verdict_of(&results, &arn("instance", "i-v2")),
-            &["access_denied"],
-        );
     }
 }

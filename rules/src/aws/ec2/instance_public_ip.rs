@@ -68,6 +68,11 @@ impl Rule for InstancePublicIp {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn applies(&self, resource: &Resource) -> bool {
         matches!(&resource.config, ResourceConfig::Ec2Instance(instance) if instance.is_running())
     }
@@ -96,66 +101,50 @@ impl Rule for InstancePublicIp {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aws::ec2::fixtures::{arn, instance_config, instance_resource};
-    use crate::testing::*;
-    use soc2scan_model::ResourceKind;
+    use crate::aws::ec2::fixtures::{instance_config, instance_resource};
+    use crate::cases::{Case, Cases};
+
+    pub(super) fn cases() -> Cases {
+        let mut planned = instance_config("i-planned", "running");
+        planned.associate_public_ip_address = Some(true);
+        let mut private = instance_config("i-private-planned", "running");
+        private.associate_public_ip_address = Some(false);
+        Cases::new()
+            .case(
+                Case::new("a private instance passes and one with a public address fails")
+                    .pass(instance("i-private", "running", None))
+                    .fail(
+                        instance("i-public", "running", Some("203.0.113.10")),
+                        &[
+                            "EC2 instance i-public",
+                            "203.0.113.10",
+                            "expected no public address",
+                        ],
+                    ),
+            )
+            .case(
+                Case::new("a planned public address fails before it exists")
+                    .fail(
+                        instance_resource(planned),
+                        &[
+                            "associate_public_ip_address = true",
+                            "expected no public address",
+                        ],
+                    )
+                    .pass(instance_resource(private)),
+            )
+            .case(
+                Case::new("a stopped instance is not judged").not_applicable(instance(
+                    "i-stopped",
+                    "stopped",
+                    Some("203.0.113.10"),
+                )),
+            )
+    }
 
     fn instance(id: &str, state: &str, public_ip: Option<&str>) -> Resource {
         let mut instance = instance_config(id, state);
         instance.public_ip = public_ip.map(|ip| ip.parse().unwrap());
         instance_resource(instance)
-    }
-
-    #[test]
-    fn private_instance_passes_and_public_fails() {
-        let snap = snapshot(vec![
-            instance("i-private", "running", None),
-            instance("i-public", "running", Some("203.0.113.10")),
-        ]);
-        let results = run(&InstancePublicIp, &snap);
-        assert_pass(&verdict_of(&results, &arn("instance", "i-private")));
-        assert_fail(
-            &verdict_of(&results, &arn("instance", "i-public")),
-            &[
-                "EC2 instance i-public",
-                "203.0.113.10",
-                "expected no public address",
-            ],
-        );
-    }
-
-    #[test]
-    fn a_planned_public_address_fails_before_it_exists() {
-        let mut planned = instance_config("i-planned", "running");
-        planned.associate_public_ip_address = Some(true);
-        let mut private = instance_config("i-private-planned", "running");
-        private.associate_public_ip_address = Some(false);
-        let snap = snapshot(vec![instance_resource(planned), instance_resource(private)]);
-        let results = run(&InstancePublicIp, &snap);
-        assert_fail(
-            &verdict_of(&results, &arn("instance", "i-planned")),
-            &[
-                "associate_public_ip_address = true",
-                "expected no public address",
-            ],
-        );
-        assert_pass(&verdict_of(&results, &arn("instance", "i-private-planned")));
-    }
-
-    #[test]
-    fn stopped_instances_are_not_reported() {
-        let snap = snapshot(vec![instance("i-stopped", "stopped", Some("203.0.113.10"))]);
-        assert!(run(&InstancePublicIp, &snap).is_empty());
-    }
-
-    #[test]
-    fn failed_collection_is_not_evaluated() {
-        let mut snap = snapshot(vec![instance("i-private", "running", None)]);
-        drop_unit(&mut snap, ResourceKind::Ec2Instance);
-        let results = run(&InstancePublicIp, &snap);
-        assert_not_evaluated(
-            &verdict_of(&results, &arn("instance", "i-private")),
-            &["no coverage entry"],
-        );
     }
 }

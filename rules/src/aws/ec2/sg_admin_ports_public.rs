@@ -78,6 +78,11 @@ impl Rule for SgAdminPortsPublic {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn check(&self, resource: &Resource, ctx: &CheckContext<'_>) -> Verdict {
         let ResourceConfig::SecurityGroup(group) = &resource.config else {
             return wrong_kind(resource, "a security group");
@@ -101,9 +106,37 @@ impl Rule for SgAdminPortsPublic {
 mod tests {
     use super::*;
     use crate::aws::ec2::fixtures::{arn, security_group, sg_rule, tcp};
+    use crate::cases::{Case, Cases};
     use crate::rule::{ParamValue, Params};
     use crate::testing::*;
-    use soc2scan_model::ResourceKind;
+
+    pub(super) fn cases() -> Cases {
+        Cases::new()
+            .case(
+                Case::new("SSH from a known range, HTTPS and ICMP from anywhere pass").pass(
+                    security_group(
+                        "sg-1",
+                        vec![
+                            tcp(22, &["198.51.100.0/24"]),
+                            tcp(443, &["0.0.0.0/0", "::/0"]),
+                            sg_rule("icmp", Some(-1), Some(-1), &["0.0.0.0/0"]),
+                        ],
+                    ),
+                ),
+            )
+            .case(Case::new("SSH from anywhere fails").fail(
+                security_group("sg-1", vec![tcp(22, &["0.0.0.0/0"])]),
+                &[
+                    "security group sg-1 named \"web\" in vpc-1",
+                    "tcp port 22 from 0.0.0.0/0",
+                    "covers 22/tcp",
+                    "expected admin ports (22, 3389)",
+                ],
+            ))
+            .applies_to_every_resource(
+                "any security group can be attached to an instance, so every one is judged",
+            )
+    }
 
     fn verdict(ingress: Vec<soc2scan_model::SecurityGroupRule>) -> Verdict {
         let snap = snapshot(vec![security_group("sg-1", ingress)]);
@@ -111,28 +144,6 @@ mod tests {
             &run(&SgAdminPortsPublic, &snap),
             &arn("security-group", "sg-1"),
         )
-    }
-
-    #[test]
-    fn ssh_from_a_known_range_passes() {
-        assert_pass(&verdict(vec![
-            tcp(22, &["198.51.100.0/24"]),
-            tcp(443, &["0.0.0.0/0", "::/0"]),
-            sg_rule("icmp", Some(-1), Some(-1), &["0.0.0.0/0"]),
-        ]));
-    }
-
-    #[test]
-    fn ssh_from_anywhere_fails() {
-        assert_fail(
-            &verdict(vec![tcp(22, &["0.0.0.0/0"])]),
-            &[
-                "security group sg-1 named \"web\" in vpc-1",
-                "tcp port 22 from 0.0.0.0/0",
-                "covers 22/tcp",
-                "expected admin ports (22, 3389)",
-            ],
-        );
     }
 
     #[test]
@@ -205,16 +216,5 @@ mod tests {
         assert!(params
             .set("admin_ports", ParamValue::IntegerList(vec![70000]))
             .is_err());
-    }
-
-    #[test]
-    fn failed_collection_is_not_evaluated() {
-        let mut snap = snapshot(vec![security_group("sg-1", vec![])]);
-        fail_unit(&mut snap, ResourceKind::SecurityGroup);
-        let results = run(&SgAdminPortsPublic, &snap);
-        assert_not_evaluated(
-            &verdict_of(&results, &arn("security-group", "sg-1")),
-            &["access_denied"],
-        );
     }
 }

@@ -71,6 +71,11 @@ impl Rule for SgAllPortsPublic {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn check(&self, resource: &Resource, _ctx: &CheckContext<'_>) -> Verdict {
         let ResourceConfig::SecurityGroup(group) = &resource.config else {
             return wrong_kind(resource, "a security group");
@@ -95,8 +100,36 @@ impl Rule for SgAllPortsPublic {
 mod tests {
     use super::*;
     use crate::aws::ec2::fixtures::{arn, security_group, sg_rule, tcp};
+    use crate::cases::{Case, Cases};
     use crate::testing::*;
-    use soc2scan_model::{ResourceKind, SecurityGroupRule};
+    use soc2scan_model::SecurityGroupRule;
+
+    pub(super) fn cases() -> Cases {
+        Cases::new()
+            .case(
+                Case::new("specific ports from the internet pass").pass(security_group(
+                    "sg-1",
+                    vec![
+                        tcp(443, &["0.0.0.0/0", "::/0"]),
+                        sg_rule("tcp", Some(1024), Some(65535), &["0.0.0.0/0"]),
+                        sg_rule("icmp", Some(-1), Some(-1), &["0.0.0.0/0"]),
+                        // All traffic, but only from inside the VPC.
+                        sg_rule("-1", None, None, &["10.0.0.0/16"]),
+                    ],
+                )),
+            )
+            .case(Case::new("all traffic from the internet fails").fail(
+                security_group("sg-1", vec![sg_rule("-1", None, None, &["0.0.0.0/0"])]),
+                &[
+                    "security group sg-1",
+                    "all traffic from 0.0.0.0/0",
+                    "expected",
+                ],
+            ))
+            .applies_to_every_resource(
+                "any security group can be attached to an instance, so every one is judged",
+            )
+    }
 
     fn verdict(ingress: Vec<SecurityGroupRule>) -> Verdict {
         let snap = snapshot(vec![security_group("sg-1", ingress)]);
@@ -104,29 +137,6 @@ mod tests {
             &run(&SgAllPortsPublic, &snap),
             &arn("security-group", "sg-1"),
         )
-    }
-
-    #[test]
-    fn specific_ports_from_the_internet_pass() {
-        assert_pass(&verdict(vec![
-            tcp(443, &["0.0.0.0/0", "::/0"]),
-            sg_rule("tcp", Some(1024), Some(65535), &["0.0.0.0/0"]),
-            sg_rule("icmp", Some(-1), Some(-1), &["0.0.0.0/0"]),
-            // All traffic, but only from inside the VPC.
-            sg_rule("-1", None, None, &["10.0.0.0/16"]),
-        ]));
-    }
-
-    #[test]
-    fn all_traffic_from_the_internet_fails() {
-        assert_fail(
-            &verdict(vec![sg_rule("-1", None, None, &["0.0.0.0/0"])]),
-            &[
-                "security group sg-1",
-                "all traffic from 0.0.0.0/0",
-                "expected",
-            ],
-        );
     }
 
     #[test]
@@ -142,17 +152,6 @@ mod tests {
         assert_fail(
             &verdict(vec![sg_rule("udp", None, None, &["0.0.0.0/0"])]),
             &["udp ports 0-65535"],
-        );
-    }
-
-    #[test]
-    fn failed_collection_is_not_evaluated() {
-        let mut snap = snapshot(vec![security_group("sg-1", vec![])]);
-        fail_unit(&mut snap, ResourceKind::SecurityGroup);
-        let results = run(&SgAllPortsPublic, &snap);
-        assert_not_evaluated(
-            &verdict_of(&results, &arn("security-group", "sg-1")),
-            &["access_denied"],
         );
     }
 }

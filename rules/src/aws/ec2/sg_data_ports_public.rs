@@ -86,6 +86,11 @@ impl Rule for SgDataPortsPublic {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn check(&self, resource: &Resource, ctx: &CheckContext<'_>) -> Verdict {
         let ResourceConfig::SecurityGroup(group) = &resource.config else {
             return wrong_kind(resource, "a security group");
@@ -109,9 +114,33 @@ impl Rule for SgDataPortsPublic {
 mod tests {
     use super::*;
     use crate::aws::ec2::fixtures::{arn, security_group, sg_rule, tcp};
+    use crate::cases::{Case, Cases};
     use crate::rule::{ParamValue, Params};
     use crate::testing::*;
-    use soc2scan_model::{ResourceKind, SecurityGroupRule};
+    use soc2scan_model::SecurityGroupRule;
+
+    pub(super) fn cases() -> Cases {
+        let mut from_app = tcp(5432, &["10.0.0.0/16"]);
+        from_app.referenced_groups.push("sg-app".to_string());
+        Cases::new()
+            .case(
+                Case::new("data ports from private ranges pass").pass(security_group(
+                    "sg-1",
+                    vec![from_app, tcp(443, &["0.0.0.0/0"])],
+                )),
+            )
+            .case(Case::new("PostgreSQL from the internet fails").fail(
+                security_group("sg-1", vec![tcp(5432, &["0.0.0.0/0", "::/0"])]),
+                &[
+                    "security group sg-1",
+                    "tcp port 5432 from 0.0.0.0/0, ::/0 (covers 5432/tcp)",
+                    "expected data ports (1433, 1521",
+                ],
+            ))
+            .applies_to_every_resource(
+                "any security group can be attached to a data store, so every one is judged",
+            )
+    }
 
     fn verdict(ingress: Vec<SecurityGroupRule>) -> Verdict {
         let snap = snapshot(vec![security_group("sg-1", ingress)]);
@@ -119,25 +148,6 @@ mod tests {
             &run(&SgDataPortsPublic, &snap),
             &arn("security-group", "sg-1"),
         )
-    }
-
-    #[test]
-    fn data_ports_from_private_ranges_pass() {
-        let mut from_app = tcp(5432, &["10.0.0.0/16"]);
-        from_app.referenced_groups.push("sg-app".to_string());
-        assert_pass(&verdict(vec![from_app, tcp(443, &["0.0.0.0/0"])]));
-    }
-
-    #[test]
-    fn postgres_from_the_internet_fails() {
-        assert_fail(
-            &verdict(vec![tcp(5432, &["0.0.0.0/0", "::/0"])]),
-            &[
-                "security group sg-1",
-                "tcp port 5432 from 0.0.0.0/0, ::/0 (covers 5432/tcp)",
-                "expected data ports (1433, 1521",
-            ],
-        );
     }
 
     #[test]
@@ -190,16 +200,5 @@ mod tests {
         let verdict = verdict_of(&results, &arn("security-group", "sg-1"));
         assert_fail(&verdict, &["covers 8123/tcp", "expected data ports (8123)"]);
         assert!(!verdict.message().unwrap().contains("5432"));
-    }
-
-    #[test]
-    fn failed_collection_is_not_evaluated() {
-        let mut snap = snapshot(vec![security_group("sg-1", vec![])]);
-        drop_unit(&mut snap, ResourceKind::SecurityGroup);
-        let results = run(&SgDataPortsPublic, &snap);
-        assert_not_evaluated(
-            &verdict_of(&results, &arn("security-group", "sg-1")),
-            &["no coverage entry"],
-        );
     }
 }

@@ -67,6 +67,11 @@ impl Rule for VpcFlowLogsOff {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn check(&self, resource: &Resource, ctx: &CheckContext<'_>) -> Verdict {
         let ResourceConfig::Vpc(vpc) = &resource.config else {
             return wrong_kind(resource, "a VPC");
@@ -107,48 +112,41 @@ impl Rule for VpcFlowLogsOff {
 mod tests {
     use super::*;
     use crate::aws::ec2::fixtures::{arn, flow_log, vpc};
+    use crate::cases::{Case, Cases};
     use crate::testing::*;
-    use soc2scan_model::ResourceKind;
 
-    #[test]
-    fn vpc_with_an_active_flow_log_passes() {
-        let snap = snapshot(vec![
-            vpc("vpc-1"),
-            flow_log("fl-off", "vpc-1", "INACTIVE"),
-            flow_log("fl-on", "vpc-1", "ACTIVE"),
-        ]);
-        let results = run(&VpcFlowLogsOff, &snap);
-        assert_pass(&verdict_of(&results, &arn("vpc", "vpc-1")));
-    }
-
-    #[test]
-    fn vpc_without_flow_logs_fails() {
-        // A flow log on another VPC does not count.
-        let snap = snapshot(vec![
-            vpc("vpc-1"),
-            vpc("vpc-2"),
-            flow_log("fl-2", "vpc-2", "ACTIVE"),
-        ]);
-        let results = run(&VpcFlowLogsOff, &snap);
-        assert_fail(
-            &verdict_of(&results, &arn("vpc", "vpc-1")),
-            &["VPC vpc-1 has no flow log", "expected an active flow log"],
-        );
-        assert_pass(&verdict_of(&results, &arn("vpc", "vpc-2")));
-    }
-
-    #[test]
-    fn inactive_or_failing_flow_logs_fail() {
+    pub(super) fn cases() -> Cases {
         let mut failing = flow_log("fl-failing", "vpc-1", "ACTIVE");
         if let ResourceConfig::FlowLog(f) = &mut failing.config {
             f.deliver_logs_status = Some("FAILED".to_string());
         }
-        let snap = snapshot(vec![vpc("vpc-1"), failing]);
-        let results = run(&VpcFlowLogsOff, &snap);
-        assert_fail(
-            &verdict_of(&results, &arn("vpc", "vpc-1")),
-            &["no active flow log", "fl-failing", "delivery FAILED"],
-        );
+        Cases::new()
+            .case(
+                Case::new("a VPC with an active flow log passes")
+                    .pass(vpc("vpc-1"))
+                    .with(flow_log("fl-off", "vpc-1", "INACTIVE"))
+                    .with(flow_log("fl-on", "vpc-1", "ACTIVE")),
+            )
+            .case(
+                Case::new("a VPC without flow logs fails; another VPC's flow log does not count")
+                    .fail(
+                        vpc("vpc-1"),
+                        &["VPC vpc-1 has no flow log", "expected an active flow log"],
+                    )
+                    .pass(vpc("vpc-2"))
+                    .with(flow_log("fl-2", "vpc-2", "ACTIVE")),
+            )
+            .case(
+                Case::new("a VPC whose only flow log fails to deliver fails")
+                    .fail(
+                        vpc("vpc-1"),
+                        &["no active flow log", "fl-failing", "delivery FAILED"],
+                    )
+                    .with(failing),
+            )
+            .applies_to_every_resource(
+                "every VPC carries traffic worth recording, the default VPC included",
+            )
     }
 
     #[test]
@@ -160,28 +158,6 @@ mod tests {
         assert_fail(
             &verdict_of(&results, &arn("vpc", "vpc-1")),
             &["no flow log"],
-        );
-    }
-
-    #[test]
-    fn failed_flow_log_listing_is_not_evaluated() {
-        let mut snap = snapshot(vec![vpc("vpc-1")]);
-        fail_unit(&mut snap, ResourceKind::FlowLog);
-        let results = run(&VpcFlowLogsOff, &snap);
-        assert_not_evaluated(
-            &verdict_of(&results, &arn("vpc", "vpc-1")),
-            &["flow_log", "access_denied"],
-        );
-    }
-
-    #[test]
-    fn absent_vpc_coverage_is_not_evaluated() {
-        let mut snap = snapshot(vec![vpc("vpc-1"), flow_log("fl-on", "vpc-1", "ACTIVE")]);
-        drop_unit(&mut snap, ResourceKind::Vpc);
-        let results = run(&VpcFlowLogsOff, &snap);
-        assert_not_evaluated(
-            &verdict_of(&results, &arn("vpc", "vpc-1")),
-            &["no coverage entry"],
         );
     }
 }

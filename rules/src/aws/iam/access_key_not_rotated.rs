@@ -86,6 +86,11 @@ impl Rule for AccessKeyNotRotated {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn check(&self, resource: &Resource, ctx: &CheckContext<'_>) -> Verdict {
         let (_, credentials) = match user_credentials(resource) {
             Ok(found) => found,
@@ -137,36 +142,72 @@ impl Rule for AccessKeyNotRotated {
 mod tests {
     use super::super::test_support::*;
     use super::*;
+    use crate::cases::{Case, Cases};
     use crate::rule::{ParamValue, Params};
     use crate::testing::*;
-    use soc2scan_model::{AccessKey, LastUsed, ResourceKind};
+    use soc2scan_model::{AccessKey, LastUsed};
+
+    pub(super) fn cases() -> Cases {
+        let mut unknown = user("unknown");
+        unknown.credentials = None;
+        Cases::new()
+            .case(
+                Case::new("keys up to 90 days old pass; an older one fails")
+                    .pass(with_keys("fresh", vec![key(1, true, Some(30), used(1))]))
+                    .pass(with_keys("edge", vec![key(1, true, Some(90), used(1))]))
+                    .fail(
+                        with_keys("stale", vec![key(2, true, Some(200), used(1))]),
+                        &[
+                            "IAM user stale",
+                            "access key 2 is 200 days old",
+                            "created 2025-11-13",
+                            "expected",
+                            "every 90 days",
+                        ],
+                    ),
+            )
+            .case(
+                Case::new("inactive keys are ignored; users without active keys are not judged")
+                    .not_applicable(with_keys(
+                        "inactive",
+                        vec![key(1, false, Some(900), used(800))],
+                    ))
+                    .not_applicable(with_keys("nokeys", vec![]))
+                    .pass(with_keys(
+                        "mixed",
+                        vec![
+                            key(1, false, Some(900), used(800)),
+                            key(2, true, Some(10), used(1)),
+                        ],
+                    )),
+            )
+            .case(
+                Case::new("an undated active key is not evaluated unless another key fails")
+                    .not_evaluated(
+                        with_keys("undated", vec![key(1, true, None, used(1))]),
+                        &["no creation date", "access key 1", "IAM user undated"],
+                    )
+                    .fail(
+                        with_keys(
+                            "undated-and-old",
+                            vec![
+                                key(1, true, None, used(1)),
+                                key(2, true, Some(300), used(1)),
+                            ],
+                        ),
+                        &["access key 2 is 300 days old"],
+                    ),
+            )
+            .case(
+                Case::new("a user without a credential report row is not evaluated")
+                    .not_evaluated(user_resource(unknown), &["credential report"]),
+            )
+    }
 
     fn with_keys(name: &str, keys: Vec<AccessKey>) -> Resource {
         let mut u = user(name);
         creds(&mut u).access_keys = keys;
         user_resource(u)
-    }
-
-    #[test]
-    fn recent_key_passes_and_old_key_fails() {
-        let snap = snapshot(vec![
-            with_keys("fresh", vec![key(1, true, Some(30), used(1))]),
-            with_keys("edge", vec![key(1, true, Some(90), used(1))]),
-            with_keys("stale", vec![key(2, true, Some(200), used(1))]),
-        ]);
-        let results = run(&AccessKeyNotRotated, &snap);
-        assert_pass(&verdict_of(&results, &user_arn("fresh")));
-        assert_pass(&verdict_of(&results, &user_arn("edge")));
-        assert_fail(
-            &verdict_of(&results, &user_arn("stale")),
-            &[
-                "IAM user stale",
-                "access key 2 is 200 days old",
-                "created 2025-11-13",
-                "expected",
-                "every 90 days",
-            ],
-        );
     }
 
     #[test]
@@ -184,64 +225,6 @@ mod tests {
                 "access key 1 is 100 days old",
                 "access key 2 is 400 days old",
             ],
-        );
-    }
-
-    #[test]
-    fn inactive_keys_are_ignored_and_users_without_active_keys_not_judged() {
-        let snap = snapshot(vec![
-            with_keys("inactive", vec![key(1, false, Some(900), used(800))]),
-            with_keys("nokeys", vec![]),
-            with_keys(
-                "mixed",
-                vec![
-                    key(1, false, Some(900), used(800)),
-                    key(2, true, Some(10), used(1)),
-                ],
-            ),
-        ]);
-        let results = run(&AccessKeyNotRotated, &snap);
-        assert_eq!(results.len(), 1, "{results:?}");
-        assert_pass(&verdict_of(&results, &user_arn("mixed")));
-    }
-
-    #[test]
-    fn undated_active_key_is_not_evaluated_unless_another_fails() {
-        let snap = snapshot(vec![
-            with_keys("undated", vec![key(1, true, None, used(1))]),
-            with_keys(
-                "undated-and-old",
-                vec![
-                    key(1, true, None, used(1)),
-                    key(2, true, Some(300), used(1)),
-                ],
-            ),
-        ]);
-        let results = run(&AccessKeyNotRotated, &snap);
-        assert_not_evaluated(
-            &verdict_of(&results, &user_arn("undated")),
-            &["no creation date", "access key 1", "IAM user undated"],
-        );
-        assert_fail(
-            &verdict_of(&results, &user_arn("undated-and-old")),
-            &["access key 2 is 300 days old"],
-        );
-    }
-
-    #[test]
-    fn missing_credentials_and_failed_report_are_not_evaluated() {
-        let mut unknown = user("unknown");
-        unknown.credentials = None;
-        let mut snap = snapshot(vec![user_resource(unknown)]);
-        assert_not_evaluated(
-            &verdict_of(&run(&AccessKeyNotRotated, &snap), &user_arn("unknown")),
-            &["credential report"],
-        );
-        snap.resources = vec![with_keys("fresh", vec![key(1, true, Some(1), used(1))])];
-        fail_unit(&mut snap, ResourceKind::IamCredentialReport);
-        assert_not_evaluated(
-            &verdict_of(&run(&AccessKeyNotRotated, &snap), &user_arn("fresh")),
-            &["iam_credential_report"],
         );
     }
 

@@ -86,13 +86,19 @@ declare_rule! {
         targets: [IamUser, IamGroup, IamRole],
         also_reads: [IamManagedPolicy],
         params: [],
-        reads: ["attached_managed_policies", "inline_policies"],
+        // A role's path tells a service-linked role, which the rule does not judge.
+        reads: ["attached_managed_policies", "inline_policies", "path"],
     }
 }
 
 impl Rule for AdminPrivileges {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
+    }
+
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
     }
 
     fn applies(&self, resource: &Resource) -> bool {
@@ -217,8 +223,51 @@ fn admin_statements(document: &PolicyDocument) -> Option<String> {
 mod tests {
     use super::super::test_support::*;
     use super::*;
+    use crate::cases::{Case, Cases};
     use crate::testing::*;
-    use soc2scan_model::{IamGroup, IamManagedPolicy, IamRole, ResourceKind};
+    use soc2scan_model::{IamGroup, IamManagedPolicy, IamRole};
+
+    pub(super) fn cases() -> Cases {
+        let admin_arn = policy_arn("CustomAdmin");
+        let read_arn = policy_arn("ReadOnly");
+        Cases::new()
+            .case(
+                Case::new("attached managed policies are looked up in the snapshot")
+                    .with(managed("CustomAdmin", ADMIN_ARRAY))
+                    .with(managed("ReadOnly", READ_ONLY))
+                    .fail(
+                        group("admins", vec![("CustomAdmin", &admin_arn)]),
+                        &[
+                            "IAM group admins",
+                            "managed policy CustomAdmin",
+                            &admin_arn,
+                            "statement 2 \"Everything\"",
+                        ],
+                    )
+                    .pass(group("readers", vec![("ReadOnly", &read_arn)]))
+                    .fail(
+                        role("ops", None, vec![("CustomAdmin", &admin_arn)]),
+                        &["IAM role ops", "CustomAdmin"],
+                    )
+                    .pass(user_with_inline("readonly", READ_ONLY)),
+            )
+            .case(
+                Case::new("service-linked roles are not judged; other service roles are")
+                    .not_applicable(role(
+                        "AWSServiceRoleForSupport",
+                        Some("/aws-service-role/support.amazonaws.com/"),
+                        vec![("AdministratorAccess", ADMIN_ACCESS_ARN)],
+                    ))
+                    .fail(
+                        role(
+                            "ordinary",
+                            Some("/service-role/"),
+                            vec![("AdministratorAccess", ADMIN_ACCESS_ARN)],
+                        ),
+                        &["IAM role ordinary"],
+                    ),
+            )
+    }
 
     const ADMIN_OBJECT: &str =
         r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#;
@@ -358,37 +407,6 @@ mod tests {
     }
 
     #[test]
-    fn attached_managed_policy_is_looked_up() {
-        let admin_arn = policy_arn("CustomAdmin");
-        let read_arn = policy_arn("ReadOnly");
-        let snap = snapshot(vec![
-            managed("CustomAdmin", ADMIN_ARRAY),
-            managed("ReadOnly", READ_ONLY),
-            group("admins", vec![("CustomAdmin", &admin_arn)]),
-            group("readers", vec![("ReadOnly", &read_arn)]),
-            role("ops", None, vec![("CustomAdmin", &admin_arn)]),
-        ]);
-        let results = run(&AdminPrivileges, &snap);
-        assert_fail(
-            &verdict_of(&results, &format!("arn:aws:iam::{ACCOUNT}:group/admins")),
-            &[
-                "IAM group admins",
-                "managed policy CustomAdmin",
-                &admin_arn,
-                "statement 2 \"Everything\"",
-            ],
-        );
-        assert_pass(&verdict_of(
-            &results,
-            &format!("arn:aws:iam::{ACCOUNT}:group/readers"),
-        ));
-        assert_fail(
-            &verdict_of(&results, &role_id("ops")),
-            &["IAM role ops", "CustomAdmin"],
-        );
-    }
-
-    #[test]
     fn one_finding_per_principal_names_every_admin_policy() {
         let admin_arn = policy_arn("CustomAdmin");
         let mut u = user("root-ish");
@@ -473,54 +491,5 @@ mod tests {
             &verdict_of(&results, &format!("arn:aws:iam::{ACCOUNT}:group/admins")),
             &["IAM group admins", "AdministratorAccess"],
         );
-    }
-
-    #[test]
-    fn service_linked_roles_are_not_judged() {
-        let snap = snapshot(vec![role(
-            "AWSServiceRoleForSupport",
-            Some("/aws-service-role/support.amazonaws.com/"),
-            vec![("AdministratorAccess", ADMIN_ACCESS_ARN)],
-        )]);
-        assert!(run(&AdminPrivileges, &snap).is_empty());
-        let snap = snapshot(vec![role(
-            "ordinary",
-            Some("/service-role/"),
-            vec![("AdministratorAccess", ADMIN_ACCESS_ARN)],
-        )]);
-        assert_fail(
-            &verdict_of(&run(&AdminPrivileges, &snap), &role_id("ordinary")),
-            &["IAM role ordinary"],
-        );
-    }
-
-    #[test]
-    fn failed_policy_listing_is_not_evaluated() {
-        let mut snap = snapshot(vec![
-            user_with_inline("readonly", READ_ONLY),
-            role("ops", None, vec![]),
-        ]);
-        fail_unit(&mut snap, ResourceKind::IamManagedPolicy);
-        let results = run(&AdminPrivileges, &snap);
-        assert_not_evaluated(
-            &verdict_of(&results, &user_arn("readonly")),
-            &["iam_managed_policy", "access_denied"],
-        );
-        assert_not_evaluated(
-            &verdict_of(&results, &role_id("ops")),
-            &["iam_managed_policy"],
-        );
-        assert!(!results.iter().any(|(_, v)| *v == Verdict::Pass));
-    }
-
-    #[test]
-    fn failed_role_listing_is_not_evaluated_for_the_scope() {
-        let mut snap = snapshot(vec![role("ops", None, vec![])]);
-        fail_unit(&mut snap, ResourceKind::IamRole);
-        let results = run(&AdminPrivileges, &snap);
-        assert!(results
-            .iter()
-            .any(|(s, v)| s.starts_with("unit:") && matches!(v, Verdict::NotEvaluated(_))));
-        assert!(!results.iter().any(|(_, v)| *v == Verdict::Pass));
     }
 }

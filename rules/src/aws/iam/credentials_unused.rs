@@ -92,6 +92,11 @@ impl Rule for CredentialsUnused {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn check(&self, resource: &Resource, ctx: &CheckContext<'_>) -> Verdict {
         let (user, credentials) = match user_credentials(resource) {
             Ok(found) => found,
@@ -215,9 +220,52 @@ impl Judge {
 mod tests {
     use super::super::test_support::*;
     use super::*;
+    use crate::cases::{Case, Cases};
     use crate::rule::{ParamValue, Params};
     use crate::testing::*;
-    use soc2scan_model::{AccessKey, IamUser, ResourceKind};
+    use soc2scan_model::{AccessKey, IamUser};
+
+    pub(super) fn cases() -> Cases {
+        let mut unknown = user("unknown");
+        unknown.credentials = None;
+        Cases::new()
+            .case(
+                Case::new("recently used credentials pass")
+                    .pass(user_resource(with_password("pw", Some(300), used(3))))
+                    .pass(user_resource(with_keys(
+                        "key",
+                        vec![key(1, true, Some(300), used(45))],
+                    ))),
+            )
+            .case(
+                Case::new("a password and a key unused for longer than 45 days fail")
+                    .fail(
+                        user_resource(with_password("pw", Some(300), used(46))),
+                        &[
+                            "IAM user pw",
+                            "console password last used 46 days ago",
+                            "more than 45 days",
+                            "expected",
+                        ],
+                    )
+                    .fail(
+                        user_resource(with_keys("key", vec![key(2, true, Some(300), used(100))])),
+                        &["access key 2 last used 100 days ago"],
+                    ),
+            )
+            .case(
+                Case::new("users without active credentials are not judged")
+                    .not_applicable(user_resource(with_keys(
+                        "inactive",
+                        vec![key(1, false, Some(500), LastUsed::Never)],
+                    )))
+                    .not_applicable(user_resource(user("nothing"))),
+            )
+            .case(
+                Case::new("a user without a credential report row is not evaluated")
+                    .not_evaluated(user_resource(unknown), &["credential report"]),
+            )
+    }
 
     fn with_password(name: &str, set_days_ago: Option<i64>, last_used: LastUsed) -> IamUser {
         let mut u = user(name);
@@ -239,37 +287,6 @@ mod tests {
             &CredentialsUnused,
             &snapshot(users.into_iter().map(user_resource).collect()),
         )
-    }
-
-    #[test]
-    fn recently_used_credentials_pass() {
-        let results = verdicts(vec![
-            with_password("pw", Some(300), used(3)),
-            with_keys("key", vec![key(1, true, Some(300), used(45))]),
-        ]);
-        assert_pass(&verdict_of(&results, &user_arn("pw")));
-        assert_pass(&verdict_of(&results, &user_arn("key")));
-    }
-
-    #[test]
-    fn long_unused_password_and_key_fail() {
-        let results = verdicts(vec![
-            with_password("pw", Some(300), used(46)),
-            with_keys("key", vec![key(2, true, Some(300), used(100))]),
-        ]);
-        assert_fail(
-            &verdict_of(&results, &user_arn("pw")),
-            &[
-                "IAM user pw",
-                "console password last used 46 days ago",
-                "more than 45 days",
-                "expected",
-            ],
-        );
-        assert_fail(
-            &verdict_of(&results, &user_arn("key")),
-            &["access key 2 last used 100 days ago"],
-        );
     }
 
     #[test]
@@ -362,32 +379,6 @@ mod tests {
             &["access key 1", "no creation date"],
         );
         assert_pass(&verdict_of(&results, &user_arn("young")));
-    }
-
-    #[test]
-    fn inactive_credentials_are_ignored() {
-        let results = verdicts(vec![
-            with_keys("inactive", vec![key(1, false, Some(500), LastUsed::Never)]),
-            user("nothing"),
-        ]);
-        assert!(results.is_empty(), "{results:?}");
-    }
-
-    #[test]
-    fn missing_credentials_and_failed_report_are_not_evaluated() {
-        let mut unknown = user("unknown");
-        unknown.credentials = None;
-        let results = verdicts(vec![unknown]);
-        assert_not_evaluated(
-            &verdict_of(&results, &user_arn("unknown")),
-            &["credential report"],
-        );
-        let mut snap = snapshot(vec![user_resource(with_password("pw", Some(300), used(1)))]);
-        fail_unit(&mut snap, ResourceKind::IamCredentialReport);
-        assert_not_evaluated(
-            &verdict_of(&run(&CredentialsUnused, &snap), &user_arn("pw")),
-            &["iam_credential_report"],
-        );
     }
 
     #[test]

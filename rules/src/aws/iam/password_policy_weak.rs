@@ -103,6 +103,11 @@ impl Rule for PasswordPolicyWeak {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn check(&self, resource: &Resource, ctx: &CheckContext<'_>) -> Verdict {
         let ResourceConfig::IamPasswordPolicy(setting) = &resource.config else {
             return Verdict::NotEvaluated(format!("{} is not an IAM password policy", resource.id));
@@ -182,9 +187,33 @@ fn gaps(policy: &PasswordPolicy, ctx: &CheckContext<'_>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cases::{Case, Cases};
     use crate::rule::{ParamValue, Params};
     use crate::testing::*;
-    use soc2scan_model::{IamPasswordPolicy, ResourceKind};
+    use soc2scan_model::IamPasswordPolicy;
+
+    pub(super) fn cases() -> Cases {
+        Cases::new()
+            .case(Case::new("a policy meeting every parameter passes").pass(with_policy(Some(strict()))))
+            .case(
+                Case::new("a longer minimum and a shorter maximum age pass").pass(with_policy(Some(
+                    PasswordPolicy {
+                        minimum_password_length: Some(32),
+                        max_password_age: Some(30),
+                        ..strict()
+                    },
+                ))),
+            )
+            .case(
+                Case::new("no password policy fails").fail(
+                    with_policy(None),
+                    &[ACCOUNT, "no password policy", "minimum length 14"],
+                ),
+            )
+            .applies_to_every_resource(
+                "each account has exactly one password policy setting (possibly none set), and every one is judged",
+            )
+    }
 
     fn policy_id() -> String {
         format!("arn:aws:iam::{ACCOUNT}:password-policy")
@@ -213,24 +242,6 @@ mod tests {
     fn verdict(policy: Option<PasswordPolicy>) -> Verdict {
         let results = run(&PasswordPolicyWeak, &snapshot(vec![with_policy(policy)]));
         verdict_of(&results, &policy_id())
-    }
-
-    #[test]
-    fn policy_meeting_every_parameter_passes() {
-        assert_pass(&verdict(Some(strict())));
-        assert_pass(&verdict(Some(PasswordPolicy {
-            minimum_password_length: Some(32),
-            max_password_age: Some(30),
-            ..strict()
-        })));
-    }
-
-    #[test]
-    fn missing_policy_fails() {
-        assert_fail(
-            &verdict(None),
-            &[ACCOUNT, "no password policy", "minimum length 14"],
-        );
     }
 
     #[test]
@@ -325,14 +336,5 @@ mod tests {
         assert!(params.set(REUSE, ParamValue::Integer(25)).is_err());
         assert!(params.set(MIN_LENGTH, ParamValue::Integer(0)).is_err());
         assert!(params.set(MAX_AGE, ParamValue::Integer(3651)).is_err());
-    }
-
-    #[test]
-    fn failed_collection_is_not_evaluated() {
-        let mut snap = snapshot(vec![with_policy(Some(strict()))]);
-        fail_unit(&mut snap, ResourceKind::IamPasswordPolicy);
-        let results = run(&PasswordPolicyWeak, &snap);
-        assert_not_evaluated(&verdict_of(&results, &policy_id()), &["access_denied"]);
-        assert!(!results.iter().any(|(_, v)| *v == Verdict::Pass));
     }
 }

@@ -70,6 +70,11 @@ impl Rule for RootAccessKey {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn check(&self, resource: &Resource, _ctx: &CheckContext<'_>) -> Verdict {
         let ResourceConfig::IamAccountSummary(summary) = &resource.config else {
             return Verdict::NotEvaluated(format!("{} is not an IAM account summary", resource.id));
@@ -89,8 +94,28 @@ impl Rule for RootAccessKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cases::{Case, Cases};
     use crate::testing::*;
-    use soc2scan_model::{IamAccountSummary, ResourceKind};
+    use soc2scan_model::IamAccountSummary;
+
+    pub(super) fn cases() -> Cases {
+        Cases::new()
+            .case(Case::new("a root user without access keys passes").pass(summary(false)))
+            .case(
+                Case::new("a root user with access keys fails, naming the account").fail(
+                    summary(true),
+                    &[
+                        "root user",
+                        ACCOUNT,
+                        "has access keys",
+                        "expected no root access keys",
+                    ],
+                ),
+            )
+            .applies_to_every_resource(
+                "each account has exactly one IAM summary, and every one is judged",
+            )
+    }
 
     fn summary_id() -> String {
         format!("arn:aws:iam::{ACCOUNT}:account-summary")
@@ -104,34 +129,5 @@ mod tests {
                 root_access_keys_present,
             }),
         )
-    }
-
-    #[test]
-    fn root_without_keys_passes() {
-        let results = run(&RootAccessKey, &snapshot(vec![summary(false)]));
-        assert_pass(&verdict_of(&results, &summary_id()));
-    }
-
-    #[test]
-    fn root_with_keys_fails_naming_the_account() {
-        let results = run(&RootAccessKey, &snapshot(vec![summary(true)]));
-        assert_fail(
-            &verdict_of(&results, &summary_id()),
-            &[
-                "root user",
-                ACCOUNT,
-                "has access keys",
-                "expected no root access keys",
-            ],
-        );
-    }
-
-    #[test]
-    fn failed_summary_is_not_evaluated() {
-        let mut snap = snapshot(vec![summary(false)]);
-        fail_unit(&mut snap, ResourceKind::IamAccountSummary);
-        let results = run(&RootAccessKey, &snap);
-        assert_not_evaluated(&verdict_of(&results, &summary_id()), &["access_denied"]);
-        assert!(!results.iter().any(|(_, v)| *v == Verdict::Pass));
     }
 }

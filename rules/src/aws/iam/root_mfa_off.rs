@@ -68,6 +68,11 @@ impl Rule for RootMfaOff {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn check(&self, resource: &Resource, _ctx: &CheckContext<'_>) -> Verdict {
         let ResourceConfig::IamAccountSummary(summary) = &resource.config else {
             return Verdict::NotEvaluated(format!("{} is not an IAM account summary", resource.id));
@@ -87,8 +92,23 @@ impl Rule for RootMfaOff {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cases::{Case, Cases};
     use crate::testing::*;
-    use soc2scan_model::{IamAccountSummary, ResourceKind};
+    use soc2scan_model::IamAccountSummary;
+
+    pub(super) fn cases() -> Cases {
+        Cases::new()
+            .case(Case::new("a root user with MFA passes").pass(summary(true)))
+            .case(
+                Case::new("a root user without MFA fails, naming the account").fail(
+                    summary(false),
+                    &["root user", ACCOUNT, "no MFA", "expected"],
+                ),
+            )
+            .applies_to_every_resource(
+                "each account has exactly one IAM summary, and every one is judged",
+            )
+    }
 
     fn summary_id() -> String {
         format!("arn:aws:iam::{ACCOUNT}:account-summary")
@@ -102,37 +122,5 @@ mod tests {
                 root_access_keys_present: false,
             }),
         )
-    }
-
-    #[test]
-    fn root_with_mfa_passes() {
-        let results = run(&RootMfaOff, &snapshot(vec![summary(true)]));
-        assert_pass(&verdict_of(&results, &summary_id()));
-    }
-
-    #[test]
-    fn root_without_mfa_fails_naming_the_account() {
-        let results = run(&RootMfaOff, &snapshot(vec![summary(false)]));
-        assert_fail(
-            &verdict_of(&results, &summary_id()),
-            &["root user", ACCOUNT, "no MFA", "expected"],
-        );
-    }
-
-    #[test]
-    fn failed_summary_is_not_evaluated() {
-        let mut snap = snapshot(vec![summary(true)]);
-        fail_unit(&mut snap, ResourceKind::IamAccountSummary);
-        let results = run(&RootMfaOff, &snap);
-        assert_not_evaluated(&verdict_of(&results, &summary_id()), &["access_denied"]);
-        assert!(!results.iter().any(|(_, v)| *v == Verdict::Pass));
-    }
-
-    #[test]
-    fn missing_coverage_is_not_evaluated() {
-        let mut snap = snapshot(vec![summary(true)]);
-        drop_unit(&mut snap, ResourceKind::IamAccountSummary);
-        let results = run(&RootMfaOff, &snap);
-        assert_not_evaluated(&verdict_of(&results, &summary_id()), &["no coverage entry"]);
     }
 }

@@ -87,6 +87,11 @@ impl Rule for UserConsoleNoMfa {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn check(&self, resource: &Resource, _ctx: &CheckContext<'_>) -> Verdict {
         let (_, credentials) = match user_credentials(resource) {
             Ok(found) => found,
@@ -110,68 +115,39 @@ impl Rule for UserConsoleNoMfa {
 mod tests {
     use super::super::test_support::*;
     use super::*;
-    use crate::testing::*;
-    use soc2scan_model::ResourceKind;
+    use crate::cases::{Case, Cases};
+
+    pub(super) fn cases() -> Cases {
+        let mut with_mfa = user("svc-mfa");
+        creds(&mut with_mfa).mfa_active = true;
+        let mut carol = user("carol");
+        carol.credentials = None;
+        Cases::new()
+            .case(
+                Case::new("a console user with MFA passes and one without fails")
+                    .pass(console_user("alice", true))
+                    .fail(
+                        console_user("bob", false),
+                        &["IAM user bob", "console", "no MFA", "expected"],
+                    ),
+            )
+            .case(
+                Case::new("users without a console password are not judged")
+                    .not_applicable(user_resource(user("svc")))
+                    .not_applicable(user_resource(with_mfa)),
+            )
+            .case(
+                Case::new("a user without a credential report row is not evaluated").not_evaluated(
+                    user_resource(carol),
+                    &["credential report", "IAM user carol"],
+                ),
+            )
+    }
 
     fn console_user(name: &str, mfa: bool) -> Resource {
         let mut u = user(name);
         creds(&mut u).password_enabled = true;
         creds(&mut u).mfa_active = mfa;
         user_resource(u)
-    }
-
-    #[test]
-    fn console_user_with_mfa_passes_and_without_fails() {
-        let snap = snapshot(vec![
-            console_user("alice", true),
-            console_user("bob", false),
-        ]);
-        let results = run(&UserConsoleNoMfa, &snap);
-        assert_pass(&verdict_of(&results, &user_arn("alice")));
-        assert_fail(
-            &verdict_of(&results, &user_arn("bob")),
-            &["IAM user bob", "console", "no MFA", "expected"],
-        );
-    }
-
-    #[test]
-    fn users_without_console_password_are_not_judged() {
-        let mut with_mfa = user("svc-mfa");
-        creds(&mut with_mfa).mfa_active = true;
-        let snap = snapshot(vec![user_resource(user("svc")), user_resource(with_mfa)]);
-        assert!(run(&UserConsoleNoMfa, &snap).is_empty());
-    }
-
-    #[test]
-    fn missing_credential_row_is_not_evaluated() {
-        let mut u = user("carol");
-        u.credentials = None;
-        let results = run(&UserConsoleNoMfa, &snapshot(vec![user_resource(u)]));
-        assert_not_evaluated(
-            &verdict_of(&results, &user_arn("carol")),
-            &["credential report", "IAM user carol"],
-        );
-    }
-
-    #[test]
-    fn failed_credential_report_is_not_evaluated_even_for_passing_users() {
-        let mut snap = snapshot(vec![console_user("alice", true)]);
-        fail_unit(&mut snap, ResourceKind::IamCredentialReport);
-        let results = run(&UserConsoleNoMfa, &snap);
-        assert_not_evaluated(
-            &verdict_of(&results, &user_arn("alice")),
-            &["iam_credential_report", "access_denied"],
-        );
-    }
-
-    #[test]
-    fn failed_user_listing_is_not_evaluated_for_the_scope() {
-        let mut snap = snapshot(vec![console_user("alice", true)]);
-        fail_unit(&mut snap, ResourceKind::IamUser);
-        let results = run(&UserConsoleNoMfa, &snap);
-        assert!(results
-            .iter()
-            .any(|(s, v)| s.starts_with("unit:") && matches!(v, Verdict::NotEvaluated(_))));
-        assert!(!results.iter().any(|(_, v)| *v == Verdict::Pass));
     }
 }

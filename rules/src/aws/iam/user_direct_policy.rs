@@ -78,6 +78,11 @@ impl Rule for UserDirectPolicy {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn check(&self, resource: &Resource, _ctx: &CheckContext<'_>) -> Verdict {
         let user = match as_user(resource) {
             Ok(user) => user,
@@ -110,21 +115,13 @@ impl Rule for UserDirectPolicy {
 mod tests {
     use super::super::test_support::*;
     use super::*;
+    use crate::cases::{Case, Cases};
     use crate::testing::*;
     use soc2scan_model::ResourceKind;
 
-    const READ_ONLY: &str = r#"{"Statement":{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}}"#;
-
-    #[test]
-    fn user_with_only_group_permissions_passes() {
-        let mut u = user("alice");
-        u.groups = vec!["developers".to_string()];
-        let results = run(&UserDirectPolicy, &snapshot(vec![user_resource(u)]));
-        assert_pass(&verdict_of(&results, &user_arn("alice")));
-    }
-
-    #[test]
-    fn attached_and_inline_policies_fail_and_are_named() {
+    pub(super) fn cases() -> Cases {
+        let mut alice = user("alice");
+        alice.groups = vec!["developers".to_string()];
         let mut managed = user("managed");
         managed.attached_managed_policies = vec![attached(
             "ReadOnlyAccess",
@@ -135,43 +132,33 @@ mod tests {
         let mut both = user("both");
         both.attached_managed_policies = managed.attached_managed_policies.clone();
         both.inline_policies = embedded.inline_policies.clone();
-        let results = run(
-            &UserDirectPolicy,
-            &snapshot(vec![
-                user_resource(managed),
-                user_resource(embedded),
-                user_resource(both),
-            ]),
-        );
-        assert_fail(
-            &verdict_of(&results, &user_arn("managed")),
-            &[
-                "IAM user managed",
-                "managed policy ReadOnlyAccess (arn:aws:iam::aws:policy/ReadOnlyAccess)",
-                "expected",
-            ],
-        );
-        assert_fail(
-            &verdict_of(&results, &user_arn("embedded")),
-            &["inline policy extra"],
-        );
-        assert_fail(
-            &verdict_of(&results, &user_arn("both")),
-            &["managed policy ReadOnlyAccess", "inline policy extra"],
-        );
+        Cases::new()
+            .case(
+                Case::new("a user with permissions only from groups passes")
+                    .pass(user_resource(alice)),
+            )
+            .case(
+                Case::new("attached and inline policies fail and are named")
+                    .fail(
+                        user_resource(managed),
+                        &[
+                            "IAM user managed",
+                            "managed policy ReadOnlyAccess (arn:aws:iam::aws:policy/ReadOnlyAccess)",
+                            "expected",
+                        ],
+                    )
+                    .fail(user_resource(embedded), &["inline policy extra"])
+                    .fail(
+                        user_resource(both),
+                        &["managed policy ReadOnlyAccess", "inline policy extra"],
+                    ),
+            )
+            .applies_to_every_resource(
+                "any IAM user can be given policies directly, so every one is judged",
+            )
     }
 
-    #[test]
-    fn failed_user_listing_is_not_evaluated() {
-        let mut snap = snapshot(vec![user_resource(user("alice"))]);
-        fail_unit(&mut snap, ResourceKind::IamUser);
-        let results = run(&UserDirectPolicy, &snap);
-        assert_not_evaluated(
-            &verdict_of(&results, &user_arn("alice")),
-            &["access_denied"],
-        );
-        assert!(!results.iter().any(|(_, v)| *v == Verdict::Pass));
-    }
+    const READ_ONLY: &str = r#"{"Statement":{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}}"#;
 
     #[test]
     fn does_not_need_the_credential_report() {

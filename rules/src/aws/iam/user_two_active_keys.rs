@@ -66,6 +66,11 @@ impl Rule for UserTwoActiveKeys {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn check(&self, resource: &Resource, _ctx: &CheckContext<'_>) -> Verdict {
         let (_, credentials) = match user_credentials(resource) {
             Ok(found) => found,
@@ -95,80 +100,54 @@ impl Rule for UserTwoActiveKeys {
 mod tests {
     use super::super::test_support::*;
     use super::*;
-    use crate::testing::*;
-    use soc2scan_model::{AccessKey, LastUsed, ResourceKind};
+    use crate::cases::{Case, Cases};
+    use soc2scan_model::{AccessKey, LastUsed};
+
+    pub(super) fn cases() -> Cases {
+        let mut unknown = user("unknown");
+        unknown.credentials = None;
+        Cases::new()
+            .case(
+                Case::new("zero or one active key passes and two fail")
+                    .pass(with_keys("none", vec![]))
+                    .pass(with_keys("one", vec![key(1, true, Some(10), used(1))]))
+                    .pass(with_keys(
+                        "rotated",
+                        vec![
+                            key(1, false, Some(100), used(50)),
+                            key(2, true, Some(10), used(1)),
+                        ],
+                    ))
+                    .fail(
+                        with_keys(
+                            "two",
+                            vec![
+                                key(1, true, Some(100), used(50)),
+                                key(2, true, Some(10), LastUsed::Never),
+                            ],
+                        ),
+                        &[
+                            "IAM user two",
+                            "2 active access keys",
+                            "slots 1 and 2",
+                            "expected at most one",
+                        ],
+                    ),
+            )
+            .case(
+                Case::new("a user without a credential report row is not evaluated").not_evaluated(
+                    user_resource(unknown),
+                    &["credential report", "IAM user unknown"],
+                ),
+            )
+            .applies_to_every_resource(
+                "any IAM user can hold access keys; a user without any passes",
+            )
+    }
 
     fn with_keys(name: &str, keys: Vec<AccessKey>) -> Resource {
         let mut u = user(name);
         creds(&mut u).access_keys = keys;
         user_resource(u)
-    }
-
-    #[test]
-    fn zero_or_one_active_key_passes_and_two_fail() {
-        let snap = snapshot(vec![
-            with_keys("none", vec![]),
-            with_keys("one", vec![key(1, true, Some(10), used(1))]),
-            with_keys(
-                "rotated",
-                vec![
-                    key(1, false, Some(100), used(50)),
-                    key(2, true, Some(10), used(1)),
-                ],
-            ),
-            with_keys(
-                "two",
-                vec![
-                    key(1, true, Some(100), used(50)),
-                    key(2, true, Some(10), LastUsed::Never),
-                ],
-            ),
-        ]);
-        let results = run(&UserTwoActiveKeys, &snap);
-        for name in ["none", "one", "rotated"] {
-            assert_pass(&verdict_of(&results, &user_arn(name)));
-        }
-        assert_fail(
-            &verdict_of(&results, &user_arn("two")),
-            &[
-                "IAM user two",
-                "2 active access keys",
-                "slots 1 and 2",
-                "expected at most one",
-            ],
-        );
-    }
-
-    #[test]
-    fn missing_credentials_are_not_evaluated() {
-        let mut u = user("unknown");
-        u.credentials = None;
-        let results = run(&UserTwoActiveKeys, &snapshot(vec![user_resource(u)]));
-        assert_not_evaluated(
-            &verdict_of(&results, &user_arn("unknown")),
-            &["credential report", "IAM user unknown"],
-        );
-    }
-
-    #[test]
-    fn failed_credential_report_is_not_evaluated() {
-        let mut snap = snapshot(vec![with_keys("one", vec![key(1, true, Some(1), used(1))])]);
-        fail_unit(&mut snap, ResourceKind::IamCredentialReport);
-        let results = run(&UserTwoActiveKeys, &snap);
-        assert_not_evaluated(
-            &verdict_of(&results, &user_arn("one")),
-            &["iam_credential_report", "access_denied"],
-        );
-    }
-
-    #[test]
-    fn absent_credential_report_coverage_is_not_evaluated() {
-        let mut snap = snapshot(vec![with_keys("one", vec![key(1, true, Some(1), used(1))])]);
-        drop_unit(&mut snap, ResourceKind::IamCredentialReport);
-        let results = run(&UserTwoActiveKeys, &snap);
-        assert_not_evaluated(
-            &verdict_of(&results, &user_arn("one")),
-            &["no coverage entry", "iam_credential_report"],
-        );
     }
 }

@@ -74,6 +74,11 @@ impl Rule for AccessLoggingOff {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn check(&self, resource: &Resource, _ctx: &CheckContext<'_>) -> Verdict {
         let bucket = match bucket_of(resource) {
             Ok(bucket) => bucket,
@@ -91,13 +96,11 @@ impl Rule for AccessLoggingOff {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{bucket, bucket_id, good_bucket};
-    use super::*;
-    use crate::testing::*;
-    use soc2scan_model::{GcsLogging, ResourceKind};
+    use super::super::test_support::{bucket, good_bucket};
+    use crate::cases::{Case, Cases};
+    use soc2scan_model::GcsLogging;
 
-    #[test]
-    fn logging_passes_and_none_fails() {
+    pub(super) fn cases() -> Cases {
         let mut unlogged = good_bucket("acme-unlogged");
         unlogged.logging = None;
         let mut blank = good_bucket("acme-blank");
@@ -105,31 +108,21 @@ mod tests {
             log_bucket: String::new(),
             log_object_prefix: None,
         });
-        let snap = snapshot(vec![
-            bucket(good_bucket("acme-logged")),
-            bucket(unlogged),
-            bucket(blank),
-        ]);
-        let results = run(&AccessLoggingOff, &snap);
-        assert_pass(&verdict_of(&results, &bucket_id("acme-logged")));
-        assert_fail(
-            &verdict_of(&results, &bucket_id("acme-unlogged")),
-            &["acme-unlogged", "no usage logging", "expected usage logs"],
-        );
-        assert_fail(
-            &verdict_of(&results, &bucket_id("acme-blank")),
-            &["acme-blank"],
-        );
-    }
-
-    #[test]
-    fn failed_listing_is_not_evaluated() {
-        let mut snap = snapshot(vec![bucket(good_bucket("acme-logged"))]);
-        fail_unit(&mut snap, ResourceKind::GcsBucket);
-        let results = run(&AccessLoggingOff, &snap);
-        assert_not_evaluated(
-            &verdict_of(&results, &bucket_id("acme-logged")),
-            &["access_denied"],
-        );
+        Cases::new()
+            .case(
+                Case::new("a bucket with usage logging passes")
+                    .pass(bucket(good_bucket("acme-logged"))),
+            )
+            .case(
+                Case::new("no logging, or logging to a blank bucket, fails")
+                    .fail(
+                        bucket(unlogged),
+                        &["acme-unlogged", "no usage logging", "expected usage logs"],
+                    )
+                    .fail(bucket(blank), &["acme-blank"]),
+            )
+            .applies_to_every_resource(
+                "every bucket holds objects the setting protects, so every one is judged",
+            )
     }
 }

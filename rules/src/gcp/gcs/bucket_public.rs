@@ -82,6 +82,11 @@ impl Rule for BucketPublic {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn check(&self, resource: &Resource, _ctx: &CheckContext<'_>) -> Verdict {
         let bucket = match bucket_of(resource) {
             Ok(bucket) => bucket,
@@ -136,11 +141,68 @@ mod tests {
     use super::super::test_support::{bucket, bucket_id, good_bucket};
     use super::super::UniformAccessOff;
     use super::*;
+    use crate::cases::{Case, Cases};
     use crate::testing::*;
     use soc2scan_model::{
         CollectionUnit, CoverageEntry, CoverageStatus, FailureKind, GcsIamCondition, GcsIamPolicy,
         Provider, ResourceKind, GLOBAL_REGION,
     };
+
+    pub(super) fn cases() -> Cases {
+        let mut unknown = good_bucket("acme-unknown");
+        unknown.iam_policy = None;
+        Cases::new()
+            .case(Case::new("private bindings pass").pass(with_bindings(
+                "acme-private",
+                vec![
+                    binding(
+                        "roles/storage.legacyBucketOwner",
+                        &["projectOwner:acme-prod"],
+                    ),
+                    binding(
+                        "roles/storage.objectViewer",
+                        &["serviceAccount:etl@acme-prod.iam.gserviceaccount.com"],
+                    ),
+                ],
+            )))
+            .case(
+                Case::new("allUsers and allAuthenticatedUsers fail, naming role and member")
+                    .fail(
+                        with_bindings(
+                            "acme-assets",
+                            vec![binding(
+                                "roles/storage.objectViewer",
+                                &["group:web@acme.example", "allUsers"],
+                            )],
+                        ),
+                        &[
+                            "acme-assets",
+                            "roles/storage.objectViewer to allUsers",
+                            "expected no role bound to allUsers or allAuthenticatedUsers",
+                        ],
+                    )
+                    .fail(
+                        with_bindings(
+                            "acme-shared",
+                            vec![binding(
+                                "roles/storage.legacyBucketReader",
+                                &["allAuthenticatedUsers"],
+                            )],
+                        ),
+                        &["roles/storage.legacyBucketReader to allAuthenticatedUsers"],
+                    ),
+            )
+            .case(
+                Case::new("a bucket whose IAM policy was not collected is not evaluated")
+                    .not_evaluated(
+                        bucket(unknown),
+                        &["IAM policy", "acme-unknown", "not collected"],
+                    ),
+            )
+            .applies_to_every_resource(
+                "every bucket has an IAM policy that can make it public, so every one is judged",
+            )
+    }
 
     fn binding(role: &str, members: &[&str]) -> GcsIamBinding {
         GcsIamBinding {
@@ -154,58 +216,6 @@ mod tests {
         let mut config = good_bucket(name);
         config.iam_policy = Some(GcsIamPolicy { bindings });
         bucket(config)
-    }
-
-    #[test]
-    fn private_bindings_pass() {
-        let snap = snapshot(vec![with_bindings(
-            "acme-private",
-            vec![
-                binding(
-                    "roles/storage.legacyBucketOwner",
-                    &["projectOwner:acme-prod"],
-                ),
-                binding(
-                    "roles/storage.objectViewer",
-                    &["serviceAccount:etl@acme-prod.iam.gserviceaccount.com"],
-                ),
-            ],
-        )]);
-        let results = run(&BucketPublic, &snap);
-        assert_pass(&verdict_of(&results, &bucket_id("acme-private")));
-    }
-
-    #[test]
-    fn all_users_and_all_authenticated_users_fail_naming_role_and_member() {
-        let snap = snapshot(vec![
-            with_bindings(
-                "acme-assets",
-                vec![binding(
-                    "roles/storage.objectViewer",
-                    &["group:web@acme.example", "allUsers"],
-                )],
-            ),
-            with_bindings(
-                "acme-shared",
-                vec![binding(
-                    "roles/storage.legacyBucketReader",
-                    &["allAuthenticatedUsers"],
-                )],
-            ),
-        ]);
-        let results = run(&BucketPublic, &snap);
-        assert_fail(
-            &verdict_of(&results, &bucket_id("acme-assets")),
-            &[
-                "acme-assets",
-                "roles/storage.objectViewer to allUsers",
-                "expected no role bound to allUsers or allAuthenticatedUsers",
-            ],
-        );
-        assert_fail(
-            &verdict_of(&results, &bucket_id("acme-shared")),
-            &["roles/storage.legacyBucketReader to allAuthenticatedUsers"],
-        );
     }
 
     #[test]
@@ -225,18 +235,6 @@ mod tests {
                 "\"static assets only\"",
                 "resource.name.startsWith",
             ],
-        );
-    }
-
-    #[test]
-    fn missing_iam_policy_is_not_evaluated() {
-        let mut config = good_bucket("acme-unknown");
-        config.iam_policy = None;
-        let snap = snapshot(vec![bucket(config)]);
-        let results = run(&BucketPublic, &snap);
-        assert_not_evaluated(
-            &verdict_of(&results, &bucket_id("acme-unknown")),
-            &["IAM policy", "acme-unknown", "not collected"],
         );
     }
 
@@ -272,31 +270,5 @@ mod tests {
         let other = run(&UniformAccessOff, &snap);
         assert_pass(&verdict_of(&other, &bucket_id("acme-denied")));
         assert_pass(&verdict_of(&other, &bucket_id("acme-readable")));
-    }
-
-    #[test]
-    fn failed_bucket_listing_is_not_evaluated() {
-        let mut snap = snapshot(vec![with_bindings("acme-private", vec![])]);
-        fail_unit(&mut snap, ResourceKind::GcsBucket);
-        let results = run(&BucketPublic, &snap);
-        assert_not_evaluated(
-            &verdict_of(&results, &bucket_id("acme-private")),
-            &["access_denied"],
-        );
-        assert!(results
-            .iter()
-            .any(|(s, v)| s.starts_with("unit:") && matches!(v, Verdict::NotEvaluated(_))));
-        assert!(!results.iter().any(|(_, v)| *v == Verdict::Pass));
-    }
-
-    #[test]
-    fn project_wide_iam_policy_failure_is_not_evaluated() {
-        let mut snap = snapshot(vec![with_bindings("acme-private", vec![])]);
-        fail_unit(&mut snap, ResourceKind::GcsBucketIamPolicy);
-        let results = run(&BucketPublic, &snap);
-        assert_not_evaluated(
-            &verdict_of(&results, &bucket_id("acme-private")),
-            &["gcs_bucket_iam_policy", "access_denied"],
-        );
     }
 }

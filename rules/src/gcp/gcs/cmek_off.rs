@@ -72,6 +72,11 @@ impl Rule for CmekOff {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn check(&self, resource: &Resource, _ctx: &CheckContext<'_>) -> Verdict {
         let bucket = match bucket_of(resource) {
             Ok(bucket) => bucket,
@@ -89,52 +94,38 @@ impl Rule for CmekOff {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{bucket, bucket_id, good_bucket};
+    use super::super::test_support::{bucket, good_bucket};
     use super::*;
-    use crate::testing::*;
-    use soc2scan_model::ResourceKind;
+    use crate::cases::{Case, Cases};
+
+    pub(super) fn cases() -> Cases {
+        Cases::new()
+            .case(
+                Case::new("a customer-managed default key passes").pass(with_key(
+                    "acme-cmek",
+                    Some("projects/acme-prod/locations/eu/keyRings/storage/cryptoKeys/buckets"),
+                )),
+            )
+            .case(
+                Case::new("no key or a blank key fails")
+                    .fail(
+                        with_key("acme-gmek", None),
+                        &[
+                            "acme-gmek",
+                            "Google-managed",
+                            "expected a default Cloud KMS key",
+                        ],
+                    )
+                    .fail(with_key("acme-blank", Some("")), &["acme-blank"]),
+            )
+            .applies_to_every_resource(
+                "every bucket holds objects the setting protects, so every one is judged",
+            )
+    }
 
     fn with_key(name: &str, key: Option<&str>) -> Resource {
         let mut config = good_bucket(name);
         config.default_kms_key = key.map(str::to_string);
         bucket(config)
-    }
-
-    #[test]
-    fn customer_managed_key_passes_and_google_managed_fails() {
-        let snap = snapshot(vec![
-            with_key(
-                "acme-cmek",
-                Some("projects/acme-prod/locations/eu/keyRings/storage/cryptoKeys/buckets"),
-            ),
-            with_key("acme-gmek", None),
-            with_key("acme-blank", Some("")),
-        ]);
-        let results = run(&CmekOff, &snap);
-        assert_pass(&verdict_of(&results, &bucket_id("acme-cmek")));
-        assert_fail(
-            &verdict_of(&results, &bucket_id("acme-gmek")),
-            &[
-                "acme-gmek",
-                "Google-managed",
-                "expected a default Cloud KMS key",
-            ],
-        );
-        assert_fail(
-            &verdict_of(&results, &bucket_id("acme-blank")),
-            &["acme-blank"],
-        );
-    }
-
-    #[test]
-    fn failed_listing_is_not_evaluated() {
-        let mut snap = snapshot(vec![with_key("acme-gmek", None)]);
-        fail_unit(&mut snap, ResourceKind::GcsBucket);
-        let results = run(&CmekOff, &snap);
-        assert_not_evaluated(
-            &verdict_of(&results, &bucket_id("acme-gmek")),
-            &["access_denied"],
-        );
-        assert!(!results.iter().any(|(_, v)| v.is_fail()));
     }
 }

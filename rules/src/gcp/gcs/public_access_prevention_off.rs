@@ -66,6 +66,11 @@ impl Rule for PublicAccessPreventionOff {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn check(&self, resource: &Resource, _ctx: &CheckContext<'_>) -> Verdict {
         let bucket = match bucket_of(resource) {
             Ok(bucket) => bucket,
@@ -95,8 +100,34 @@ impl Rule for PublicAccessPreventionOff {
 mod tests {
     use super::super::test_support::{bucket, bucket_id, good_bucket};
     use super::*;
+    use crate::cases::{Case, Cases};
     use crate::testing::*;
-    use soc2scan_model::ResourceKind;
+
+    pub(super) fn cases() -> Cases {
+        Cases::new()
+            .case(Case::new("enforced passes").pass(with_prevention("acme-enforced", "enforced")))
+            .case(
+                Case::new("inherited and unspecified fail, each with its own explanation")
+                    .fail(
+                        with_prevention("acme-inherited", "inherited"),
+                        &[
+                            "acme-inherited",
+                            "organization policy",
+                            "cannot see",
+                            "expected \"enforced\" on the bucket",
+                        ],
+                    )
+                    .fail(
+                        with_prevention("acme-unspecified", "unspecified"),
+                        &[
+                            "acme-unspecified",
+                            "\"unspecified\"",
+                            "expected \"enforced\"",
+                        ],
+                    ),
+            )
+            .applies_to_every_resource("every bucket can be made public, so every one is judged")
+    }
 
     fn with_prevention(name: &str, setting: &str) -> Resource {
         let mut config = good_bucket(name);
@@ -105,48 +136,9 @@ mod tests {
     }
 
     #[test]
-    fn enforced_passes_inherited_and_unspecified_fail() {
-        let snap = snapshot(vec![
-            with_prevention("acme-enforced", "enforced"),
-            with_prevention("acme-inherited", "inherited"),
-            with_prevention("acme-unspecified", "unspecified"),
-        ]);
-        let results = run(&PublicAccessPreventionOff, &snap);
-        assert_pass(&verdict_of(&results, &bucket_id("acme-enforced")));
-        assert_fail(
-            &verdict_of(&results, &bucket_id("acme-inherited")),
-            &[
-                "acme-inherited",
-                "organization policy",
-                "cannot see",
-                "expected \"enforced\" on the bucket",
-            ],
-        );
-        assert_fail(
-            &verdict_of(&results, &bucket_id("acme-unspecified")),
-            &[
-                "acme-unspecified",
-                "\"unspecified\"",
-                "expected \"enforced\"",
-            ],
-        );
-    }
-
-    #[test]
     fn setting_is_read_case_insensitively() {
         let snap = snapshot(vec![with_prevention("acme-upper", "ENFORCED")]);
         let results = run(&PublicAccessPreventionOff, &snap);
         assert_pass(&verdict_of(&results, &bucket_id("acme-upper")));
-    }
-
-    #[test]
-    fn absent_coverage_is_not_evaluated() {
-        let mut snap = snapshot(vec![with_prevention("acme-enforced", "enforced")]);
-        drop_unit(&mut snap, ResourceKind::GcsBucket);
-        let results = run(&PublicAccessPreventionOff, &snap);
-        assert_not_evaluated(
-            &verdict_of(&results, &bucket_id("acme-enforced")),
-            &["no coverage entry"],
-        );
     }
 }

@@ -74,6 +74,11 @@ impl Rule for SoftDeleteShort {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn check(&self, resource: &Resource, ctx: &CheckContext<'_>) -> Verdict {
         let bucket = match bucket_of(resource) {
             Ok(bucket) => bucket,
@@ -126,54 +131,51 @@ fn plural(value: f64) -> &'static str {
 mod tests {
     use super::super::test_support::{bucket, bucket_id, good_bucket};
     use super::*;
+    use crate::cases::{Case, Cases};
     use crate::rule::{ParamValue, Params};
     use crate::testing::*;
-    use soc2scan_model::ResourceKind;
+
+    pub(super) fn cases() -> Cases {
+        let off = [
+            "soft delete off",
+            "expected a soft-delete retention of at least 7 days",
+        ];
+        Cases::new()
+            .case(
+                Case::new(
+                    "seven days or more pass; less fails (the default threshold is seven days)",
+                )
+                .pass(with_soft_delete("acme-seven", Some(7 * SECONDS_PER_DAY)))
+                .pass(with_soft_delete("acme-thirty", Some(30 * SECONDS_PER_DAY)))
+                .fail(
+                    with_soft_delete("acme-three", Some(3 * SECONDS_PER_DAY)),
+                    &["acme-three", "only 3 days", "expected at least 7 days"],
+                )
+                .fail(
+                    with_soft_delete("acme-almost", Some(7 * SECONDS_PER_DAY - 1)),
+                    &["only 6.9 days", "expected at least 7 days"],
+                ),
+            )
+            .case(
+                Case::new("a missing or zero retention is soft delete off")
+                    .fail(
+                        with_soft_delete("acme-none", None),
+                        &[&["acme-none"][..], &off].concat(),
+                    )
+                    .fail(
+                        with_soft_delete("acme-zero", Some(0)),
+                        &[&["acme-zero"][..], &off].concat(),
+                    ),
+            )
+            .applies_to_every_resource(
+                "every bucket holds objects the setting protects, so every one is judged",
+            )
+    }
 
     fn with_soft_delete(name: &str, seconds: Option<u64>) -> Resource {
         let mut config = good_bucket(name);
         config.soft_delete_retention_seconds = seconds;
         bucket(config)
-    }
-
-    #[test]
-    fn default_threshold_is_seven_days() {
-        let snap = snapshot(vec![
-            with_soft_delete("acme-seven", Some(7 * SECONDS_PER_DAY)),
-            with_soft_delete("acme-thirty", Some(30 * SECONDS_PER_DAY)),
-            with_soft_delete("acme-three", Some(3 * SECONDS_PER_DAY)),
-            with_soft_delete("acme-almost", Some(7 * SECONDS_PER_DAY - 1)),
-        ]);
-        let results = run(&SoftDeleteShort, &snap);
-        assert_pass(&verdict_of(&results, &bucket_id("acme-seven")));
-        assert_pass(&verdict_of(&results, &bucket_id("acme-thirty")));
-        assert_fail(
-            &verdict_of(&results, &bucket_id("acme-three")),
-            &["acme-three", "only 3 days", "expected at least 7 days"],
-        );
-        assert_fail(
-            &verdict_of(&results, &bucket_id("acme-almost")),
-            &["only 6.9 days", "expected at least 7 days"],
-        );
-    }
-
-    #[test]
-    fn missing_or_zero_retention_is_off() {
-        let snap = snapshot(vec![
-            with_soft_delete("acme-none", None),
-            with_soft_delete("acme-zero", Some(0)),
-        ]);
-        let results = run(&SoftDeleteShort, &snap);
-        for name in ["acme-none", "acme-zero"] {
-            assert_fail(
-                &verdict_of(&results, &bucket_id(name)),
-                &[
-                    name,
-                    "soft delete off",
-                    "expected a soft-delete retention of at least 7 days",
-                ],
-            );
-        }
     }
 
     #[test]
@@ -213,19 +215,5 @@ mod tests {
         assert_eq!(days(SECONDS_PER_DAY), "1 day");
         assert_eq!(days(SECONDS_PER_DAY * 3 / 2), "1.5 days");
         assert_eq!(days(7200), "2 hours");
-    }
-
-    #[test]
-    fn failed_listing_is_not_evaluated() {
-        let mut snap = snapshot(vec![with_soft_delete(
-            "acme-seven",
-            Some(7 * SECONDS_PER_DAY),
-        )]);
-        fail_unit(&mut snap, ResourceKind::GcsBucket);
-        let results = run(&SoftDeleteShort, &snap);
-        assert_not_evaluated(
-            &verdict_of(&results, &bucket_id("acme-seven")),
-            &["access_denied"],
-        );
     }
 }

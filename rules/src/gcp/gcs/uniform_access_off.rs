@@ -64,6 +64,11 @@ impl Rule for UniformAccessOff {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn check(&self, resource: &Resource, _ctx: &CheckContext<'_>) -> Verdict {
         let bucket = match bucket_of(resource) {
             Ok(bucket) => bucket,
@@ -84,36 +89,29 @@ impl Rule for UniformAccessOff {
 mod tests {
     use super::super::test_support::{bucket, bucket_id, good_bucket};
     use super::*;
+    use crate::cases::{Case, Cases};
     use crate::testing::*;
     use soc2scan_model::ResourceKind;
 
-    #[test]
-    fn uniform_access_passes_and_fine_grained_fails() {
+    pub(super) fn cases() -> Cases {
         let mut fine_grained = good_bucket("acme-legacy");
         fine_grained.uniform_bucket_level_access = false;
-        let snap = snapshot(vec![bucket(good_bucket("acme-data")), bucket(fine_grained)]);
-        let results = run(&UniformAccessOff, &snap);
-        assert_pass(&verdict_of(&results, &bucket_id("acme-data")));
-        assert_fail(
-            &verdict_of(&results, &bucket_id("acme-legacy")),
-            &[
-                "acme-legacy",
-                "fine-grained",
-                "expected uniform bucket-level access on",
-            ],
-        );
-    }
-
-    #[test]
-    fn failed_listing_is_not_evaluated() {
-        let mut snap = snapshot(vec![bucket(good_bucket("acme-data"))]);
-        fail_unit(&mut snap, ResourceKind::GcsBucket);
-        let results = run(&UniformAccessOff, &snap);
-        assert_not_evaluated(
-            &verdict_of(&results, &bucket_id("acme-data")),
-            &["access_denied"],
-        );
-        assert!(!results.iter().any(|(_, v)| *v == Verdict::Pass));
+        Cases::new()
+            .case(
+                Case::new("uniform bucket-level access passes")
+                    .pass(bucket(good_bucket("acme-data"))),
+            )
+            .case(Case::new("fine-grained access fails").fail(
+                bucket(fine_grained),
+                &[
+                    "acme-legacy",
+                    "fine-grained",
+                    "expected uniform bucket-level access on",
+                ],
+            ))
+            .applies_to_every_resource(
+                "every bucket holds objects the setting protects, so every one is judged",
+            )
     }
 
     #[test]

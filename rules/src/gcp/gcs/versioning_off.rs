@@ -72,6 +72,11 @@ impl Rule for VersioningOff {
         &Self::META
     }
 
+    #[cfg(test)]
+    fn cases(&self) -> crate::cases::Cases {
+        tests::cases()
+    }
+
     fn check(&self, resource: &Resource, _ctx: &CheckContext<'_>) -> Verdict {
         let bucket = match bucket_of(resource) {
             Ok(bucket) => bucket,
@@ -90,32 +95,20 @@ impl Rule for VersioningOff {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{bucket, bucket_id, good_bucket};
-    use super::*;
-    use crate::testing::*;
-    use soc2scan_model::ResourceKind;
+    use super::super::test_support::{bucket, good_bucket};
+    use crate::cases::{Case, Cases};
 
-    #[test]
-    fn versioned_passes_and_unversioned_fails() {
+    pub(super) fn cases() -> Cases {
         let mut unversioned = good_bucket("acme-scratch");
         unversioned.versioning_enabled = false;
-        let snap = snapshot(vec![bucket(good_bucket("acme-data")), bucket(unversioned)]);
-        let results = run(&VersioningOff, &snap);
-        assert_pass(&verdict_of(&results, &bucket_id("acme-data")));
-        assert_fail(
-            &verdict_of(&results, &bucket_id("acme-scratch")),
-            &["acme-scratch", "versioning off", "expected versioning on"],
-        );
-    }
-
-    #[test]
-    fn failed_listing_is_not_evaluated() {
-        let mut snap = snapshot(vec![bucket(good_bucket("acme-data"))]);
-        fail_unit(&mut snap, ResourceKind::GcsBucket);
-        let results = run(&VersioningOff, &snap);
-        assert_not_evaluated(
-            &verdict_of(&results, &bucket_id("acme-data")),
-            &["access_denied"],
-        );
+        Cases::new()
+            .case(Case::new("a versioned bucket passes").pass(bucket(good_bucket("acme-data"))))
+            .case(Case::new("an unversioned bucket fails").fail(
+                bucket(unversioned),
+                &["acme-scratch", "versioning off", "expected versioning on"],
+            ))
+            .applies_to_every_resource(
+                "every bucket holds objects the setting protects, so every one is judged",
+            )
     }
 }
