@@ -20,10 +20,26 @@
 //! their `project` (or the provider's constant `project`), else [`PLAN_ACCOUNT`].
 //! See `docs/terraform.md`.
 
+//!
+//! ## Layout
+//! - `document`: the JSON, its format and version, and the instances it states;
+//! - `instances`: each instance with its configuration, account, region and source;
+//! - `relations`: what an attribute that names another resource points at;
+//! - `registry`: the supported types, each mapped by a service module (`aws::ec2`,
+//!   `aws::iam`, `google::storage`) — a new service is one module and one line there;
+//! - `adapt`: runs the mappings and assembles the snapshot.
+
 mod adapt;
 mod address;
+mod aws;
+mod document;
+mod google;
+mod instances;
 pub mod locations;
+mod registry;
+mod relations;
 
+use crate::model::ResourceKind;
 use crate::Snapshot;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -110,24 +126,7 @@ pub fn load(options: &PlanOptions<'_>) -> Result<Snapshot, PlanError> {
 
 /// Parses plan JSON into a snapshot of its planned end state.
 pub fn from_json_slice(bytes: &[u8], options: &PlanOptions<'_>) -> Result<Snapshot, PlanError> {
-    let path = options.plan_path;
-    let document: Value = serde_json::from_slice(bytes).map_err(|error| {
-        if error.is_syntax() || error.is_eof() {
-            PlanError::Syntax {
-                path: path.to_path_buf(),
-                line: error.line(),
-                column: error.column().max(1),
-                message: strip_position(&error),
-            }
-        } else {
-            PlanError::Data {
-                path: path.to_path_buf(),
-                json_path: ".".to_string(),
-                message: strip_position(&error),
-            }
-        }
-    })?;
-    let kind = check_header(&document, path)?;
+    let (document, kind) = document::read(bytes, options.plan_path)?;
     let locations = match options.tf_root {
         Some(root) => {
             let configuration = document.get("configuration").unwrap_or(&Value::Null);
@@ -138,77 +137,33 @@ pub fn from_json_slice(bytes: &[u8], options: &PlanOptions<'_>) -> Result<Snapsh
     adapt::build(&document, kind, options, locations.as_ref())
 }
 
-/// Whether the document is a plan or a state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum DocumentKind {
-    Plan,
-    State,
+/// Every model field the adapter can mark known only after apply, as
+/// `(kind of the resource that carries it, model field, Terraform attribute)`, from the
+/// tables of the service modules. An attribute with `[N]` stands for any index; the
+/// attribute an [`UnknownValue`](crate::UnknownValue) names may also carry an explanation
+/// (`(not set: …)`) or, for a value that spread through a relation, be the attribute of the
+/// resource it came from.
+pub fn declared_unknown_fields() -> Vec<(ResourceKind, &'static str, &'static str)> {
+    let mut fields: Vec<_> = registry::all()
+        .flat_map(|mapping| mapping.unknown.iter())
+        .map(|field| (field.kind, field.field, field.attribute))
+        .collect();
+    fields.sort();
+    fields.dedup();
+    fields
 }
 
-fn check_header(document: &Value, path: &Path) -> Result<DocumentKind, PlanError> {
-    let not_plan = |found: String| PlanError::NotPlan {
-        path: path.to_path_buf(),
-        found,
-    };
-    let Some(object) = document.as_object() else {
-        return Err(not_plan(json_kind(document).to_string()));
-    };
-    if object.contains_key("runs") && object.contains_key("version") {
-        return Err(not_plan("a SARIF log".to_string()));
-    }
-    if object.get("format").and_then(Value::as_str) == Some(crate::SNAPSHOT_FORMAT) {
-        return Err(not_plan(
-            "a soc2scan snapshot (scan it with --snapshot)".to_string(),
-        ));
-    }
-    let version = match object.get("format_version") {
-        Some(Value::String(version)) => version,
-        Some(other) => {
-            return Err(PlanError::Version {
-                path: path.to_path_buf(),
-                found: other.to_string(),
-            })
-        }
-        None => return Err(not_plan("no \"format_version\" field".to_string())),
-    };
-    if version.split('.').next() != Some("1") {
-        return Err(PlanError::Version {
-            path: path.to_path_buf(),
-            found: format!("{version:?}"),
-        });
-    }
-    if object.contains_key("resource_changes") || object.contains_key("planned_values") {
-        Ok(DocumentKind::Plan)
-    } else if object.contains_key("values") {
-        Ok(DocumentKind::State)
-    } else if object.contains_key("terraform_version") && object.len() <= 2 {
-        // `terraform show -json` of an empty state: nothing to scan, but a valid state.
-        Ok(DocumentKind::State)
-    } else {
-        Err(not_plan(
-            "an object without \"resource_changes\", \"planned_values\" or \"values\"".to_string(),
-        ))
-    }
+/// Every supported Terraform type with the model kinds it becomes or joins, in the order
+/// of docs/terraform.md.
+pub fn supported_types() -> Vec<(&'static str, &'static [ResourceKind])> {
+    registry::all()
+        .flat_map(|mapping| mapping.types.iter().map(|&t| (t, mapping.kinds)))
+        .collect()
 }
 
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// serde_json appends " at line L column C"; the error already shows the position.
-fn strip_position(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    match text.rfind(" at line ") {
-        Some(cut) => text[..cut].to_string(),
-        None => text,
-    }
+/// The supported-types table of docs/terraform.md (Markdown), generated from the registry.
+pub fn supported_types_markdown() -> String {
+    registry::supported_types_markdown()
 }
 
 #[cfg(test)]

@@ -91,7 +91,10 @@ fn document(changes: Vec<Value>, configuration: Vec<Value>) -> Value {
 
 fn scan(document: &Value) -> Snapshot {
     let bytes = serde_json::to_vec(document).expect("serialises");
-    from_json_slice(&bytes, &options()).unwrap_or_else(|error| panic!("{error}"))
+    let snapshot = from_json_slice(&bytes, &options()).unwrap_or_else(|error| panic!("{error}"));
+    // Every plan the tests build checks the registry's declared fields too.
+    assert_unknowns_declared(&snapshot);
+    snapshot
 }
 
 fn resource<'s>(snapshot: &'s Snapshot, id: &str) -> &'s Resource {
@@ -984,4 +987,88 @@ fn with_tf_root_resources_point_at_their_block_and_modules_at_theirs() {
         ("modules/network/main.tf", Some(26))
     );
     assert!(plan.unresolved_modules.is_empty());
+}
+
+#[test]
+fn the_supported_types_table_is_generated_from_the_registry() {
+    soc2scan_model::docgen::check_generated_section(
+        "docs/terraform.md",
+        "terraform-types",
+        &supported_types_markdown(),
+    );
+}
+
+#[test]
+fn every_type_is_registered_once_with_unknowns_of_its_own_kinds() {
+    let mut seen = std::collections::BTreeSet::new();
+    for mapping in registry::all() {
+        assert!(
+            mapping.resource.is_some() || mapping.relation.is_some(),
+            "{:?} maps nothing",
+            mapping.types
+        );
+        assert!(!mapping.kinds.is_empty(), "{:?} has no kind", mapping.types);
+        for rtype in mapping.types {
+            assert!(seen.insert(*rtype), "{rtype} is registered twice");
+            assert!(std::ptr::eq(
+                registry::mapping(rtype).expect("looked up"),
+                mapping
+            ));
+        }
+        for field in mapping.unknown {
+            assert!(
+                mapping.kinds.contains(&field.kind),
+                "{:?}: unknown field {field:?} is on a kind the types do not map",
+                mapping.types
+            );
+        }
+    }
+    assert!(registry::mapping("aws_s3_bucket").is_none());
+}
+
+/// Panics if the snapshot carries an unknown field the registry does not declare for the
+/// kind of the resource it is on.
+fn assert_unknowns_declared(snapshot: &Snapshot) {
+    let declared: std::collections::BTreeSet<(ResourceKind, &str)> = declared_unknown_fields()
+        .into_iter()
+        .map(|(kind, field, _)| (kind, field))
+        .collect();
+    let plan = snapshot.plan.as_ref().expect("plan info");
+    for resource in &snapshot.resources {
+        for unknown in &plan.resources[&resource.id].unknown {
+            assert!(
+                declared.contains(&(resource.kind(), unknown.field.as_str())),
+                "{}: unknown field {:?} ({}) is not in declared_unknown_fields()",
+                resource.id,
+                unknown.field,
+                unknown.attribute
+            );
+        }
+    }
+}
+
+#[test]
+fn every_unknown_field_the_fixture_plans_emit_is_declared() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut emitted = 0;
+    for fixture in [
+        "tests/fixtures/terraform/acme-plan/plan.json",
+        "tests/fixtures/terraform/legacy-state/state.json",
+        "providers/tests/fixtures/terraform-locations/plan.json",
+    ] {
+        let bytes = std::fs::read(root.join(fixture)).expect("fixture");
+        let snapshot = from_json_slice(&bytes, &options()).unwrap_or_else(|e| panic!("{e}"));
+        assert_unknowns_declared(&snapshot);
+        emitted += snapshot
+            .plan
+            .as_ref()
+            .map(|plan| {
+                plan.resources
+                    .values()
+                    .map(|r| r.unknown.len())
+                    .sum::<usize>()
+            })
+            .unwrap_or(0);
+    }
+    assert!(emitted > 0, "the fixtures exercise unknown values");
 }

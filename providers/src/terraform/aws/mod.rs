@@ -1,0 +1,4 @@
+//! Mappings of the AWS provider's types, one module per service.
+
+pub(super) mod ec2;
+pub(super) mod iam;
