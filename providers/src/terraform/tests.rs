@@ -1072,3 +1072,25 @@ fn every_unknown_field_the_fixture_plans_emit_is_declared() {
     }
     assert!(emitted > 0, "the fixtures exercise unknown values");
 }
+
+/// The other half of the field-name contract: every model field the plan adapter can mark
+/// known only after apply is a real field of the kind it marks, checked against the model
+/// types themselves (`soc2scan_model::is_field`), so a misspelt name fails here instead of
+/// turning an unknown value into a confident verdict. (Rules' `reads` get the same check in
+/// the rules crate.)
+#[test]
+fn every_declared_unknown_field_is_a_field_of_its_kind_in_the_model() {
+    let declared = declared_unknown_fields();
+    assert!(declared.len() > 10, "{declared:?}");
+    let wrong: Vec<String> = declared
+        .iter()
+        .filter(|(kind, field, _)| !crate::model::is_field(*kind, field))
+        .map(|(kind, field, attribute)| format!("{kind}.{field} (from {attribute})"))
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "the plan adapter marks fields the model does not have: {wrong:?}"
+    );
+    // And the check bites: a misspelling is not a field.
+    assert!(!crate::model::is_field(ResourceKind::EbsVolume, "encrypted_"));
+}
