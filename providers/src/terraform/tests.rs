@@ -1092,5 +1092,8 @@ fn every_declared_unknown_field_is_a_field_of_its_kind_in_the_model() {
         "the plan adapter marks fields the model does not have: {wrong:?}"
     );
     // And the check bites: a misspelling is not a field.
-    assert!(!crate::model::is_field(ResourceKind::EbsVolume, "encrypted_"));
+    assert!(!crate::model::is_field(
+        ResourceKind::EbsVolume,
+        "encrypted_"
+    ));
 }
