@@ -472,25 +472,40 @@ fn legacy_state_verdicts_are_exact() {
 
 #[test]
 fn every_rule_run_on_plans_passes_and_fails_somewhere_in_the_fixtures() {
+    // Every fixture directory counts (its plan.json or state.json), so a new service's
+    // Terraform types bring their own fixture directory instead of editing a shared plan.
     let mut seen = std::collections::BTreeSet::new();
     for (rule, _, verdict) in expected(ACME_PLAN_VERDICTS) {
         seen.insert((rule, verdict));
     }
-    let state = json_of(&soc2scan_in(
-        &fixture("legacy-state"),
-        &[
-            "scan",
-            "--terraform-plan",
-            "state.json",
-            "--format",
-            "json",
-            "--fail-on",
-            "none",
-        ],
-    ));
-    for (rule, _, verdict) in verdicts(&state) {
-        seen.insert((rule, verdict));
+    let fixtures = root().join("tests/fixtures/terraform");
+    let mut scanned = 0;
+    for entry in std::fs::read_dir(&fixtures).expect("fixture directories") {
+        let dir = entry.expect("directory entry").path();
+        let Some(file) = ["plan.json", "state.json"]
+            .into_iter()
+            .find(|name| dir.join(name).is_file())
+        else {
+            continue;
+        };
+        let report = json_of(&soc2scan_in(
+            &dir,
+            &[
+                "scan",
+                "--terraform-plan",
+                file,
+                "--format",
+                "json",
+                "--fail-on",
+                "none",
+            ],
+        ));
+        for (rule, _, verdict) in verdicts(&report) {
+            seen.insert((rule, verdict));
+        }
+        scanned += 1;
     }
+    assert!(scanned >= 2, "no fixture plans under {}", fixtures.display());
     for rule in soc2scan::rules::all_rules() {
         let meta = rule.meta();
         if meta.runtime_only.is_some() {
