@@ -12,7 +12,8 @@
 //!   failure and not-evaluated messages containing the expected fragments;
 //! - the coverage contract holds on every case: with any unit the rule needs (its targets
 //!   and `also_reads`) failed or absent, every resource the rule applies to is
-//!   `NotEvaluated` (never a pass or a failure) and the others yield nothing;
+//!   `NotEvaluated` (never a pass or a failure) and the others yield nothing; with a kind it
+//!   needs never attempted by the snapshot, the rule is skipped as not collected;
 //! - its verdicts on the cases' resources depend only on the fields it declares in `reads`
 //!   (the same perturbation as on the example snapshot).
 
@@ -414,6 +415,48 @@ mod tests {
         for rule in all_rules() {
             for case in rule.cases().cases {
                 problems.extend(verdict_problems(*rule, &case));
+            }
+        }
+        assert_no_problems(problems);
+    }
+
+    /// The third way data can be missing: the snapshot never attempted a kind the rule
+    /// needs (it predates the kind, or the scan left its service out). The rule is skipped
+    /// as not collected, naming the kind, with no verdict at all — never a pass.
+    #[test]
+    fn a_kind_never_attempted_skips_the_rule_on_every_case() {
+        let mut problems = Vec::new();
+        for rule in all_rules() {
+            let mut needed: Vec<ResourceKind> = rule.meta().needed_kinds().collect();
+            needed.sort();
+            needed.dedup();
+            for case in rule.cases().cases {
+                let Ok(params) = params_of(*rule, &case) else {
+                    continue;
+                };
+                for &kind in &needed {
+                    let mut snapshot = testing::snapshot(case.resources.clone());
+                    testing::never_attempt(&mut snapshot, kind);
+                    let engine = crate::Engine::new(vec![RuleRun {
+                        rule: *rule,
+                        params: params.clone(),
+                    }]);
+                    let report = engine.evaluate(&snapshot);
+                    let skipped_for_kind = matches!(
+                        report.skipped.as_slice(),
+                        [skipped] if matches!(&skipped.reason,
+                            crate::SkipReason::NotCollected(kinds) if kinds.contains(&kind))
+                    );
+                    if !skipped_for_kind || !report.evaluations.is_empty() {
+                        problems.push(format!(
+                            "{} without any {kind} unit: expected the rule skipped as not \
+                             collected and no verdict, got {} verdicts and {} skipped",
+                            label(*rule, &case),
+                            report.evaluations.len(),
+                            report.skipped.len()
+                        ));
+                    }
+                }
             }
         }
         assert_no_problems(problems);

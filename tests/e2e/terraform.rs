@@ -505,7 +505,11 @@ fn every_rule_run_on_plans_passes_and_fails_somewhere_in_the_fixtures() {
         }
         scanned += 1;
     }
-    assert!(scanned >= 2, "no fixture plans under {}", fixtures.display());
+    assert!(
+        scanned >= 2,
+        "no fixture plans under {}",
+        fixtures.display()
+    );
     for rule in soc2scan::rules::all_rules() {
         let meta = rule.meta();
         if meta.runtime_only.is_some() {
