@@ -305,11 +305,8 @@ fn coverage_problems(rule: &'static dyn Rule, case: &Case) -> Vec<String> {
     let Ok(params) = params_of(rule, case) else {
         return Vec::new();
     };
-    let mut needed: Vec<ResourceKind> = meta.needed_kinds().collect();
-    needed.sort();
-    needed.dedup();
     let mut problems = Vec::new();
-    for kind in needed {
+    for kind in meta.distinct_needed_kinds() {
         for missing in [Missing::Failed, Missing::Absent] {
             let label = format!("{} with {kind} {missing:?}", label(rule, case));
             let mut snapshot = testing::snapshot(case.resources.clone());
@@ -427,9 +424,7 @@ mod tests {
     fn a_kind_never_attempted_skips_the_rule_on_every_case() {
         let mut problems = Vec::new();
         for rule in all_rules() {
-            let mut needed: Vec<ResourceKind> = rule.meta().needed_kinds().collect();
-            needed.sort();
-            needed.dedup();
+            let needed = rule.meta().distinct_needed_kinds();
             for case in rule.cases().cases {
                 let Ok(params) = params_of(*rule, &case) else {
                     continue;

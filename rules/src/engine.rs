@@ -155,12 +155,8 @@ impl Engine {
         let mut skipped = Vec::new();
         for run in &self.runs {
             let meta = run.rule.meta();
-            let mut missing: Vec<ResourceKind> = meta
-                .needed_kinds()
-                .filter(|kind| !attempted.contains(kind))
-                .collect();
-            missing.sort();
-            missing.dedup();
+            let mut missing = meta.distinct_needed_kinds();
+            missing.retain(|kind| !attempted.contains(kind));
             let reason = match meta.runtime_only {
                 Some(reason) if is_plan => Some(SkipReason::RuntimeOnly(reason)),
                 _ if !missing.is_empty() => Some(SkipReason::NotCollected(missing)),

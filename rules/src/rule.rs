@@ -348,6 +348,14 @@ impl RuleMeta {
     pub fn needed_kinds(&self) -> impl Iterator<Item = ResourceKind> + '_ {
         self.targets.iter().chain(self.also_reads).copied()
     }
+
+    /// [`RuleMeta::needed_kinds`] sorted, each once.
+    pub fn distinct_needed_kinds(&self) -> Vec<ResourceKind> {
+        let mut kinds: Vec<ResourceKind> = self.needed_kinds().collect();
+        kinds.sort();
+        kinds.dedup();
+        kinds
+    }
 }
 
 /// What a check may look at besides its resource.

@@ -201,11 +201,8 @@ pub async fn collect(
     }
     // Accounts that could not be opened: every unit we know of fails with the reason. Their
     // regions are known only when the regions were listed.
-    let lists_regions = services
-        .iter()
-        .any(|service| service.scope() == ServiceScope::Regional);
     let listed_regions: Vec<String> = match &options.regions {
-        RegionSelection::List(regions) if lists_regions => regions.clone(),
+        RegionSelection::List(regions) if lists_regions(&services) => regions.clone(),
         _ => Vec::new(),
     };
     let mut unopened_targets = Vec::new();
@@ -385,6 +382,13 @@ impl Shared {
     }
 }
 
+/// Whether any of the services lists per region (else no region is scanned or looked up).
+fn lists_regions(services: &[&'static dyn AwsService]) -> bool {
+    services
+        .iter()
+        .any(|service| service.scope() == ServiceScope::Regional)
+}
+
 /// The services to collect, in registry order: those named in `options.services` (checked
 /// by [`validate`]), else every registered one.
 fn selected_services(options: &AwsScanOptions) -> Vec<&'static dyn AwsService> {
@@ -509,12 +513,9 @@ async fn open_account(
         .region()
         .map(|r| r.as_ref().to_string())
         .ok_or(AwsError::NoRegion)?;
-    let lists_regions = services
-        .iter()
-        .any(|service| service.scope() == ServiceScope::Regional);
     let regions = match &options.regions {
         // Nothing is listed per region: no region is scanned, and none is looked up.
-        _ if !lists_regions => Vec::new(),
+        _ if !lists_regions(services) => Vec::new(),
         RegionSelection::List(regions) => {
             let mut regions = regions.clone();
             regions.sort();
