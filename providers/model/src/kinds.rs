@@ -172,7 +172,17 @@ mod tests {
             .collect();
         assert_eq!(
             coverage_only,
-            ["iam_credential_report", "gcs_bucket_iam_policy"]
+            [
+                "iam_credential_report",
+                "s3_bucket_acl",
+                "s3_bucket_policy",
+                "s3_bucket_public_access_block",
+                "s3_bucket_encryption",
+                "s3_bucket_versioning",
+                "s3_bucket_logging",
+                "s3_bucket_ownership_controls",
+                "gcs_bucket_iam_policy"
+            ]
         );
     }
 }

@@ -31,6 +31,7 @@ pub use kinds::kinds_markdown_table;
 pub use aws::ec2::*;
 pub use aws::iam::*;
 pub use aws::policy_document::*;
+pub use aws::s3::*;
 pub use fields::{field_paths, is_field, is_leaf_field, relations};
 pub use gcp::gcs::*;
 pub use plan::*;
@@ -182,6 +183,61 @@ resource_kinds! {
         label: "IAM managed policy",
         canonical_id: "`arn:aws:iam::ACCOUNT:policy/NAME`, or `arn:aws:iam::aws:policy/NAME` for AWS-managed policies",
         config: IamManagedPolicy, native_id: policy_name,
+    },
+    /// An S3 bucket (listed once per account; its `region` is the bucket's own).
+    S3Bucket {
+        name: "s3_bucket", provider: Aws, service: "s3", scope: Global, label: "S3 bucket",
+        canonical_id: "`arn:aws:s3:::NAME`",
+        config: S3Bucket, native_id: name,
+    },
+    /// The account's S3 Block Public Access settings.
+    S3AccountPublicAccessBlock {
+        name: "s3_account_public_access_block", provider: Aws, service: "s3", scope: Global,
+        label: "S3 account Block Public Access setting",
+        canonical_id: "`arn:aws:s3::ACCOUNT:account-public-access-block` (synthetic)",
+        config: S3AccountPublicAccessBlock,
+    },
+    /// A bucket's ACL (coverage-only: the value lives in [`S3Bucket`]; a failed read
+    /// for one bucket is a unit narrowed to that bucket).
+    S3BucketAcl {
+        name: "s3_bucket_acl", provider: Aws, service: "s3", scope: Global,
+        label: "S3 bucket ACL", canonical_id: "coverage only",
+    },
+    /// A bucket's policy (coverage-only: the value lives in [`S3Bucket`]; a failed read
+    /// for one bucket is a unit narrowed to that bucket).
+    S3BucketPolicy {
+        name: "s3_bucket_policy", provider: Aws, service: "s3", scope: Global,
+        label: "S3 bucket policy", canonical_id: "coverage only",
+    },
+    /// A bucket's Block Public Access settings (coverage-only: the value lives in [`S3Bucket`]; a failed read
+    /// for one bucket is a unit narrowed to that bucket).
+    S3BucketPublicAccessBlock {
+        name: "s3_bucket_public_access_block", provider: Aws, service: "s3", scope: Global,
+        label: "S3 bucket Block Public Access settings", canonical_id: "coverage only",
+    },
+    /// A bucket's default encryption (coverage-only: the value lives in [`S3Bucket`]; a failed read
+    /// for one bucket is a unit narrowed to that bucket).
+    S3BucketEncryption {
+        name: "s3_bucket_encryption", provider: Aws, service: "s3", scope: Global,
+        label: "S3 bucket default encryption", canonical_id: "coverage only",
+    },
+    /// A bucket's versioning (coverage-only: the value lives in [`S3Bucket`]; a failed read
+    /// for one bucket is a unit narrowed to that bucket).
+    S3BucketVersioning {
+        name: "s3_bucket_versioning", provider: Aws, service: "s3", scope: Global,
+        label: "S3 bucket versioning", canonical_id: "coverage only",
+    },
+    /// A bucket's server access logging (coverage-only: the value lives in [`S3Bucket`]; a failed read
+    /// for one bucket is a unit narrowed to that bucket).
+    S3BucketLogging {
+        name: "s3_bucket_logging", provider: Aws, service: "s3", scope: Global,
+        label: "S3 bucket server access logging", canonical_id: "coverage only",
+    },
+    /// A bucket's Object Ownership (coverage-only: the value lives in [`S3Bucket`]; a failed read
+    /// for one bucket is a unit narrowed to that bucket).
+    S3BucketOwnershipControls {
+        name: "s3_bucket_ownership_controls", provider: Aws, service: "s3", scope: Global,
+        label: "S3 bucket Object Ownership", canonical_id: "coverage only",
     },
     /// A Cloud Storage bucket.
     GcsBucket {

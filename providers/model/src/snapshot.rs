@@ -965,11 +965,11 @@ mod tests {
         );
 
         let mut document = valid_document();
-        document["coverage"][0]["unit"]["kind"] = json!("s3_bucket");
+        document["coverage"][0]["unit"]["kind"] = json!("sqs_queue");
         assert_data_error(
             &document,
             "coverage[0].unit.kind",
-            &["unknown variant `s3_bucket`"],
+            &["unknown variant `sqs_queue`"],
         );
     }
 

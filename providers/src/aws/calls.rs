@@ -57,10 +57,44 @@ impl CallCounter {
     }
 }
 
-/// `EC2` + `DescribeVolumes` → `ec2:DescribeVolumes`, the IAM action's spelling.
+/// The IAM action an SDK operation is authorised by: `EC2` + `DescribeVolumes` →
+/// `ec2:DescribeVolumes`. Most operations are their own action under the service's
+/// prefix; the ones that are not are spelled out in [`ACTIONS_OF_OPERATIONS`], and
+/// [`IAM_PREFIXES`] gives the prefixes that differ from the SDK's service name. Counting
+/// by action keeps the call figures, docs/permissions.md and the registry in one spelling.
 pub(crate) fn action_name(service: &str, operation: &str) -> String {
-    format!("{}:{operation}", service.to_ascii_lowercase())
+    if let Some((_, _, action)) = ACTIONS_OF_OPERATIONS
+        .iter()
+        .find(|(s, o, _)| *s == service && *o == operation)
+    {
+        return (*action).to_string();
+    }
+    let prefix = IAM_PREFIXES
+        .iter()
+        .find(|(s, _)| *s == service)
+        .map(|(_, prefix)| (*prefix).to_string())
+        .unwrap_or_else(|| service.to_ascii_lowercase());
+    format!("{prefix}:{operation}")
 }
+
+/// SDK service names (`Metadata::service`) whose IAM prefix is another word.
+const IAM_PREFIXES: &[(&str, &str)] = &[("EFS", "elasticfilesystem"), ("S3 Control", "s3")];
+
+/// Operations whose IAM action is not their own name: (SDK service, operation, action).
+const ACTIONS_OF_OPERATIONS: &[(&str, &str, &str)] = &[
+    ("S3", "ListBuckets", "s3:ListAllMyBuckets"),
+    ("S3", "GetBucketEncryption", "s3:GetEncryptionConfiguration"),
+    (
+        "S3",
+        "GetPublicAccessBlock",
+        "s3:GetBucketPublicAccessBlock",
+    ),
+    (
+        "S3 Control",
+        "GetPublicAccessBlock",
+        "s3:GetAccountPublicAccessBlock",
+    ),
+];
 
 impl Intercept for CallCounter {
     fn name(&self) -> &'static str {
@@ -118,5 +152,15 @@ mod tests {
             action_name("IAM", "GetAccountSummary"),
             "iam:GetAccountSummary"
         );
+        assert_eq!(
+            action_name("EFS", "DescribeFileSystems"),
+            "elasticfilesystem:DescribeFileSystems"
+        );
+        assert_eq!(action_name("S3", "ListBuckets"), "s3:ListAllMyBuckets");
+        assert_eq!(
+            action_name("S3 Control", "GetPublicAccessBlock"),
+            "s3:GetAccountPublicAccessBlock"
+        );
+        assert_eq!(action_name("S3", "GetBucketAcl"), "s3:GetBucketAcl");
     }
 }

@@ -22,6 +22,7 @@ mod ec2;
 mod errors;
 mod iam;
 mod options;
+mod s3;
 mod service;
 
 pub use crate::live::{CollectionProgress, NoProgress};

@@ -26,7 +26,8 @@ use std::time::Duration;
 
 /// Every AWS service soc2scan collects, in coverage order. Adding a service is one module
 /// and one line here.
-pub(crate) static SERVICES: &[&dyn AwsService] = &[&super::ec2::Ec2, &super::iam::Iam];
+pub(crate) static SERVICES: &[&dyn AwsService] =
+    &[&super::ec2::Ec2, &super::iam::Iam, &super::s3::S3];
 
 /// How a service's kinds are listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +91,13 @@ pub(crate) trait AwsService: Send + Sync {
     /// Every IAM action it may call (`ec2:DescribeVolumes`); docs/permissions.md must grant
     /// exactly the registry's actions, and a scan must call nothing else.
     fn actions(&self) -> &'static [&'static str];
+
+    /// The IAM prefix of its actions, when it is not the service's name (EFS's actions are
+    /// `elasticfilesystem:…`); the registry test checks every action against it.
+    #[cfg(test)]
+    fn iam_prefix(&self) -> &'static str {
+        self.name()
+    }
 
     /// The jobs that collect its kinds in one scope (a region of an account, or the
     /// account). Together they must cover [`AwsService::kinds`]; a kind a job leaves out
@@ -376,7 +384,7 @@ mod tests {
             }
             for action in service.actions() {
                 assert!(
-                    action.starts_with(&format!("{}:", service.name())),
+                    action.starts_with(&format!("{}:", service.iam_prefix())),
                     "{} lists {action}",
                     service.name()
                 );
