@@ -1547,6 +1547,9 @@ async fn two_accounts_two_regions_every_aws_rule_passes_and_fails() {
         ("iam:GetCredentialReport", 2),
         ("iam:GetAccountSummary", 2),
         ("iam:GetAccountPasswordPolicy", 2),
+        // No buckets in these accounts: the listing and the account setting only.
+        ("s3:ListAllMyBuckets", 2),
+        ("s3:GetAccountPublicAccessBlock", 2),
     ] {
         expected_calls.insert(operation.into(), count);
     }
@@ -1966,6 +1969,9 @@ async fn missing_permissions_become_coverage_gaps_and_never_passes() {
     let mut granted = documented_actions();
     assert!(granted.remove("ec2:DescribeVolumes"));
     assert!(granted.remove("iam:GenerateCredentialReport"));
+    // moto authorises S3 Control's GetPublicAccessBlock as s3:GetPublicAccessBlock (AWS:
+    // s3:GetAccountPublicAccessBlock), so it needs that spelling too.
+    granted.insert("s3:GetPublicAccessBlock".to_string());
     let policy = serde_json::json!({
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Action": granted, "Resource": "*"}],
@@ -2202,7 +2208,7 @@ async fn user_data_and_secret_keys_never_reach_the_snapshot() {
     started.sort();
     let units: Vec<CollectionUnit> = collection.coverage.iter().map(|e| e.unit.clone()).collect();
     assert_eq!(started, units);
-    assert_eq!(units.len(), 9 + 7);
+    assert_eq!(units.len(), 9 + 7 + 9, "EC2, IAM and S3 units");
     let mut finished = recorder.finished.lock().unwrap().clone();
     finished.sort();
     assert_eq!(
@@ -2284,4 +2290,655 @@ async fn bad_options_stop_the_scan_before_any_call() {
         error.to_string(),
         "invalid AWS scan options: \"EU\" is not an AWS region name (expected e.g. eu-west-1)"
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// S3: buckets in two regions of two accounts, every part both ways; denied calls narrowed
+// ---------------------------------------------------------------------------------------
+
+/// An S3 client for seeding: buckets addressed by path, as the loopback endpoint needs.
+fn s3_client(config: &SdkConfig) -> aws_sdk_s3::Client {
+    aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(config)
+            .force_path_style(true)
+            .build(),
+    )
+}
+
+/// S3 Control sends requests to `ACCOUNT.HOST`, which the loopback endpoint is not: this
+/// resolver sends them to moto as they are (moto routes `/v20180820/…` to S3 Control).
+#[derive(Debug)]
+struct MotoControlEndpoint(String);
+
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for MotoControlEndpoint {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _params: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_smithy_runtime_api::client::endpoint::EndpointFuture<'a> {
+        aws_smithy_runtime_api::client::endpoint::EndpointFuture::ready(Ok(
+            aws_smithy_types::endpoint::Endpoint::builder()
+                .url(self.0.clone())
+                .build(),
+        ))
+    }
+}
+
+fn s3control_client(moto: &Moto, config: &SdkConfig) -> aws_sdk_s3control::Client {
+    aws_sdk_s3control::Client::from_conf(
+        aws_sdk_s3control::config::Builder::from(config)
+            .endpoint_resolver(MotoControlEndpoint(moto.endpoint()))
+            .build(),
+    )
+}
+
+fn bucket_arn(name: &str) -> String {
+    format!("arn:aws:s3:::{name}")
+}
+
+fn all_on() -> S3PublicAccessBlock {
+    S3PublicAccessBlock {
+        block_public_acls: true,
+        ignore_public_acls: true,
+        block_public_policy: true,
+        restrict_public_buckets: true,
+    }
+}
+
+fn sdk_block(block: S3PublicAccessBlock) -> aws_sdk_s3::types::PublicAccessBlockConfiguration {
+    aws_sdk_s3::types::PublicAccessBlockConfiguration::builder()
+        .block_public_acls(block.block_public_acls)
+        .ignore_public_acls(block.ignore_public_acls)
+        .block_public_policy(block.block_public_policy)
+        .restrict_public_buckets(block.restrict_public_buckets)
+        .build()
+}
+
+/// What one seeded bucket is given; everything left `None` is never configured.
+#[derive(Default)]
+struct BucketSeed<'a> {
+    name: &'a str,
+    region: &'a str,
+    /// Object Ownership set at creation (`x-amz-object-ownership`).
+    ownership: Option<aws_sdk_s3::types::ObjectOwnership>,
+    /// ACL grants to everyone (`AllUsers`) of READ and WRITE, beside the owner's.
+    public_acl: bool,
+    policy: Option<String>,
+    block: Option<S3PublicAccessBlock>,
+    /// (algorithm, KMS key, bucket key)
+    encryption: Option<(
+        aws_sdk_s3::types::ServerSideEncryption,
+        Option<&'a str>,
+        bool,
+    )>,
+    versioning: Option<aws_sdk_s3::types::BucketVersioningStatus>,
+    /// (target bucket, prefix)
+    logging: Option<(&'a str, &'a str)>,
+}
+
+async fn seed_bucket(moto: &Moto, account: &str, seed: BucketSeed<'_>) {
+    use aws_sdk_s3::types as s3t;
+    let s3 = s3_client(&account_config(moto, account, seed.region).await);
+    let mut create = s3.create_bucket().bucket(seed.name);
+    if seed.region != "us-east-1" {
+        create = create.create_bucket_configuration(
+            s3t::CreateBucketConfiguration::builder()
+                .location_constraint(s3t::BucketLocationConstraint::from(seed.region))
+                .build(),
+        );
+    }
+    create
+        .set_object_ownership(seed.ownership)
+        .send()
+        .await
+        .unwrap();
+    if seed.public_acl {
+        // Grant by grant: moto answers the canned `public-read-write` with one grant of
+        // two permissions, which is no S3 ACL (the SDK keeps one of them).
+        let owner = s3_owner(&s3, seed.name).await;
+        s3.put_bucket_acl()
+            .bucket(seed.name)
+            .grant_full_control(format!("id={owner}"))
+            .grant_read(format!("uri={S3_ALL_USERS}"))
+            .grant_write(format!("uri={S3_ALL_USERS}"))
+            .send()
+            .await
+            .unwrap();
+    }
+    if let Some(policy) = seed.policy {
+        s3.put_bucket_policy()
+            .bucket(seed.name)
+            .policy(policy)
+            .send()
+            .await
+            .unwrap();
+    }
+    if let Some(block) = seed.block {
+        s3.put_public_access_block()
+            .bucket(seed.name)
+            .public_access_block_configuration(sdk_block(block))
+            .send()
+            .await
+            .unwrap();
+    }
+    if let Some((algorithm, key, bucket_key)) = seed.encryption {
+        s3.put_bucket_encryption()
+            .bucket(seed.name)
+            .server_side_encryption_configuration(
+                s3t::ServerSideEncryptionConfiguration::builder()
+                    .rules(
+                        s3t::ServerSideEncryptionRule::builder()
+                            .apply_server_side_encryption_by_default(
+                                s3t::ServerSideEncryptionByDefault::builder()
+                                    .sse_algorithm(algorithm)
+                                    .set_kms_master_key_id(key.map(str::to_string))
+                                    .build()
+                                    .unwrap(),
+                            )
+                            .bucket_key_enabled(bucket_key)
+                            .build(),
+                    )
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    if let Some(status) = seed.versioning {
+        s3.put_bucket_versioning()
+            .bucket(seed.name)
+            .versioning_configuration(
+                s3t::VersioningConfiguration::builder()
+                    .status(status)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    if let Some((target, prefix)) = seed.logging {
+        s3.put_bucket_logging()
+            .bucket(seed.name)
+            .bucket_logging_status(
+                s3t::BucketLoggingStatus::builder()
+                    .logging_enabled(
+                        s3t::LoggingEnabled::builder()
+                            .target_bucket(target)
+                            .target_prefix(prefix)
+                            .build()
+                            .unwrap(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+/// The canonical id of a bucket's owner, from its ACL.
+async fn s3_owner(s3: &aws_sdk_s3::Client, bucket: &str) -> String {
+    s3.get_bucket_acl()
+        .bucket(bucket)
+        .send()
+        .await
+        .unwrap()
+        .owner()
+        .and_then(|o| o.id())
+        .unwrap()
+        .to_string()
+}
+
+/// A policy of the given statements.
+fn policy_of(statements: Vec<serde_json::Value>) -> String {
+    serde_json::json!({"Version": "2012-10-17", "Statement": statements}).to_string()
+}
+
+/// Anyone may read the bucket's objects.
+fn public_read_statement(bucket: &str) -> serde_json::Value {
+    serde_json::json!({
+        "Sid": "PublicRead", "Effect": "Allow", "Principal": "*",
+        "Action": "s3:GetObject", "Resource": format!("arn:aws:s3:::{bucket}/*"),
+    })
+}
+
+/// Anyone may write the bucket's objects.
+fn public_write_statement(bucket: &str) -> serde_json::Value {
+    serde_json::json!({
+        "Sid": "PublicWrite", "Effect": "Allow", "Principal": {"AWS": "*"},
+        "Action": ["s3:PutObject"], "Resource": format!("arn:aws:s3:::{bucket}/*"),
+    })
+}
+
+/// Requests without TLS are denied to everyone.
+fn tls_only_statement(bucket: &str) -> serde_json::Value {
+    serde_json::json!({
+        "Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+        "Resource": [format!("arn:aws:s3:::{bucket}"), format!("arn:aws:s3:::{bucket}/*")],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    })
+}
+
+/// S3's log delivery may write the bucket's logs (what moto, like S3, wants of a logging
+/// target bucket).
+fn log_delivery_statement(bucket: &str) -> serde_json::Value {
+    serde_json::json!({
+        "Sid": "LogDelivery", "Effect": "Allow",
+        "Principal": {"Service": "logging.s3.amazonaws.com"},
+        "Action": ["s3:PutObject"], "Resource": format!("arn:aws:s3:::{bucket}/*"),
+    })
+}
+
+const S3_KMS_KEY: &str =
+    "arn:aws:kms:eu-west-1:530000000001:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+/// The S3 scenario's buckets (names are global in moto, as in S3, so they carry the
+/// scenario's prefix).
+mod s3_buckets {
+    pub const A_DATA: &str = "soc2scan-s3t-a-data"; // eu-west-1
+    pub const A_ARCHIVE: &str = "soc2scan-s3t-a-archive"; // us-east-1
+    pub const A_SITE: &str = "soc2scan-s3t-a-site"; // eu-west-1
+    pub const B_PUBLIC: &str = "soc2scan-s3t-b-public"; // eu-west-1
+    pub const B_ACL: &str = "soc2scan-s3t-b-acl"; // us-east-1
+    pub const B_LOCKED: &str = "soc2scan-s3t-b-locked"; // us-east-1
+}
+
+/// Account A: the account's Block Public Access all on; a well-configured data bucket, an
+/// archive with the weaker settings, and a public-read site the account setting
+/// neutralises. Account B: no account setting; a public-read policy, a public ACL (read
+/// and write) and a public-write policy its own Block Public Access neutralises.
+async fn seed_s3(moto: &Moto, account_a: &str, account_b: &str) {
+    use aws_sdk_s3::types::{BucketVersioningStatus as V, ObjectOwnership, ServerSideEncryption};
+    use s3_buckets::*;
+    seed_bucket(
+        moto,
+        account_a,
+        BucketSeed {
+            name: A_DATA,
+            region: R1,
+            ownership: Some(ObjectOwnership::BucketOwnerEnforced),
+            // The log delivery statement comes first: moto's logging check stops at a
+            // statement whose principal is the string "*".
+            policy: Some(policy_of(vec![
+                log_delivery_statement(A_DATA),
+                tls_only_statement(A_DATA),
+            ])),
+            block: Some(all_on()),
+            encryption: Some((ServerSideEncryption::AwsKms, Some(S3_KMS_KEY), true)),
+            versioning: Some(V::Enabled),
+            logging: Some((A_DATA, "access-logs/")),
+            ..BucketSeed::default()
+        },
+    )
+    .await;
+    seed_bucket(
+        moto,
+        account_a,
+        BucketSeed {
+            name: A_ARCHIVE,
+            region: R2,
+            ownership: Some(ObjectOwnership::BucketOwnerPreferred),
+            encryption: Some((ServerSideEncryption::Aes256, None, false)),
+            versioning: Some(V::Suspended),
+            ..BucketSeed::default()
+        },
+    )
+    .await;
+    seed_bucket(
+        moto,
+        account_a,
+        BucketSeed {
+            name: A_SITE,
+            region: R1,
+            policy: Some(policy_of(vec![public_read_statement(A_SITE)])),
+            ..BucketSeed::default()
+        },
+    )
+    .await;
+    let control = s3control_client(moto, &account_config(moto, account_a, R1).await);
+    control
+        .put_public_access_block()
+        .account_id(account_a)
+        .public_access_block_configuration(
+            aws_sdk_s3control::types::PublicAccessBlockConfiguration::builder()
+                .block_public_acls(true)
+                .ignore_public_acls(true)
+                .block_public_policy(true)
+                .restrict_public_buckets(true)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    seed_bucket(
+        moto,
+        account_b,
+        BucketSeed {
+            name: B_PUBLIC,
+            region: R1,
+            policy: Some(policy_of(vec![public_read_statement(B_PUBLIC)])),
+            encryption: Some((ServerSideEncryption::Aes256, None, false)),
+            ..BucketSeed::default()
+        },
+    )
+    .await;
+    seed_bucket(
+        moto,
+        account_b,
+        BucketSeed {
+            name: B_ACL,
+            region: R2,
+            ownership: Some(ObjectOwnership::ObjectWriter),
+            public_acl: true,
+            block: Some(S3PublicAccessBlock {
+                block_public_policy: true,
+                ..S3PublicAccessBlock::default()
+            }),
+            versioning: Some(V::Suspended),
+            ..BucketSeed::default()
+        },
+    )
+    .await;
+    seed_bucket(
+        moto,
+        account_b,
+        BucketSeed {
+            name: B_LOCKED,
+            region: R2,
+            ownership: Some(ObjectOwnership::BucketOwnerEnforced),
+            policy: Some(policy_of(vec![
+                log_delivery_statement(B_LOCKED),
+                public_write_statement(B_LOCKED),
+                tls_only_statement(B_LOCKED),
+            ])),
+            block: Some(all_on()),
+            encryption: Some((ServerSideEncryption::AwsKmsDsse, None, false)),
+            versioning: Some(V::Enabled),
+            logging: Some((B_LOCKED, "")),
+            ..BucketSeed::default()
+        },
+    )
+    .await;
+}
+
+/// The coverage of a scan of S3 alone, every unit collected.
+fn s3_ok_coverage(accounts: &[&str]) -> Vec<CoverageEntry> {
+    all_ok_coverage(accounts, &[])
+        .into_iter()
+        .filter(|entry| entry.unit.kind.service() == "s3")
+        .collect()
+}
+
+/// Scan options for S3 alone.
+fn s3_scan_options(moto: &Moto, accounts: &[&str]) -> AwsScanOptions {
+    AwsScanOptions {
+        services: vec!["s3".into()],
+        ..scan_options(moto, accounts, &[R2, R1])
+    }
+}
+
+fn s3_bucket_of(collection: &AwsCollection, name: &str) -> (String, S3Bucket) {
+    let resource = find(collection, &bucket_arn(name));
+    let ResourceConfig::S3Bucket(bucket) = &resource.config else {
+        panic!("{name} is not a bucket")
+    };
+    (resource.region.clone(), bucket.clone())
+}
+
+/// A bucket as the S3 scenario expects it: the owner's ACL grant, no policy, no Block
+/// Public Access, no default encryption, versioning never set, no logging, and no
+/// ownership controls (ObjectWriter).
+fn plain_bucket(name: &str, owner: &str) -> S3Bucket {
+    S3Bucket {
+        name: name.to_string(),
+        creation_date: None,
+        acl: Some(S3Acl {
+            grants: vec![S3AclGrant {
+                grantee_type: "CanonicalUser".into(),
+                grantee: Some(owner.to_string()),
+                permission: "FULL_CONTROL".into(),
+            }],
+        }),
+        policy: Some(S3PolicyState::None),
+        public_access_block: Some(S3PublicAccessBlock::default()),
+        default_encryption: Some(S3DefaultEncryption {
+            algorithm: None,
+            kms_key_id: None,
+            bucket_key_enabled: None,
+        }),
+        versioning: Some(S3Versioning {
+            status: "Off".into(),
+            mfa_delete: None,
+        }),
+        logging: Some(S3Logging {
+            target_bucket: None,
+            target_prefix: None,
+        }),
+        object_ownership: Some("ObjectWriter".into()),
+    }
+}
+
+fn policy_state(statements: Vec<serde_json::Value>) -> Option<S3PolicyState> {
+    Some(S3PolicyState::Set {
+        document: PolicyDocument::parse(&policy_of(statements)).unwrap(),
+    })
+}
+
+fn encryption(algorithm: &str, key: Option<&str>, bucket_key: bool) -> Option<S3DefaultEncryption> {
+    Some(S3DefaultEncryption {
+        algorithm: Some(algorithm.into()),
+        kms_key_id: key.map(str::to_string),
+        bucket_key_enabled: Some(bucket_key),
+    })
+}
+
+fn versioning(status: &str) -> Option<S3Versioning> {
+    Some(S3Versioning {
+        status: status.into(),
+        mfa_delete: None,
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s3_buckets_of_two_accounts_in_two_regions_are_read_part_by_part() {
+    use s3_buckets::*;
+    let Some(moto) = shared_moto() else { return };
+    const A: &str = "530000000001";
+    const B: &str = "530000000002";
+    seed_s3(moto, A, B).await;
+    let owner = s3_owner(&s3_client(&account_config(moto, A, R1).await), A_DATA).await;
+
+    let collection = collect(&s3_scan_options(moto, &[A, B]), Arc::new(NoProgress))
+        .await
+        .expect("scan");
+
+    // --- every S3 unit collected, nothing narrowed ---
+    assert_coverage(&collection.coverage, &s3_ok_coverage(&[A, B]));
+
+    // --- every bucket in its own region, every part as seeded ---
+    let arns = |names: &[&str]| names.iter().map(|n| bucket_arn(n)).collect::<BTreeSet<_>>();
+    for (account, region, names) in [
+        (A, R1, &[A_DATA, A_SITE][..]),
+        (A, R2, &[A_ARCHIVE][..]),
+        (B, R1, &[B_PUBLIC][..]),
+        (B, R2, &[B_ACL, B_LOCKED][..]),
+    ] {
+        assert_eq!(
+            ids_of(&collection, account, region, ResourceKind::S3Bucket),
+            arns(names),
+            "{account} {region}"
+        );
+    }
+    assert_eq!(
+        collection
+            .resources
+            .iter()
+            .filter(|r| r.kind() == ResourceKind::S3Bucket)
+            .count(),
+        6
+    );
+    let plain = |name: &str| plain_bucket(name, &owner);
+    let check = |name: &str, region: &str, expected: S3Bucket| {
+        let (actual_region, actual) = s3_bucket_of(&collection, name);
+        assert_eq!(actual_region, region, "{name}'s region");
+        assert!(actual.creation_date.is_some(), "{name}'s creation date");
+        assert_eq!(
+            actual,
+            S3Bucket {
+                creation_date: actual.creation_date,
+                ..expected
+            },
+            "{name}"
+        );
+    };
+    check(
+        A_DATA,
+        R1,
+        S3Bucket {
+            policy: policy_state(vec![
+                log_delivery_statement(A_DATA),
+                tls_only_statement(A_DATA),
+            ]),
+            public_access_block: Some(all_on()),
+            default_encryption: encryption("aws:kms", Some(S3_KMS_KEY), true),
+            versioning: versioning("Enabled"),
+            logging: Some(S3Logging {
+                target_bucket: Some(A_DATA.into()),
+                target_prefix: Some("access-logs/".into()),
+            }),
+            object_ownership: Some("BucketOwnerEnforced".into()),
+            ..plain(A_DATA)
+        },
+    );
+    check(
+        A_ARCHIVE,
+        R2,
+        S3Bucket {
+            default_encryption: encryption("AES256", None, false),
+            versioning: versioning("Suspended"),
+            object_ownership: Some("BucketOwnerPreferred".into()),
+            ..plain(A_ARCHIVE)
+        },
+    );
+    check(
+        A_SITE,
+        R1,
+        S3Bucket {
+            policy: policy_state(vec![public_read_statement(A_SITE)]),
+            ..plain(A_SITE)
+        },
+    );
+    check(
+        B_PUBLIC,
+        R1,
+        S3Bucket {
+            policy: policy_state(vec![public_read_statement(B_PUBLIC)]),
+            default_encryption: encryption("AES256", None, false),
+            ..plain(B_PUBLIC)
+        },
+    );
+    let everyone = |permission: &str| S3AclGrant {
+        grantee_type: "Group".into(),
+        grantee: Some(S3_ALL_USERS.into()),
+        permission: permission.into(),
+    };
+    let mut public_acl = plain(B_ACL).acl.unwrap();
+    public_acl
+        .grants
+        .extend([everyone("READ"), everyone("WRITE")]);
+    check(
+        B_ACL,
+        R2,
+        S3Bucket {
+            acl: Some(public_acl),
+            public_access_block: Some(S3PublicAccessBlock {
+                block_public_policy: true,
+                ..S3PublicAccessBlock::default()
+            }),
+            versioning: versioning("Suspended"),
+            ..plain(B_ACL)
+        },
+    );
+    check(
+        B_LOCKED,
+        R2,
+        S3Bucket {
+            policy: policy_state(vec![
+                log_delivery_statement(B_LOCKED),
+                public_write_statement(B_LOCKED),
+                tls_only_statement(B_LOCKED),
+            ]),
+            public_access_block: Some(all_on()),
+            default_encryption: encryption("aws:kms:dsse", None, false),
+            versioning: versioning("Enabled"),
+            // An empty prefix is no prefix.
+            logging: Some(S3Logging {
+                target_bucket: Some(B_LOCKED.into()),
+                target_prefix: None,
+            }),
+            object_ownership: Some("BucketOwnerEnforced".into()),
+            ..plain(B_LOCKED)
+        },
+    );
+
+    // --- the accounts' Block Public Access: all on in A, never configured in B ---
+    let account_block = |account: &str| {
+        find(
+            &collection,
+            &format!("arn:aws:s3::{account}:account-public-access-block"),
+        )
+    };
+    assert_eq!(account_block(A).region, GLOBAL_REGION);
+    assert_eq!(
+        account_block(A).config,
+        ResourceConfig::S3AccountPublicAccessBlock(S3AccountPublicAccessBlock {
+            configured: true,
+            settings: all_on(),
+        })
+    );
+    assert_eq!(
+        account_block(B).config,
+        ResourceConfig::S3AccountPublicAccessBlock(S3AccountPublicAccessBlock {
+            configured: false,
+            settings: S3PublicAccessBlock::default(),
+        })
+    );
+    assert_eq!(
+        collection.resources.len(),
+        6 + 2,
+        "buckets and account settings"
+    );
+
+    // --- calls: one listing and one account setting per account; seven reads per bucket,
+    // and its location, since moto's listing gives no region ---
+    assert_calls_are_documented(&collection);
+    let mut expected_calls: BTreeMap<String, u64> = [
+        ("sts:GetCallerIdentity", 2),
+        ("s3:ListAllMyBuckets", 2),
+        ("s3:GetAccountPublicAccessBlock", 2),
+    ]
+    .into_iter()
+    .map(|(operation, count)| (operation.to_string(), count))
+    .collect();
+    for operation in [
+        "s3:GetBucketLocation",
+        "s3:GetBucketAcl",
+        "s3:GetBucketPolicy",
+        "s3:GetBucketPublicAccessBlock",
+        "s3:GetEncryptionConfiguration",
+        "s3:GetBucketVersioning",
+        "s3:GetBucketLogging",
+        "s3:GetBucketOwnershipControls",
+    ] {
+        expected_calls.insert(operation.to_string(), 6);
+    }
+    assert_eq!(collection.api_calls, expected_calls);
+
+    // --- the snapshot is valid and survives its file round trip ---
+    let snapshot = snapshot_of_collection(&collection);
+    let json = snapshot.to_json_pretty().unwrap();
+    let reloaded =
+        Snapshot::from_json_slice(json.as_bytes(), Path::new("round-trip.json")).unwrap();
+    assert_eq!(reloaded, snapshot);
 }
