@@ -2942,3 +2942,238 @@ async fn s3_buckets_of_two_accounts_in_two_regions_are_read_part_by_part() {
         Snapshot::from_json_slice(json.as_bytes(), Path::new("round-trip.json")).unwrap();
     assert_eq!(reloaded, snapshot);
 }
+
+/// A user of moto's default account allowed docs/permissions.md's policy, less `denies`
+/// (extra Deny statements); returns its keys.
+async fn s3_scanning_user(
+    iam: &aws_sdk_iam::Client,
+    name: &str,
+    denies: Vec<serde_json::Value>,
+) -> StaticCredentials {
+    let mut granted = documented_actions();
+    // moto authorises some S3 calls as other actions than AWS does: GetBucketEncryption,
+    // GetPublicAccessBlock and GetBucketOwnershipControls as s3:ListBucket, S3 Control's
+    // GetPublicAccessBlock as s3:GetPublicAccessBlock.
+    granted.insert("s3:ListBucket".to_string());
+    granted.insert("s3:GetPublicAccessBlock".to_string());
+    let mut statements = vec![serde_json::json!({
+        "Effect": "Allow", "Action": granted, "Resource": "*",
+    })];
+    statements.extend(denies);
+    create_user(iam, name).await;
+    iam.put_user_policy()
+        .user_name(name)
+        .policy_name("soc2scan")
+        .policy_document(policy_of(statements))
+        .send()
+        .await
+        .unwrap();
+    let (access_key_id, secret_access_key) = access_key(iam, name).await;
+    StaticCredentials {
+        access_key_id,
+        secret_access_key,
+        session_token: None,
+    }
+}
+
+fn deny(action: &str, resource: &str) -> serde_json::Value {
+    serde_json::json!({"Effect": "Deny", "Action": action, "Resource": resource})
+}
+
+/// The failure of a denied call: access denied, naming the action to grant.
+fn assert_denied(status: &CoverageStatus, action: &str) {
+    let CoverageStatus::Failed { kind, message } = status else {
+        panic!("{action} should have failed: {status:?}");
+    };
+    assert_eq!(*kind, FailureKind::AccessDenied, "{message}");
+    assert!(
+        message.starts_with(&format!("global {action}: AccessDenied: ")),
+        "{message}"
+    );
+    assert!(
+        message.ends_with(&format!(
+            " — add {action} to the scanning role (see docs/permissions.md)"
+        )),
+        "{message}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s3_denied_calls_fail_only_the_bucket_part_listing_or_account_setting_they_concern() {
+    let Some(python) = moto_python() else { return };
+    // IAM enforcement is server-wide: a server of its own, enforcing once seeded.
+    let moto = start_moto(&python, &[("INITIAL_NO_AUTH_ACTION_COUNT", "1000000")]);
+    const ACCOUNT: &str = "123456789012"; // moto's default account
+    const ONE: &str = "soc2scan-s3d-one"; // eu-west-1, with a policy
+    const TWO: &str = "soc2scan-s3d-two"; // us-east-1, without
+    let base_keys = base_credentials();
+    let base = |region| static_config(&moto, &base_keys, region);
+    for (name, region, policy) in [
+        (ONE, R1, Some(policy_of(vec![tls_only_statement(ONE)]))),
+        (TWO, R2, None),
+    ] {
+        let s3 = s3_client(&base(region).await);
+        let mut create = s3.create_bucket().bucket(name);
+        if region != "us-east-1" {
+            create = create.create_bucket_configuration(
+                aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(region))
+                    .build(),
+            );
+        }
+        create.send().await.unwrap();
+        if let Some(policy) = policy {
+            s3.put_bucket_policy()
+                .bucket(name)
+                .policy(policy)
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+    let iam = iam_client(&base(R1).await);
+    // moto evaluates a Deny's Resource against the bucket's ARN: one bucket's policy only.
+    let no_policy_of_one = s3_scanning_user(
+        &iam,
+        "no-policy-of-one",
+        vec![deny("s3:GetBucketPolicy", &bucket_arn(ONE))],
+    )
+    .await;
+    let no_listing =
+        s3_scanning_user(&iam, "no-listing", vec![deny("s3:ListAllMyBuckets", "*")]).await;
+    // moto's spelling of the action, and AWS's.
+    let no_account_setting = s3_scanning_user(
+        &iam,
+        "no-account-setting",
+        vec![
+            deny("s3:GetPublicAccessBlock", "*"),
+            deny("s3:GetAccountPublicAccessBlock", "*"),
+        ],
+    )
+    .await;
+    let (status, body) = http(moto.port, "POST", "/moto-api/reset-auth", &[], "0").unwrap();
+    assert_eq!(status, 200, "{body}");
+
+    let scan = |credentials: StaticCredentials| {
+        let options = AwsScanOptions {
+            static_credentials: Some(credentials),
+            regions: RegionSelection::List(vec![R1.into(), R2.into()]),
+            endpoint_url: Some(moto.endpoint()),
+            call_timeout: Duration::from_secs(30),
+            services: vec!["s3".into()],
+            ..AwsScanOptions::default()
+        };
+        async move { collect(&options, Arc::new(NoProgress)).await.expect("scan") }
+    };
+    let account_block_id = format!("arn:aws:s3::{ACCOUNT}:account-public-access-block");
+
+    // --- one bucket's policy denied: a gap narrowed to that bucket and that part ---
+    let collection = scan(no_policy_of_one).await;
+    let narrowed = CollectionUnit {
+        provider: Provider::Aws,
+        account: ACCOUNT.into(),
+        region: GLOBAL_REGION.into(),
+        kind: ResourceKind::S3BucketPolicy,
+        resource: Some(bucket_arn(ONE)),
+    };
+    let gap = collection
+        .coverage
+        .iter()
+        .find(|e| e.unit == narrowed)
+        .expect("a gap narrowed to the bucket's policy");
+    assert_denied(&gap.status, "s3:GetBucketPolicy");
+    let mut expected = s3_ok_coverage(&[ACCOUNT]);
+    expected.push(gap.clone());
+    expected.sort_by(|a, b| a.unit.cmp(&b.unit));
+    assert_coverage(&collection.coverage, &expected);
+    let (region, one) = s3_bucket_of(&collection, ONE);
+    assert_eq!(region, R1);
+    assert_eq!(
+        one.policy, None,
+        "could not look: no value, never 'no policy'"
+    );
+    assert!(
+        one.acl.is_some()
+            && one.public_access_block.is_some()
+            && one.default_encryption.is_some()
+            && one.versioning.is_some()
+            && one.logging.is_some()
+            && one.object_ownership.is_some(),
+        "every other part was read: {one:?}"
+    );
+    let (region, two) = s3_bucket_of(&collection, TWO);
+    assert_eq!(region, R2);
+    assert_eq!(two.policy, Some(S3PolicyState::None));
+    assert!(
+        find(&collection, &account_block_id).config
+            == ResourceConfig::S3AccountPublicAccessBlock(S3AccountPublicAccessBlock {
+                configured: false,
+                settings: S3PublicAccessBlock::default(),
+            })
+    );
+    // A denied call is not retried.
+    assert_eq!(collection.api_calls["s3:GetBucketPolicy"], 2);
+    assert_eq!(collection.api_calls["s3:GetBucketAcl"], 2);
+    assert_calls_are_documented(&collection);
+
+    // --- the listing denied: every bucket kind of the account failed, not the account
+    // setting ---
+    let collection = scan(no_listing).await;
+    let mut expected = s3_ok_coverage(&[ACCOUNT]);
+    for entry in &mut expected {
+        if entry.unit.kind == ResourceKind::S3AccountPublicAccessBlock {
+            continue;
+        }
+        let actual = collection
+            .coverage
+            .iter()
+            .find(|e| e.unit == entry.unit)
+            .unwrap_or_else(|| panic!("no coverage entry for {}", entry.unit));
+        assert_denied(&actual.status, "s3:ListAllMyBuckets");
+        entry.status = actual.status.clone();
+    }
+    assert_coverage(&collection.coverage, &expected);
+    assert_eq!(
+        collection
+            .resources
+            .iter()
+            .map(|r| r.id.clone())
+            .collect::<Vec<_>>(),
+        vec![account_block_id.clone()]
+    );
+    assert_eq!(
+        collection.api_calls,
+        [
+            ("sts:GetCallerIdentity", 1),
+            ("s3:ListAllMyBuckets", 1),
+            ("s3:GetAccountPublicAccessBlock", 1),
+        ]
+        .into_iter()
+        .map(|(operation, count)| (operation.to_string(), count))
+        .collect()
+    );
+
+    // --- the account setting denied: that unit alone ---
+    let collection = scan(no_account_setting).await;
+    let mut expected = s3_ok_coverage(&[ACCOUNT]);
+    for entry in &mut expected {
+        if entry.unit.kind == ResourceKind::S3AccountPublicAccessBlock {
+            let actual = collection
+                .coverage
+                .iter()
+                .find(|e| e.unit == entry.unit)
+                .expect("the account setting's entry");
+            assert_denied(&actual.status, "s3:GetAccountPublicAccessBlock");
+            entry.status = actual.status.clone();
+        }
+    }
+    assert_coverage(&collection.coverage, &expected);
+    assert!(collection
+        .resources
+        .iter()
+        .all(|r| r.id != account_block_id));
+    for name in [ONE, TWO] {
+        let (_, bucket) = s3_bucket_of(&collection, name);
+        assert!(bucket.policy.is_some(), "{name}: {bucket:?}");
+    }
+}
