@@ -171,6 +171,10 @@ fn live_scan_snapshot_and_offline_scan_agree_and_leak_no_secrets() {
             .as_str()
             .expect("canary user data"),
         "soc2scan-canary-user-data",
+        seeded["canary_object_body"]
+            .as_str()
+            .expect("canary object body"),
+        "soc2scan-canary-object-body",
         seeded["canary_secret_access_key"]
             .as_str()
             .expect("canary secret key"),
@@ -475,8 +479,8 @@ fn an_account_that_cannot_be_opened_is_a_gap_while_the_others_are_scanned() {
         .iter()
         .filter(|gap| gap["unit"]["account"] == "222222222222")
         .collect();
-    // Seven IAM units and nine EC2 units in each of the two listed regions.
-    assert_eq!(blocked_gaps.len(), 7 + 2 * 9, "{blocked_gaps:#?}");
+    // Seven IAM units, nine S3 units, and nine EC2 units in each of the two listed regions.
+    assert_eq!(blocked_gaps.len(), 7 + 9 + 2 * 9, "{blocked_gaps:#?}");
     for gap in blocked_gaps {
         let message = gap["message"].as_str().unwrap_or_default();
         assert!(message.contains("could not be opened"), "{message}");
