@@ -3051,6 +3051,12 @@ async fn s3_denied_calls_fail_only_the_bucket_part_listing_or_account_setting_th
         ],
     )
     .await;
+    let no_location_of_two = s3_scanning_user(
+        &iam,
+        "no-location-of-two",
+        vec![deny("s3:GetBucketLocation", &bucket_arn(TWO))],
+    )
+    .await;
     let (status, body) = http(moto.port, "POST", "/moto-api/reset-auth", &[], "0").unwrap();
     assert_eq!(status, 200, "{body}");
 
@@ -3176,4 +3182,60 @@ async fn s3_denied_calls_fail_only_the_bucket_part_listing_or_account_setting_th
         let (_, bucket) = s3_bucket_of(&collection, name);
         assert!(bucket.policy.is_some(), "{name}: {bucket:?}");
     }
+
+    // --- one bucket's region unknown: every part of that bucket is a narrowed gap, and
+    // the bucket is still listed (its rules say "not evaluated", not nothing) ---
+    let collection = scan(no_location_of_two).await;
+    let mut expected = s3_ok_coverage(&[ACCOUNT]);
+    for part in [
+        ResourceKind::S3BucketAcl,
+        ResourceKind::S3BucketPolicy,
+        ResourceKind::S3BucketPublicAccessBlock,
+        ResourceKind::S3BucketEncryption,
+        ResourceKind::S3BucketVersioning,
+        ResourceKind::S3BucketLogging,
+        ResourceKind::S3BucketOwnershipControls,
+    ] {
+        let unit = CollectionUnit {
+            provider: Provider::Aws,
+            account: ACCOUNT.into(),
+            region: GLOBAL_REGION.into(),
+            kind: part,
+            resource: Some(bucket_arn(TWO)),
+        };
+        let gap = collection
+            .coverage
+            .iter()
+            .find(|e| e.unit == unit)
+            .unwrap_or_else(|| panic!("no gap for {unit}"));
+        assert_denied(&gap.status, "s3:GetBucketLocation");
+        expected.push(gap.clone());
+    }
+    expected.sort_by(|a, b| a.unit.cmp(&b.unit));
+    assert_coverage(&collection.coverage, &expected);
+    let (region, two) = s3_bucket_of(&collection, TWO);
+    assert_eq!(region, "unknown");
+    assert_eq!(
+        two,
+        S3Bucket {
+            name: TWO.into(),
+            creation_date: two.creation_date,
+            acl: None,
+            policy: None,
+            public_access_block: None,
+            default_encryption: None,
+            versioning: None,
+            logging: None,
+            object_ownership: None,
+        }
+    );
+    let (region, one) = s3_bucket_of(&collection, ONE);
+    assert_eq!(region, R1);
+    assert!(one.policy.is_some() && one.acl.is_some(), "{one:?}");
+    assert_eq!(collection.api_calls["s3:GetBucketLocation"], 2);
+    assert_eq!(
+        collection.api_calls["s3:GetBucketAcl"], 1,
+        "nothing read of two"
+    );
+    snapshot_of_collection(&collection);
 }
