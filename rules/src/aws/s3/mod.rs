@@ -137,11 +137,18 @@ pub(crate) fn exposure(
     let account = account.map(|a| a.settings).unwrap_or_default();
     let mut public = Vec::new();
     let mut unknown = Vec::new();
-    let block = bucket.public_access_block.map(|b| b.combined(&account));
-    let acls_neutralised = match (block, bucket.acls_disabled()) {
-        (_, Some(true)) => Some(true),
-        (Some(b), _) if b.ignore_public_acls => Some(true),
-        (Some(_), Some(false)) => Some(false),
+    // A setting is in force when the account or the bucket has it on; with the bucket's
+    // settings unread, only the account's "on" is known.
+    let in_force = |of: fn(&S3PublicAccessBlock) -> bool| -> Option<bool> {
+        if of(&account) {
+            Some(true)
+        } else {
+            bucket.public_access_block.as_ref().map(of)
+        }
+    };
+    let acls_neutralised = match (in_force(|b| b.ignore_public_acls), bucket.acls_disabled()) {
+        (Some(true), _) | (_, Some(true)) => Some(true),
+        (Some(false), Some(false)) => Some(false),
         _ => None,
     };
     match (&bucket.acl, acls_neutralised) {
@@ -163,7 +170,7 @@ pub(crate) fn exposure(
             }
         }
     }
-    let policy_neutralised = block.map(|b| b.restrict_public_buckets);
+    let policy_neutralised = in_force(|b| b.restrict_public_buckets);
     match (&bucket.policy, policy_neutralised) {
         (_, Some(true)) => {}
         (None, _) => unknown.push("its policy was not collected"),
@@ -247,5 +254,156 @@ pub(crate) fn public_verdict(
             "S3 bucket {}: whether anyone can reach it could not be decided ({why})",
             named(resource)
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::*;
+    use super::*;
+    use soc2scan_model::{S3AccountPublicAccessBlock, S3_ALL_USERS};
+
+    /// A bucket with a public READ grant (ACLs enabled) and a public GetObject policy,
+    /// with the given bucket settings.
+    fn exposed(block: Option<S3PublicAccessBlock>, ownership: Option<&str>) -> S3Bucket {
+        let mut b = private_bucket("b");
+        b.public_access_block = block;
+        b.object_ownership = ownership.map(str::to_string);
+        b.acl
+            .as_mut()
+            .unwrap()
+            .grants
+            .push(group_grant(S3_ALL_USERS, "READ"));
+        b.policy = Some(policy(
+            r#"{"Statement":{"Sid":"Open","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}}"#,
+        ));
+        b
+    }
+
+    fn account(settings: S3PublicAccessBlock) -> S3AccountPublicAccessBlock {
+        S3AccountPublicAccessBlock {
+            configured: true,
+            settings,
+        }
+    }
+
+    fn grants(exposure: Exposure) -> Vec<String> {
+        match exposure {
+            Exposure::Public(grants) => grants,
+            other => panic!("expected public, got {other:?}"),
+        }
+    }
+
+    const IGNORE_ACLS: S3PublicAccessBlock = S3PublicAccessBlock {
+        block_public_acls: false,
+        ignore_public_acls: true,
+        block_public_policy: false,
+        restrict_public_buckets: false,
+    };
+    const RESTRICT: S3PublicAccessBlock = S3PublicAccessBlock {
+        block_public_acls: false,
+        ignore_public_acls: false,
+        block_public_policy: false,
+        restrict_public_buckets: true,
+    };
+    const BLOCK_ONLY: S3PublicAccessBlock = S3PublicAccessBlock {
+        block_public_acls: true,
+        ignore_public_acls: false,
+        block_public_policy: true,
+        restrict_public_buckets: false,
+    };
+
+    #[test]
+    fn block_public_access_combinations() {
+        let off = Some(S3PublicAccessBlock::default());
+        let writer = Some("ObjectWriter");
+        // Nothing on: both the ACL and the policy.
+        let both = grants(exposure(&exposed(off, writer), None, Access::Read));
+        assert_eq!(both.len(), 2, "{both:?}");
+        assert!(both[0].contains("ACL grants READ to AllUsers"));
+        assert!(both[1].contains("statement \"Open\" allows s3:GetObject"));
+        // Block* settings stop new grants but do not undo existing ones.
+        assert_eq!(
+            grants(exposure(
+                &exposed(Some(BLOCK_ONLY), writer),
+                None,
+                Access::Read
+            ))
+            .len(),
+            2
+        );
+        // IgnorePublicAcls on the bucket or the account neutralises the ACL only.
+        for (bucket, acct) in [(Some(IGNORE_ACLS), None), (off, Some(account(IGNORE_ACLS)))] {
+            let left = grants(exposure(
+                &exposed(bucket, writer),
+                acct.as_ref(),
+                Access::Read,
+            ));
+            assert_eq!(left.len(), 1);
+            assert!(left[0].starts_with("policy"), "{left:?}");
+        }
+        // RestrictPublicBuckets on either neutralises the policy only.
+        for (bucket, acct) in [(Some(RESTRICT), None), (off, Some(account(RESTRICT)))] {
+            let left = grants(exposure(
+                &exposed(bucket, writer),
+                acct.as_ref(),
+                Access::Read,
+            ));
+            assert_eq!(left.len(), 1);
+            assert!(left[0].starts_with("ACL"), "{left:?}");
+        }
+        // Disabled ACLs neutralise the ACL whatever Block Public Access says.
+        let left = grants(exposure(
+            &exposed(off, Some("BucketOwnerEnforced")),
+            None,
+            Access::Read,
+        ));
+        assert_eq!(left.len(), 1);
+        // Both halves, split between bucket and account: private.
+        assert_eq!(
+            exposure(
+                &exposed(Some(IGNORE_ACLS), writer),
+                Some(&account(RESTRICT)),
+                Access::Read
+            ),
+            Exposure::Private
+        );
+        // A READ grant and a GetObject policy give no write access.
+        assert_eq!(
+            exposure(&exposed(off, writer), None, Access::Write),
+            Exposure::Private
+        );
+    }
+
+    #[test]
+    fn unread_parts_are_unknown_only_where_they_decide() {
+        let writer = Some("ObjectWriter");
+        // Bucket settings unknown, account settings neutralise both: private.
+        let both_on = account(S3PublicAccessBlock {
+            ignore_public_acls: true,
+            restrict_public_buckets: true,
+            ..S3PublicAccessBlock::default()
+        });
+        assert_eq!(
+            exposure(&exposed(None, writer), Some(&both_on), Access::Read),
+            Exposure::Private
+        );
+        // Bucket settings unknown otherwise: unknown, not private.
+        assert!(matches!(
+            exposure(&exposed(None, writer), None, Access::Read),
+            Exposure::Unknown(_)
+        ));
+        // A known public grant wins over an unknown part.
+        let mut b = exposed(Some(S3PublicAccessBlock::default()), writer);
+        b.acl = None;
+        assert_eq!(grants(exposure(&b, None, Access::Read)).len(), 1);
+        // An unread policy with nothing else public: unknown.
+        let mut b = private_bucket("b");
+        b.public_access_block = Some(S3PublicAccessBlock::default());
+        b.policy = None;
+        assert!(matches!(
+            exposure(&b, None, Access::Read),
+            Exposure::Unknown(why) if why.contains("policy was not collected")
+        ));
     }
 }
