@@ -80,10 +80,7 @@ impl Rule for BucketAccessLoggingOff {
             ));
         };
         match &logging.target_bucket {
-            Some(target) => {
-                let _ = target;
-                Verdict::Pass
-            }
+            Some(_) => Verdict::Pass,
             None => Verdict::Fail(format!(
                 "S3 bucket {} has server access logging off; expected logging to a separate \
                  log bucket",

@@ -94,7 +94,7 @@ impl Rule for BucketKmsEncryptionOff {
         }
         let what = match default_encryption.algorithm.as_deref() {
             Some("AES256") => "SSE-S3 (AES256) only".to_string(),
-            Some(other) => format!("{other}"),
+            Some(other) => format!("default encryption {other}"),
             None => "no default encryption".to_string(),
         };
         Verdict::Fail(format!(
