@@ -1877,6 +1877,16 @@ fn expected_verdicts(
         }
     }
 
+    // S3: no buckets here (the S3 scenario has its own accounts), and neither account has
+    // Block Public Access configured.
+    for account in [account_a, account_b] {
+        put(
+            "aws-s3-account-public-access-block-off",
+            format!("arn:aws:s3::{account}:account-public-access-block"),
+            fail,
+        );
+    }
+
     // IAM. moto has no way to give the root user MFA: root MFA fails in every account,
     // root keys pass in every account.
     for account in [account_a, account_b] {
@@ -2531,6 +2541,8 @@ fn log_delivery_statement(bucket: &str) -> serde_json::Value {
 
 const S3_KMS_KEY: &str =
     "arn:aws:kms:eu-west-1:530000000001:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const S3_KMS_KEY_B: &str =
+    "arn:aws:kms:us-east-1:530000000002:key/5678efab-56ef-78ab-90cd-567890abcdef";
 
 /// The S3 scenario's buckets (names are global in moto, as in S3, so they carry the
 /// scenario's prefix).
@@ -2578,6 +2590,7 @@ async fn seed_s3(moto: &Moto, account_a: &str, account_b: &str) {
             name: A_ARCHIVE,
             region: R2,
             ownership: Some(ObjectOwnership::BucketOwnerPreferred),
+            policy: Some(policy_of(vec![tls_only_statement(A_ARCHIVE)])),
             encryption: Some((ServerSideEncryption::Aes256, None, false)),
             versioning: Some(V::Suspended),
             ..BucketSeed::default()
@@ -2591,6 +2604,8 @@ async fn seed_s3(moto: &Moto, account_a: &str, account_b: &str) {
             name: A_SITE,
             region: R1,
             policy: Some(policy_of(vec![public_read_statement(A_SITE)])),
+            // Into the data bucket, whose policy lets log delivery write.
+            logging: Some((A_DATA, "site/")),
             ..BucketSeed::default()
         },
     )
@@ -2619,6 +2634,7 @@ async fn seed_s3(moto: &Moto, account_a: &str, account_b: &str) {
             region: R1,
             policy: Some(policy_of(vec![public_read_statement(B_PUBLIC)])),
             encryption: Some((ServerSideEncryption::Aes256, None, false)),
+            versioning: Some(V::Enabled),
             ..BucketSeed::default()
         },
     )
@@ -2635,6 +2651,7 @@ async fn seed_s3(moto: &Moto, account_a: &str, account_b: &str) {
                 block_public_policy: true,
                 ..S3PublicAccessBlock::default()
             }),
+            encryption: Some((ServerSideEncryption::AwsKms, Some(S3_KMS_KEY_B), false)),
             versioning: Some(V::Suspended),
             ..BucketSeed::default()
         },
@@ -2815,6 +2832,7 @@ async fn s3_buckets_of_two_accounts_in_two_regions_are_read_part_by_part() {
         A_ARCHIVE,
         R2,
         S3Bucket {
+            policy: policy_state(vec![tls_only_statement(A_ARCHIVE)]),
             default_encryption: encryption("AES256", None, false),
             versioning: versioning("Suspended"),
             object_ownership: Some("BucketOwnerPreferred".into()),
@@ -2826,6 +2844,10 @@ async fn s3_buckets_of_two_accounts_in_two_regions_are_read_part_by_part() {
         R1,
         S3Bucket {
             policy: policy_state(vec![public_read_statement(A_SITE)]),
+            logging: Some(S3Logging {
+                target_bucket: Some(A_DATA.into()),
+                target_prefix: Some("site/".into()),
+            }),
             ..plain(A_SITE)
         },
     );
@@ -2835,6 +2857,7 @@ async fn s3_buckets_of_two_accounts_in_two_regions_are_read_part_by_part() {
         S3Bucket {
             policy: policy_state(vec![public_read_statement(B_PUBLIC)]),
             default_encryption: encryption("AES256", None, false),
+            versioning: versioning("Enabled"),
             ..plain(B_PUBLIC)
         },
     );
@@ -2856,6 +2879,7 @@ async fn s3_buckets_of_two_accounts_in_two_regions_are_read_part_by_part() {
                 block_public_policy: true,
                 ..S3PublicAccessBlock::default()
             }),
+            default_encryption: encryption("aws:kms", Some(S3_KMS_KEY_B), false),
             versioning: versioning("Suspended"),
             ..plain(B_ACL)
         },
@@ -2941,6 +2965,86 @@ async fn s3_buckets_of_two_accounts_in_two_regions_are_read_part_by_part() {
     let reloaded =
         Snapshot::from_json_slice(json.as_bytes(), Path::new("round-trip.json")).unwrap();
     assert_eq!(reloaded, snapshot);
+
+    // --- verdicts: every S3 rule passes for some buckets and fails for others ---
+    let (pass, fail) = ("pass", "fail");
+    let mut expected: BTreeMap<(String, String), &str> = BTreeMap::new();
+    let account_block_id =
+        |account: &str| format!("arn:aws:s3::{account}:account-public-access-block");
+    // Account A has all four settings on; B has no configuration at all.
+    expected.insert(
+        (
+            "aws-s3-account-public-access-block-off".into(),
+            account_block_id(A),
+        ),
+        pass,
+    );
+    expected.insert(
+        (
+            "aws-s3-account-public-access-block-off".into(),
+            account_block_id(B),
+        ),
+        fail,
+    );
+    // (bucket, [public read, public write, TLS, logging, versioning, KMS, ACLs])
+    for (name, verdicts) in [
+        // Everything right.
+        (A_DATA, [pass, pass, pass, pass, pass, pass, pass]),
+        // TLS-only policy; SSE-S3, Suspended, no logging, BucketOwnerPreferred.
+        (A_ARCHIVE, [pass, pass, pass, fail, fail, fail, fail]),
+        // A public-read policy the account's Block Public Access neutralises; logs into
+        // the data bucket; nothing else set.
+        (A_SITE, [pass, pass, fail, pass, fail, fail, fail]),
+        // A public-read policy, no Block Public Access anywhere; versioned, SSE-S3.
+        (B_PUBLIC, [fail, pass, fail, fail, pass, fail, fail]),
+        // AllUsers READ and WRITE in the ACL (BlockPublicPolicy does not undo grants);
+        // SSE-KMS, Suspended.
+        (B_ACL, [fail, fail, fail, fail, fail, pass, fail]),
+        // A public-write policy its own Block Public Access neutralises; DSSE-KMS,
+        // versioned, logged, TLS only, ACLs disabled.
+        (B_LOCKED, [pass, pass, pass, pass, pass, pass, pass]),
+    ] {
+        for (rule, verdict) in [
+            "aws-s3-bucket-public-read",
+            "aws-s3-bucket-public-write",
+            "aws-s3-bucket-tls-not-enforced",
+            "aws-s3-bucket-access-logging-off",
+            "aws-s3-bucket-versioning-off",
+            "aws-s3-bucket-kms-encryption-off",
+            "aws-s3-bucket-acls-enabled",
+        ]
+        .into_iter()
+        .zip(verdicts)
+        {
+            expected.insert((rule.to_string(), bucket_arn(name)), verdict);
+        }
+    }
+    let actual = verdicts(&snapshot);
+    assert_verdicts(&actual, &expected);
+    assert_eq!(verdicts(&reloaded), actual);
+    let report = engine().evaluate(&snapshot);
+    assert!(report.relevant_gaps().is_empty(), "a complete scan");
+    // The fail messages name what exposes a bucket.
+    let message = |rule: &str, name: &str| {
+        report
+            .evaluations
+            .iter()
+            .find(|e| {
+                report.rule_of(e).rule.meta().id == rule
+                    && report
+                        .resource_of(e)
+                        .is_some_and(|r| r.id == bucket_arn(name))
+            })
+            .map(|e| format!("{:?}", e.verdict))
+            .unwrap()
+    };
+    let acl_write = message("aws-s3-bucket-public-write", B_ACL);
+    assert!(
+        acl_write.contains("ACL grants WRITE to AllUsers"),
+        "{acl_write}"
+    );
+    let policy_read = message("aws-s3-bucket-public-read", B_PUBLIC);
+    assert!(policy_read.contains("PublicRead"), "{policy_read}");
 }
 
 /// A user of moto's default account allowed docs/permissions.md's policy, less `denies`
@@ -3072,6 +3176,71 @@ async fn s3_denied_calls_fail_only_the_bucket_part_listing_or_account_setting_th
         async move { collect(&options, Arc::new(NoProgress)).await.expect("scan") }
     };
     let account_block_id = format!("arn:aws:s3::{ACCOUNT}:account-public-access-block");
+    // The verdicts with everything read: ONE denies plain HTTP; neither has anything else
+    // set, nor is either public; the account has no Block Public Access. `not_evaluated`
+    // lists (rule, bucket) pairs a gap keeps from being judged.
+    let expected_verdicts = |not_evaluated: &[(&str, &str)]| {
+        let mut expected: BTreeMap<(String, String), &'static str> = BTreeMap::new();
+        expected.insert(
+            (
+                "aws-s3-account-public-access-block-off".into(),
+                account_block_id.clone(),
+            ),
+            "fail",
+        );
+        for (name, tls) in [(ONE, "pass"), (TWO, "fail")] {
+            for (rule, verdict) in [
+                ("aws-s3-bucket-public-read", "pass"),
+                ("aws-s3-bucket-public-write", "pass"),
+                ("aws-s3-bucket-tls-not-enforced", tls),
+                ("aws-s3-bucket-access-logging-off", "fail"),
+                ("aws-s3-bucket-versioning-off", "fail"),
+                ("aws-s3-bucket-kms-encryption-off", "fail"),
+                ("aws-s3-bucket-acls-enabled", "fail"),
+            ] {
+                expected.insert((rule.to_string(), bucket_arn(name)), verdict);
+            }
+        }
+        for (rule, name) in not_evaluated {
+            let key = (rule.to_string(), bucket_arn(name));
+            assert!(expected.contains_key(&key), "{key:?}");
+            expected.insert(key, "not_evaluated");
+        }
+        expected
+    };
+    // Judged as the scan would be: incomplete (exit 3) exactly when a gap concerns a rule.
+    let judge = |collection: &AwsCollection| {
+        let snapshot = snapshot_of_collection(collection);
+        let report = engine().evaluate(&snapshot);
+        let gaps: Vec<CollectionUnit> = report
+            .relevant_gaps()
+            .iter()
+            .map(|g| g.unit.clone())
+            .collect();
+        (verdicts(&snapshot), gaps)
+    };
+    let failed_units = |collection: &AwsCollection| -> Vec<CollectionUnit> {
+        collection
+            .coverage
+            .iter()
+            .filter(|e| e.is_gap())
+            .map(|e| e.unit.clone())
+            .collect()
+    };
+    const READERS_OF_POLICY: [&str; 3] = [
+        "aws-s3-bucket-public-read",
+        "aws-s3-bucket-public-write",
+        "aws-s3-bucket-tls-not-enforced",
+    ];
+    const BUCKET_RULES: [&str; 7] = [
+        "aws-s3-bucket-public-read",
+        "aws-s3-bucket-public-write",
+        "aws-s3-bucket-tls-not-enforced",
+        "aws-s3-bucket-access-logging-off",
+        "aws-s3-bucket-versioning-off",
+        "aws-s3-bucket-kms-encryption-off",
+        "aws-s3-bucket-acls-enabled",
+    ];
 
     // --- one bucket's policy denied: a gap narrowed to that bucket and that part ---
     let collection = scan(no_policy_of_one).await;
@@ -3121,6 +3290,11 @@ async fn s3_denied_calls_fail_only_the_bucket_part_listing_or_account_setting_th
     assert_eq!(collection.api_calls["s3:GetBucketPolicy"], 2);
     assert_eq!(collection.api_calls["s3:GetBucketAcl"], 2);
     assert_calls_are_documented(&collection);
+    // Only the rules that read ONE's policy are not evaluated, and only for ONE.
+    let (verdicts_now, gaps) = judge(&collection);
+    let not_evaluated: Vec<(&str, &str)> = READERS_OF_POLICY.iter().map(|r| (*r, ONE)).collect();
+    assert_verdicts(&verdicts_now, &expected_verdicts(&not_evaluated));
+    assert_eq!(gaps, vec![narrowed.clone()], "incomplete: exit 3");
 
     // --- the listing denied: every bucket kind of the account failed, not the account
     // setting ---
@@ -3147,6 +3321,29 @@ async fn s3_denied_calls_fail_only_the_bucket_part_listing_or_account_setting_th
             .collect::<Vec<_>>(),
         vec![account_block_id.clone()]
     );
+    // No bucket could be listed: each bucket rule is not evaluated for the account's
+    // buckets as a whole; the account's setting is still judged.
+    let (verdicts_now, gaps) = judge(&collection);
+    let mut expected = BTreeMap::new();
+    expected.insert(
+        (
+            "aws-s3-account-public-access-block-off".to_string(),
+            account_block_id.clone(),
+        ),
+        "fail",
+    );
+    for rule in BUCKET_RULES {
+        expected.insert(
+            (
+                rule.to_string(),
+                format!("unit:aws/{ACCOUNT}/global s3_bucket"),
+            ),
+            "not_evaluated",
+        );
+    }
+    assert_verdicts(&verdicts_now, &expected);
+    assert_eq!(gaps, failed_units(&collection), "incomplete: exit 3");
+    assert_eq!(gaps.len(), 8, "the bucket kind and its seven parts");
     assert_eq!(
         collection.api_calls,
         [
@@ -3182,6 +3379,29 @@ async fn s3_denied_calls_fail_only_the_bucket_part_listing_or_account_setting_th
         let (_, bucket) = s3_bucket_of(&collection, name);
         assert!(bucket.policy.is_some(), "{name}: {bucket:?}");
     }
+    // The account rule is not evaluated, and so are the exposure rules, which weigh the
+    // account's Block Public Access; the other bucket rules are judged.
+    let (verdicts_now, gaps) = judge(&collection);
+    let mut expected = expected_verdicts(&[
+        ("aws-s3-bucket-public-read", ONE),
+        ("aws-s3-bucket-public-write", ONE),
+        ("aws-s3-bucket-public-read", TWO),
+        ("aws-s3-bucket-public-write", TWO),
+    ]);
+    expected.remove(&(
+        "aws-s3-account-public-access-block-off".to_string(),
+        account_block_id.clone(),
+    ));
+    expected.insert(
+        (
+            "aws-s3-account-public-access-block-off".to_string(),
+            format!("unit:aws/{ACCOUNT}/global s3_account_public_access_block"),
+        ),
+        "not_evaluated",
+    );
+    assert_verdicts(&verdicts_now, &expected);
+    assert_eq!(gaps, failed_units(&collection), "incomplete: exit 3");
+    assert_eq!(gaps.len(), 1);
 
     // --- one bucket's region unknown: every part of that bucket is a narrowed gap, and
     // the bucket is still listed (its rules say "not evaluated", not nothing) ---
@@ -3237,5 +3457,10 @@ async fn s3_denied_calls_fail_only_the_bucket_part_listing_or_account_setting_th
         collection.api_calls["s3:GetBucketAcl"], 1,
         "nothing read of two"
     );
-    snapshot_of_collection(&collection);
+    // Every bucket rule is not evaluated for TWO, and judged for ONE.
+    let (verdicts_now, gaps) = judge(&collection);
+    let not_evaluated: Vec<(&str, &str)> = BUCKET_RULES.iter().map(|r| (*r, TWO)).collect();
+    assert_verdicts(&verdicts_now, &expected_verdicts(&not_evaluated));
+    assert_eq!(gaps, failed_units(&collection), "incomplete: exit 3");
+    assert_eq!(gaps.len(), 7);
 }
