@@ -264,6 +264,78 @@ fn a_denied_call_is_a_coverage_gap_that_the_exit_code_and_sarif_show() {
     assert!(!sarif_text.contains(keys.1), "no secret in the SARIF");
 }
 
+#[test]
+fn a_denied_s3_listing_leaves_exactly_the_s3_bucket_rules_not_evaluated_and_exits_3() {
+    let Some(python) = moto_python() else { return };
+    let (moto, keys) = enforcing_moto(
+        &python,
+        &["--restricted-deny-action", "s3:ListAllMyBuckets"],
+    );
+    let keys = (keys.0.as_str(), keys.1.as_str());
+    let dir = temp_dir();
+    let output = soc2scan_aws(
+        dir.path(),
+        &moto,
+        keys,
+        &[
+            "scan",
+            "aws",
+            "--services",
+            "s3",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+    );
+    assert_eq!(code(&output), 3, "{}", stderr(&output));
+    let report = json_of(&output);
+    let s3_bucket_rules: BTreeSet<&str> = soc2scan_rules::all_rules()
+        .iter()
+        .map(|rule| rule.meta())
+        .filter(|meta| {
+            meta.service() == "s3"
+                && meta
+                    .targets
+                    .contains(&soc2scan_providers::model::ResourceKind::S3Bucket)
+        })
+        .map(|meta| meta.id)
+        .collect();
+    assert_eq!(s3_bucket_rules.len(), 7);
+    // Each bucket rule once, not evaluated, for the account's buckets as a whole; the
+    // account's Block Public Access (readable) fails; nothing else ran.
+    let scope = serde_json::json!({
+        "account": "123456789012", "kind": "s3_bucket", "provider": "aws", "region": "global",
+    })
+    .to_string();
+    let mut expected: BTreeSet<(String, String, String)> = s3_bucket_rules
+        .iter()
+        .map(|rule| (rule.to_string(), scope.clone(), "not_evaluated".to_string()))
+        .collect();
+    expected.insert((
+        "aws-s3-account-public-access-block-off".to_string(),
+        "arn:aws:s3::123456789012:account-public-access-block".to_string(),
+        "fail".to_string(),
+    ));
+    assert_eq!(verdicts(&report), expected);
+    let gaps = report["coverage_gaps"].as_array().expect("coverage gaps");
+    assert_eq!(
+        gaps.len(),
+        8,
+        "the bucket kind and its seven parts: {gaps:#?}"
+    );
+    for gap in gaps {
+        assert_eq!(gap["failure"], "access_denied", "{gap}");
+        assert!(
+            gap["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("s3:ListAllMyBuckets"),
+            "{gap}"
+        );
+    }
+}
+
 /// What the fault proxy does with one AWS operation.
 #[derive(Clone, Copy)]
 enum Fault {

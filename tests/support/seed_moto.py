@@ -16,8 +16,8 @@ with AdministratorAccess attached or an inline `*`/`*` policy, a group and a rol
 --canary puts a marker in one instance's user data and in one S3 object, and gives a user
 an access key; the values are printed so the caller can assert they never reach any output.
 --restricted-user creates a user allowed everything except ec2:DescribeVolumes and
-ec2:DescribeSnapshotAttribute (and sts:AssumeRole on each --restricted-deny-role) and prints
-its keys (for coverage-gap tests with IAM enforcement on).
+ec2:DescribeSnapshotAttribute (and each --restricted-deny-action, and sts:AssumeRole on each
+--restricted-deny-role) and prints its keys (for coverage-gap tests with IAM enforcement on).
 
 Prints one JSON object on stdout: {"canary_user_data", "canary_object_body",
 "canary_secret_access_key",
@@ -263,7 +263,8 @@ def seed_iam(args, out):
                         {"Effect": "Allow", "Action": "*", "Resource": "*"},
                         {
                             "Effect": "Deny",
-                            "Action": ["ec2:DescribeVolumes", "ec2:DescribeSnapshotAttribute"],
+                            "Action": ["ec2:DescribeVolumes", "ec2:DescribeSnapshotAttribute"]
+                            + args.restricted_deny_action,
                             "Resource": "*",
                         },
                     ]
@@ -298,6 +299,12 @@ def main():
         action="append",
         default=[],
         help="also deny the restricted user sts:AssumeRole on this role ARN (repeatable)",
+    )
+    parser.add_argument(
+        "--restricted-deny-action",
+        action="append",
+        default=[],
+        help="also deny the restricted user this action (repeatable)",
     )
     args = parser.parse_args()
     out = {}
