@@ -2,11 +2,14 @@
 stores, every API call of both counted the same way by a proxy between them and moto.
 
     python3 benches/aws_data_stores_scan.py [--soc2scan PATH] [--runs 5] [--prowler-runs 1]
-        [--services LIST] [--no-prowler] [--install-prowler] [--json FILE]
+        [--services LIST] [--no-prowler] [--prowler-defaults-only] [--install-prowler]
+        [--keep-prowler-output DIR] [--json FILE]
+
+(BENCHMARKS.md's figures: --runs 5 --prowler-runs 3; about 15 minutes, most of it Prowler.)
 
 Needs moto's virtualenv (as .ci/test makes it, or SOC2SCAN_MOTO_PYTHON), a release build of
 soc2scan (default $CARGO_TARGET_DIR/release/soc2scan, else ~/.cache/soc2scan/target/release/
-soc2scan) and, unless --no-prowler, Prowler PROWLER_VERSION in its own virtualenv
+soc2scan) and, unless --no-prowler, Prowler 5.46.0 (PROWLER_VERSION) in its own virtualenv
 (~/.cache/soc2scan/tools/venv-prowler; --install-prowler makes it with pip). Everything stays
 on 127.0.0.1:
 
@@ -23,9 +26,12 @@ on 127.0.0.1:
    --allow-incomplete --verbose`, --runs times under /usr/bin/time -v (as timed_scan.py):
    wall time, CPU (user + system) and peak RSS, medians; the calls of the last run by
    service and operation (and whether soc2scan's own --verbose count agrees with the
-   proxy's). Once with every service (or --services), and once more with only the six
-   services Prowler is run for (s3,kms,rds,dynamodb,efs,backup) when the binary has them —
-   `soc2scan scan aws --help` lists the services it has.
+   proxy's); the time before its first call, between its first call and last answer, and
+   after (from the proxy's clock). Once with every service (or --services); once the same
+   straight to moto (what the proxy itself costs; calls from --verbose); and once with only
+   the six services Prowler is run for (s3,kms,rds,dynamodb,efs,backup) when the binary
+   has them — `soc2scan scan aws --help` lists the services it has; until then that row is
+   printed as still to be measured.
 4. Prowler: `prowler aws -f R --services s3 kms rds dynamodb efs backup` with dummy
    credentials, AWS_ENDPOINT_URL and HTTP_PROXY both the proxy (HTTP_PROXY because S3
    Control puts the account id in the host name, ACCOUNT.127.0.0.1, which cannot be resolved:
@@ -35,7 +41,10 @@ on 127.0.0.1:
    organizations:DescribeAccount go to moto through the proxy like everything else
    (DescribeAccount fails there, as it does for an account outside an organization). Its
    exit code 3 (failed findings) is expected. Same measurements, plus its findings and the
-   errors it logged (moto gaps), by service.
+   errors it logged (moto gaps), by service. Run twice (--prowler-runs times each): with its
+   defaults, and with --aws-retries-max-attempts 0, because moto answers 500 to a few calls
+   it does not implement and Prowler's retries with backoff on them are an emulator
+   artefact worth tens of seconds (--prowler-defaults-only skips the second).
 5. A Markdown table for BENCHMARKS.md, then the calls by operation of every tool.
 
 moto, the proxy and the tools share the machine's cores, as in CI.
@@ -106,7 +115,7 @@ def by_service(calls):
 def soc2scan_services(binary):
     """The AWS services this soc2scan binary collects, from `scan aws --help`."""
     help_text = subprocess.run([binary, "scan", "aws", "--help"], capture_output=True, text=True).stdout
-    match = re.search(r"--services <SERVICES>\s+Collect only these AWS services, comma-separated \(([^)]*)\)", help_text)
+    match = re.search(r"--services <SERVICES>[^(]*\(([^)]*)\)", help_text)
     return [s.strip() for s in match.group(1).split(",")] if match else []
 
 

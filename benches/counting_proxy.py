@@ -20,7 +20,7 @@ How a request is named:
   request is "unsigned".
 - operation: the X-Amz-Target header (JSON protocols: "TrentService.ListKeys" -> ListKeys), else
   the Action parameter of the query string or of a form body (query protocols: EC2, IAM, RDS,
-  STS), else, for REST protocols (S3, S3 Control, EFS, Backup, ...), the botocore operation
+  STS), else the x-id query parameter some SDKs add to S3 calls, else, for REST protocols (S3, S3 Control, EFS, Backup, ...), the botocore operation
   whose HTTP method, requestUri path and required query keys match the request, the most
   specific match winning (so /{Bucket}?policy is GetBucketPolicy, and S3 Control's
   /v20180820/... paths are named as S3 Control operations although they are signed as "s3").
@@ -161,6 +161,8 @@ def classify(method, path, headers, body):
         if "Action" in form:
             return service, form["Action"][0]
     model_name, operation = ROUTES.name(signing_name, method, urllib.parse.unquote(raw_path), query)
+    if "x-id" in query:  # the Rust and other SDKs name some S3 operations in the query
+        operation = query["x-id"][0]
     if operation is None:
         return service, "%s %s" % (method, shape(raw_path))
     return SERVICE_ALIASES.get(model_name, model_name), operation
