@@ -3,3 +3,4 @@
 pub mod ec2;
 pub mod iam;
 pub mod policy_document;
+pub mod rds;
