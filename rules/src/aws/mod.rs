@@ -2,3 +2,4 @@
 
 pub mod ec2;
 pub mod iam;
+pub mod rds;
