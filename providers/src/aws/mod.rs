@@ -22,6 +22,7 @@ mod ec2;
 mod errors;
 mod iam;
 mod options;
+mod rds;
 mod service;
 
 pub use crate::live::{CollectionProgress, NoProgress};
