@@ -46,17 +46,31 @@ pub const RULES: &[&dyn Rule] = &[
 ];
 
 /// How a message names a resource: its display name, with its identifier when the display
-/// name is something else (a `Name` tag), and for instances and clusters the engine
-/// (`orders-db (postgres)`).
+/// name is something else (a `Name` tag, a Terraform address), the engine of instances and
+/// clusters, and the source of snapshots (`orders-db (postgres)`, `orders-export (of
+/// orders-db)`).
 fn named(resource: &Resource) -> String {
     let display = resource.display_name();
-    let id = resource.config.native_id().filter(|id| *id != display);
-    let engine = match &resource.config {
-        ResourceConfig::RdsDbInstance(instance) => Some(instance.engine.as_str()),
-        ResourceConfig::RdsDbCluster(cluster) => Some(cluster.engine.as_str()),
-        _ => None,
-    };
-    let details: Vec<&str> = id.into_iter().chain(engine).collect();
+    let mut details: Vec<String> = resource
+        .config
+        .native_id()
+        .filter(|id| *id != display)
+        .map(str::to_string)
+        .into_iter()
+        .collect();
+    match &resource.config {
+        ResourceConfig::RdsDbInstance(instance) => details.push(instance.engine.clone()),
+        ResourceConfig::RdsDbCluster(cluster) => details.push(cluster.engine.clone()),
+        ResourceConfig::RdsDbSnapshot(snapshot)
+        | ResourceConfig::RdsDbClusterSnapshot(snapshot) => details.extend(
+            snapshot
+                .source_identifier
+                .as_ref()
+                .map(|source| format!("of {source}")),
+        ),
+        _ => {}
+    }
+    details.retain(|detail| !detail.is_empty());
     let label = resource.kind().label();
     if details.is_empty() {
         format!("{label} {display}")

@@ -89,15 +89,10 @@ impl Rule for SnapshotPublic {
         match snapshot.restorable_by_all {
             Some(false) => Verdict::Pass,
             Some(true) => Verdict::Fail(format!(
-                "{}{} is public: its restore attribute includes \"all\", so any AWS account \
+                "{} is public: its restore attribute includes \"all\", so any AWS account \
                  can copy it or restore a database from it; expected it private or shared \
                  with named accounts only",
-                named(resource),
-                snapshot
-                    .source_identifier
-                    .as_deref()
-                    .map(|source| format!(" (of {source})"))
-                    .unwrap_or_default()
+                named(resource)
             )),
             None => Verdict::NotEvaluated(format!(
                 "{}: whether it is public could not be confirmed (its restore attribute was \

@@ -86,13 +86,8 @@ impl Rule for SnapshotUnencrypted {
         match snapshot.encrypted {
             Some(true) => Verdict::Pass,
             Some(false) => Verdict::Fail(format!(
-                "{}{} is not encrypted; expected an encrypted copy with a KMS key in its place",
-                named(resource),
-                snapshot
-                    .source_identifier
-                    .as_deref()
-                    .map(|source| format!(" (of {source})"))
-                    .unwrap_or_default()
+                "{} is not encrypted; expected an encrypted copy with a KMS key in its place",
+                named(resource)
             )),
             None => Verdict::NotEvaluated(format!(
                 "{}: whether it is encrypted was not reported",
