@@ -1521,6 +1521,11 @@ async fn two_accounts_two_regions_every_aws_rule_passes_and_fails() {
             ("ec2:DescribeSecurityGroups", 1),
             ("ec2:DescribeNetworkAcls", 1),
             ("ec2:DescribeInstances", 1),
+            // No RDS resources here (the RDS test has its own account): one listing each.
+            ("rds:DescribeDBInstances", 1),
+            ("rds:DescribeDBClusters", 1),
+            ("rds:DescribeDBSnapshots", 1),
+            ("rds:DescribeDBClusterSnapshots", 1),
         ]
     };
     let mut expected_calls: BTreeMap<String, u64> = BTreeMap::new();
@@ -2218,7 +2223,11 @@ async fn user_data_and_secret_keys_never_reach_the_snapshot() {
     started.sort();
     let units: Vec<CollectionUnit> = collection.coverage.iter().map(|e| e.unit.clone()).collect();
     assert_eq!(started, units);
-    assert_eq!(units.len(), 9 + 7 + 9, "EC2, IAM and S3 units");
+    assert_eq!(
+        units.len(),
+        9 + 4 + 7 + 9,
+        "EC2 and RDS units in the region, IAM and S3 units"
+    );
     let mut finished = recorder.finished.lock().unwrap().clone();
     finished.sort();
     assert_eq!(
@@ -2941,6 +2950,354 @@ async fn s3_buckets_of_two_accounts_in_two_regions_are_read_part_by_part() {
         ("sts:GetCallerIdentity", 2),
         ("s3:ListAllMyBuckets", 2),
         ("s3:GetAccountPublicAccessBlock", 2),
+// RDS: two regions, every RDS rule both ways; a denied RDS call
+// ---------------------------------------------------------------------------------------
+
+/// Planted as every seeded database's master password and user name: RDS never returns
+/// the password, and soc2scan does not keep the user name.
+const RDS_PASSWORD_CANARY: &str = "rds-master-canary-5b7e1d";
+const RDS_USER_CANARY: &str = "canary_admin_81c2";
+
+fn rds_client(config: &SdkConfig) -> aws_sdk_rds::Client {
+    aws_sdk_rds::Client::new(config)
+}
+
+fn rds_arn(account: &str, region: &str, kind: &str, name: &str) -> String {
+    format!("arn:aws:rds:{region}:{account}:{kind}:{name}")
+}
+
+/// A DB instance to seed; `cluster` makes it a member of that cluster (the cluster then
+/// decides everything but `public`).
+struct Db<'a> {
+    id: &'a str,
+    engine: &'a str,
+    version: Option<&'a str>,
+    cluster: Option<&'a str>,
+    public: bool,
+    encrypted: bool,
+    retention: i32,
+    deletion_protection: bool,
+    multi_az: bool,
+    logs: &'a [&'a str],
+}
+
+impl Db<'_> {
+    /// A private, encrypted, Multi-AZ, protected PostgreSQL instance with 14 days of
+    /// backups and its `postgresql` log exported.
+    fn good(id: &str) -> Db<'_> {
+        Db {
+            id,
+            engine: "postgres",
+            version: Some("16.3"),
+            cluster: None,
+            public: false,
+            encrypted: true,
+            retention: 14,
+            deletion_protection: true,
+            multi_az: true,
+            logs: &["postgresql"],
+        }
+    }
+}
+
+async fn create_db(rds: &aws_sdk_rds::Client, db: Db<'_>) {
+    let request = rds
+        .create_db_instance()
+        .db_instance_identifier(db.id)
+        .db_instance_class("db.m6g.large")
+        .engine(db.engine)
+        .set_engine_version(db.version.map(str::to_string))
+        .publicly_accessible(db.public)
+        .tags(
+            aws_sdk_rds::types::Tag::builder()
+                .key("Name")
+                .value(format!("{}-name", db.id))
+                .build(),
+        );
+    let request = match db.cluster {
+        Some(cluster) => request.db_cluster_identifier(cluster),
+        None => request
+            .master_username(RDS_USER_CANARY)
+            .master_user_password(RDS_PASSWORD_CANARY)
+            .allocated_storage(20)
+            .storage_encrypted(db.encrypted)
+            .backup_retention_period(db.retention)
+            .deletion_protection(db.deletion_protection)
+            .multi_az(db.multi_az)
+            .set_enable_cloudwatch_logs_exports(Some(
+                db.logs.iter().map(|l| l.to_string()).collect(),
+            )),
+    };
+    request.send().await.unwrap();
+}
+
+async fn create_cluster(rds: &aws_sdk_rds::Client, id: &str, engine: &str, encrypted: bool) {
+    rds.create_db_cluster()
+        .db_cluster_identifier(id)
+        .engine(engine)
+        .master_username(RDS_USER_CANARY)
+        .master_user_password(RDS_PASSWORD_CANARY)
+        .storage_encrypted(encrypted)
+        .send()
+        .await
+        .unwrap();
+}
+
+/// A manual DB snapshot of `instance`, its `restore` attribute given `shared_with`.
+async fn db_snapshot(rds: &aws_sdk_rds::Client, instance: &str, id: &str, shared_with: &[&str]) {
+    rds.create_db_snapshot()
+        .db_instance_identifier(instance)
+        .db_snapshot_identifier(id)
+        .send()
+        .await
+        .unwrap();
+    if !shared_with.is_empty() {
+        rds.modify_db_snapshot_attribute()
+            .db_snapshot_identifier(id)
+            .attribute_name("restore")
+            .set_values_to_add(Some(shared_with.iter().map(|s| s.to_string()).collect()))
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+/// A manual DB cluster snapshot of `cluster`, its `restore` attribute given `shared_with`.
+async fn cluster_snapshot(
+    rds: &aws_sdk_rds::Client,
+    cluster: &str,
+    id: &str,
+    shared_with: &[&str],
+) {
+    rds.create_db_cluster_snapshot()
+        .db_cluster_identifier(cluster)
+        .db_cluster_snapshot_identifier(id)
+        .send()
+        .await
+        .unwrap();
+    if !shared_with.is_empty() {
+        rds.modify_db_cluster_snapshot_attribute()
+            .db_cluster_snapshot_identifier(id)
+            .attribute_name("restore")
+            .set_values_to_add(Some(shared_with.iter().map(|s| s.to_string()).collect()))
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+/// eu-west-1: a good PostgreSQL instance, a bad MySQL one with a read replica, an
+/// encrypted Aurora cluster with a private member, and snapshots (encrypted, public).
+/// us-east-1: a MariaDB instance without backups, an unencrypted Aurora cluster with a
+/// public member, and snapshots (shared with one account, public, shared privately).
+async fn seed_rds(moto: &Moto, account: &str) {
+    let rds = rds_client(&account_config(moto, account, R1).await);
+    create_db(&rds, Db::good("orders-db")).await;
+    create_db(
+        &rds,
+        Db {
+            engine: "mysql",
+            version: Some("8.0.39"),
+            public: true,
+            encrypted: false,
+            retention: 1,
+            deletion_protection: false,
+            multi_az: false,
+            logs: &[],
+            ..Db::good("legacy-db")
+        },
+    )
+    .await;
+    rds.create_db_instance_read_replica()
+        .db_instance_identifier("legacy-replica")
+        .source_db_instance_identifier("legacy-db")
+        .publicly_accessible(false)
+        .send()
+        .await
+        .unwrap();
+    create_cluster(&rds, "orders-aurora", "aurora-postgresql", true).await;
+    create_db(
+        &rds,
+        Db {
+            engine: "aurora-postgresql",
+            version: None,
+            cluster: Some("orders-aurora"),
+            ..Db::good("orders-aurora-1")
+        },
+    )
+    .await;
+    db_snapshot(&rds, "orders-db", "orders-nightly", &[]).await;
+    db_snapshot(&rds, "legacy-db", "legacy-export", &["all"]).await;
+    cluster_snapshot(&rds, "orders-aurora", "orders-aurora-monthly", &[]).await;
+
+    let rds = rds_client(&account_config(moto, account, R2).await);
+    create_db(
+        &rds,
+        Db {
+            engine: "mariadb",
+            version: Some("10.11.6"),
+            retention: 0,
+            logs: &["audit"],
+            ..Db::good("reports-db")
+        },
+    )
+    .await;
+    create_cluster(&rds, "legacy-aurora", "aurora-mysql", false).await;
+    create_db(
+        &rds,
+        Db {
+            engine: "aurora-mysql",
+            version: None,
+            cluster: Some("legacy-aurora"),
+            public: true,
+            ..Db::good("legacy-aurora-1")
+        },
+    )
+    .await;
+    db_snapshot(&rds, "reports-db", "reports-shared", &["444455556666"]).await;
+    cluster_snapshot(&rds, "legacy-aurora", "legacy-aurora-export", &["all"]).await;
+    cluster_snapshot(
+        &rds,
+        "legacy-aurora",
+        "legacy-aurora-private",
+        &["444455556666"],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rds_in_two_regions_every_rds_rule_passes_and_fails() {
+    let Some(moto) = shared_moto() else { return };
+    const ACCOUNT: &str = "666666666666";
+    seed_rds(moto, ACCOUNT).await;
+    let options = AwsScanOptions {
+        services: vec!["rds".into()],
+        ..scan_options(moto, &[ACCOUNT], &[R1, R2])
+    };
+    let collection = collect(&options, Arc::new(NoProgress)).await.expect("scan");
+
+    // --- coverage: the four RDS units in each region, nothing else ---
+    let expected_coverage: Vec<CoverageEntry> = all_ok_coverage(&[ACCOUNT], &[R1, R2])
+        .into_iter()
+        .filter(|entry| entry.unit.kind.service() == "rds")
+        .collect();
+    assert_eq!(expected_coverage.len(), 8);
+    assert_coverage(&collection.coverage, &expected_coverage);
+
+    // --- the model ---
+    let arn = |region: &str, kind: &str, name: &str| rds_arn(ACCOUNT, region, kind, name);
+    assert_eq!(
+        ids_of(&collection, ACCOUNT, R1, ResourceKind::RdsDbInstance),
+        set([
+            arn(R1, "db", "orders-db"),
+            arn(R1, "db", "legacy-db"),
+            arn(R1, "db", "legacy-replica"),
+            arn(R1, "db", "orders-aurora-1"),
+        ])
+    );
+    let orders = find(&collection, &arn(R1, "db", "orders-db"));
+    assert_eq!(orders.name.as_deref(), Some("orders-db-name"));
+    assert_eq!(
+        orders.config,
+        ResourceConfig::RdsDbInstance(RdsDbInstance {
+            db_instance_identifier: "orders-db".into(),
+            engine: "postgres".into(),
+            engine_version: Some("16.3".into()),
+            db_instance_class: Some("db.m6g.large".into()),
+            status: Some("available".into()),
+            availability_zone: Some("eu-west-1a".into()),
+            db_cluster_identifier: None,
+            read_replica_source: None,
+            publicly_accessible: Some(false),
+            storage_encrypted: Some(true),
+            // moto's stand-in for the default aws/rds key.
+            kms_key_id: Some("default_kms_key_id".into()),
+            backup_retention_period: Some(14),
+            deletion_protection: Some(true),
+            multi_az: Some(true),
+            enabled_cloudwatch_logs_exports: vec!["postgresql".into()],
+        })
+    );
+    let instance =
+        |region: &str, name: &str| match &find(&collection, &arn(region, "db", name)).config {
+            ResourceConfig::RdsDbInstance(instance) => instance.clone(),
+            _ => panic!("not a DB instance"),
+        };
+    assert_eq!(
+        instance(R1, "legacy-replica")
+            .read_replica_source
+            .as_deref(),
+        Some("legacy-db")
+    );
+    let member = instance(R1, "orders-aurora-1");
+    assert_eq!(
+        member.db_cluster_identifier.as_deref(),
+        Some("orders-aurora")
+    );
+    assert_eq!(member.engine, "aurora-postgresql");
+    assert_eq!(instance(R2, "reports-db").backup_retention_period, Some(0));
+    let ResourceConfig::RdsDbCluster(legacy) =
+        &find(&collection, &arn(R2, "cluster", "legacy-aurora")).config
+    else {
+        panic!("not a cluster")
+    };
+    assert_eq!(legacy.storage_encrypted, Some(false));
+    assert_eq!(
+        legacy.kms_key_id, None,
+        "moto names a key even for unencrypted clusters; only an encrypted one has a key"
+    );
+    // Manual snapshots only: moto's automated ones (`rds:…`) are not collected.
+    assert_eq!(
+        ids_of(&collection, ACCOUNT, R1, ResourceKind::RdsDbSnapshot),
+        set([
+            arn(R1, "snapshot", "orders-nightly"),
+            arn(R1, "snapshot", "legacy-export")
+        ])
+    );
+    assert_eq!(
+        ids_of(&collection, ACCOUNT, R2, ResourceKind::RdsDbClusterSnapshot),
+        set([
+            arn(R2, "cluster-snapshot", "legacy-aurora-export"),
+            arn(R2, "cluster-snapshot", "legacy-aurora-private")
+        ])
+    );
+    let snapshot = |id: &str| match &find(&collection, id).config {
+        ResourceConfig::RdsDbSnapshot(s) | ResourceConfig::RdsDbClusterSnapshot(s) => s.clone(),
+        _ => panic!("not an RDS snapshot"),
+    };
+    let export = snapshot(&arn(R1, "snapshot", "legacy-export"));
+    assert_eq!(
+        export.restorable_by_all,
+        Some(true),
+        "confirmed by the attribute"
+    );
+    assert_eq!(export.encrypted, Some(false));
+    assert_eq!(export.source_identifier.as_deref(), Some("legacy-db"));
+    assert_eq!(export.engine.as_deref(), Some("mysql"));
+    assert!(export.create_time.is_some());
+    let nightly = snapshot(&arn(R1, "snapshot", "orders-nightly"));
+    assert_eq!(
+        (nightly.encrypted, nightly.restorable_by_all),
+        (Some(true), Some(false)),
+        "encrypted, so private without a look"
+    );
+    assert_eq!(
+        snapshot(&arn(R2, "cluster-snapshot", "legacy-aurora-private")).restorable_by_all,
+        Some(false),
+        "shared with a named account only"
+    );
+
+    // --- calls: one listing per kind and region, one confirmation per unencrypted
+    // snapshot (legacy-export; legacy-aurora-export and legacy-aurora-private) ---
+    assert_calls_are_documented(&collection);
+    let expected_calls: BTreeMap<String, u64> = [
+        ("sts:GetCallerIdentity", 1),
+        ("rds:DescribeDBInstances", 2),
+        ("rds:DescribeDBClusters", 2),
+        ("rds:DescribeDBSnapshots", 2),
+        ("rds:DescribeDBSnapshotAttributes", 1),
+        ("rds:DescribeDBClusterSnapshots", 2),
+        ("rds:DescribeDBClusterSnapshotAttributes", 2),
     ]
     .into_iter()
     .map(|(operation, count)| (operation.to_string(), count))
@@ -3302,6 +3659,171 @@ async fn s3_denied_calls_fail_only_the_bucket_part_listing_or_account_setting_th
     let mut expected = s3_ok_coverage(&[ACCOUNT]);
     for entry in &mut expected {
         if entry.unit.kind == ResourceKind::S3AccountPublicAccessBlock {
+    assert_eq!(collection.api_calls, expected_calls);
+
+    // --- verdicts ---
+    let snapshot = snapshot_of_collection(&collection);
+    let (pass, fail) = ("pass", "fail");
+    let mut expected: BTreeMap<(String, String), &str> = BTreeMap::new();
+    let instance_rules = [
+        "aws-rds-instance-public",
+        "aws-rds-instance-unencrypted",
+        "aws-rds-instance-backup-retention-short",
+        "aws-rds-instance-deletion-protection-off",
+        "aws-rds-instance-single-az",
+        "aws-rds-instance-log-exports-off",
+    ];
+    // Per instance: the verdicts of the six instance rules, in that order (None: the rule
+    // does not apply).
+    for (region, name, verdicts) in [
+        (R1, "orders-db", [Some(pass); 6]),
+        (R1, "legacy-db", [Some(fail); 6]),
+        // A replica: moto copies the source's settings; its backups are the source's.
+        (
+            R1,
+            "legacy-replica",
+            [
+                Some(pass),
+                Some(fail),
+                None,
+                Some(fail),
+                Some(fail),
+                Some(fail),
+            ],
+        ),
+        // A cluster member: only public access is its own.
+        (
+            R1,
+            "orders-aurora-1",
+            [Some(pass), None, None, None, None, None],
+        ),
+        (
+            R2,
+            "reports-db",
+            [
+                Some(pass),
+                Some(pass),
+                Some(fail),
+                Some(pass),
+                Some(pass),
+                Some(pass),
+            ],
+        ),
+        (
+            R2,
+            "legacy-aurora-1",
+            [Some(fail), None, None, None, None, None],
+        ),
+    ] {
+        for (rule, verdict) in instance_rules.iter().zip(verdicts) {
+            if let Some(verdict) = verdict {
+                expected.insert((rule.to_string(), arn(region, "db", name)), verdict);
+            }
+        }
+    }
+    for (region, name, verdict) in [(R1, "orders-aurora", pass), (R2, "legacy-aurora", fail)] {
+        expected.insert(
+            (
+                "aws-rds-cluster-unencrypted".to_string(),
+                arn(region, "cluster", name),
+            ),
+            verdict,
+        );
+    }
+    for (id, public, encrypted) in [
+        (arn(R1, "snapshot", "orders-nightly"), pass, pass),
+        (arn(R1, "snapshot", "legacy-export"), fail, fail),
+        (
+            arn(R1, "cluster-snapshot", "orders-aurora-monthly"),
+            pass,
+            pass,
+        ),
+        (arn(R2, "snapshot", "reports-shared"), pass, pass),
+        (
+            arn(R2, "cluster-snapshot", "legacy-aurora-export"),
+            fail,
+            fail,
+        ),
+        (
+            arn(R2, "cluster-snapshot", "legacy-aurora-private"),
+            pass,
+            fail,
+        ),
+    ] {
+        expected.insert(("aws-rds-snapshot-public".to_string(), id.clone()), public);
+        expected.insert(("aws-rds-snapshot-unencrypted".to_string(), id), encrypted);
+    }
+    assert_verdicts(&verdicts(&snapshot), &expected);
+
+    // --- nothing secret ---
+    let json = snapshot.to_json_pretty().unwrap();
+    assert!(
+        !json.contains(RDS_PASSWORD_CANARY),
+        "a master password leaked"
+    );
+    assert!(
+        !json.contains(RDS_USER_CANARY),
+        "a master user name was kept"
+    );
+    assert_no_secrets(&json, &[], &[]);
+}
+
+/// A scanning user without `rds:DescribeDBInstances` and
+/// `rds:DescribeDBClusterSnapshotAttributes`: the instance units fail in both regions (the
+/// instance rules are not evaluated there), one public-snapshot candidate gets a gap
+/// narrowed to it, and every other verdict — RDS or not — is still reached.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn denied_rds_calls_leave_exactly_the_rds_rules_that_need_them_not_evaluated() {
+    let Some(python) = moto_python() else { return };
+    let moto = start_moto(&python, &[("INITIAL_NO_AUTH_ACTION_COUNT", "1000000")]);
+    const ACCOUNT: &str = "123456789012"; // moto's default account
+    let mut granted = documented_actions();
+    assert!(granted.remove("rds:DescribeDBInstances"));
+    assert!(granted.remove("rds:DescribeDBClusterSnapshotAttributes"));
+    let policy = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": granted, "Resource": "*"}],
+    })
+    .to_string();
+    let seed = static_config(&moto, &base_credentials(), R1).await;
+    let iam = iam_client(&seed);
+    create_user(&iam, "scanner").await;
+    iam.put_user_policy()
+        .user_name("scanner")
+        .policy_name("soc2scan-minus-two-rds")
+        .policy_document(policy)
+        .send()
+        .await
+        .unwrap();
+    let (key_id, secret) = access_key(&iam, "scanner").await;
+    let rds = rds_client(&seed);
+    create_db(&rds, Db::good("orders-db")).await;
+    create_cluster(&rds, "orders-aurora", "aurora-postgresql", true).await;
+    create_cluster(&rds, "legacy-aurora", "aurora-mysql", false).await;
+    cluster_snapshot(&rds, "orders-aurora", "orders-aurora-monthly", &[]).await;
+    cluster_snapshot(&rds, "legacy-aurora", "legacy-aurora-export", &["all"]).await;
+    let (status, body) = http(moto.port, "POST", "/moto-api/reset-auth", &[], "0").unwrap();
+    assert_eq!(status, 200, "{body}");
+
+    let options = AwsScanOptions {
+        static_credentials: Some(StaticCredentials {
+            access_key_id: key_id.clone(),
+            secret_access_key: secret.clone(),
+            session_token: None,
+        }),
+        regions: RegionSelection::List(vec![R1.into(), R2.into()]),
+        endpoint_url: Some(moto.endpoint()),
+        call_timeout: Duration::from_secs(30),
+        ..AwsScanOptions::default()
+    };
+    let collection = collect(&options, Arc::new(NoProgress)).await.expect("scan");
+
+    // The instance units failed as access_denied, naming the action; one cluster snapshot
+    // has a gap of its own; every other unit was collected.
+    let export = rds_arn(ACCOUNT, R1, "cluster-snapshot", "legacy-aurora-export");
+    let mut expected = all_ok_coverage(&[ACCOUNT], &[R1, R2]);
+    for entry in &mut expected {
+        if entry.unit.kind != ResourceKind::RdsDbInstance {
             continue;
         }
         let actual = collection
@@ -3463,4 +3985,104 @@ async fn s3_denied_calls_fail_only_the_bucket_part_listing_or_account_setting_th
     assert_verdicts(&verdicts_now, &expected_verdicts(&not_evaluated));
     assert_eq!(gaps, failed_units(&collection), "incomplete: exit 3");
     assert_eq!(gaps.len(), 7);
+        let CoverageStatus::Failed { kind, message } = &actual.status else {
+            panic!("{} should have failed", entry.unit);
+        };
+        assert_eq!(*kind, FailureKind::AccessDenied, "{message}");
+        assert!(
+            message.starts_with(&format!(
+                "{} rds:DescribeDBInstances: AccessDenied",
+                entry.unit.region
+            )) && message.ends_with(
+                " — add rds:DescribeDBInstances to the scanning role (see docs/permissions.md)"
+            ),
+            "{message}"
+        );
+        entry.status = actual.status.clone();
+    }
+    let narrowed: Vec<&CoverageEntry> = collection
+        .coverage
+        .iter()
+        .filter(|e| e.unit.resource.is_some())
+        .collect();
+    assert_eq!(narrowed.len(), 1, "{narrowed:?}");
+    assert_eq!(narrowed[0].unit.resource.as_deref(), Some(export.as_str()));
+    assert_eq!(narrowed[0].unit.kind, ResourceKind::RdsDbClusterSnapshot);
+    assert!(matches!(
+        &narrowed[0].status,
+        CoverageStatus::Failed { kind: FailureKind::AccessDenied, message }
+            if message.contains("rds:DescribeDBClusterSnapshotAttributes")
+    ));
+    let unit_level: Vec<CoverageEntry> = collection
+        .coverage
+        .iter()
+        .filter(|e| e.unit.resource.is_none())
+        .cloned()
+        .collect();
+    assert_coverage(&unit_level, &expected);
+    assert!(ids_of(&collection, ACCOUNT, R1, ResourceKind::RdsDbInstance).is_empty());
+    let ResourceConfig::RdsDbClusterSnapshot(export_config) = &find(&collection, &export).config
+    else {
+        panic!("not a cluster snapshot")
+    };
+    assert_eq!(export_config.restorable_by_all, None, "not confirmed");
+    assert_calls_are_documented(&collection);
+
+    // Not evaluated: the six instance rules once per region, and both snapshot rules on the
+    // snapshot whose permission is not known — and nothing else, RDS or not.
+    let snapshot = snapshot_of_collection(&collection);
+    let verdicts = verdicts(&snapshot);
+    let not_evaluated: BTreeSet<(String, String)> = verdicts
+        .iter()
+        .filter(|(_, verdict)| **verdict == "not_evaluated")
+        .map(|(key, _)| key.clone())
+        .collect();
+    let mut expected_not_evaluated = BTreeSet::new();
+    for rule in [
+        "aws-rds-instance-public",
+        "aws-rds-instance-unencrypted",
+        "aws-rds-instance-backup-retention-short",
+        "aws-rds-instance-deletion-protection-off",
+        "aws-rds-instance-single-az",
+        "aws-rds-instance-log-exports-off",
+    ] {
+        for region in [R1, R2] {
+            expected_not_evaluated.insert((
+                rule.to_string(),
+                format!("unit:aws/{ACCOUNT}/{region} rds_db_instance"),
+            ));
+        }
+    }
+    for rule in ["aws-rds-snapshot-public", "aws-rds-snapshot-unencrypted"] {
+        expected_not_evaluated.insert((rule.to_string(), export.clone()));
+    }
+    assert_eq!(not_evaluated, expected_not_evaluated);
+    let monthly = rds_arn(ACCOUNT, R1, "cluster-snapshot", "orders-aurora-monthly");
+    for (rule, id, verdict) in [
+        ("aws-rds-snapshot-public", monthly.clone(), "pass"),
+        ("aws-rds-snapshot-unencrypted", monthly, "pass"),
+        (
+            "aws-rds-cluster-unencrypted",
+            rds_arn(ACCOUNT, R1, "cluster", "legacy-aurora"),
+            "fail",
+        ),
+        (
+            "aws-rds-cluster-unencrypted",
+            rds_arn(ACCOUNT, R1, "cluster", "orders-aurora"),
+            "pass",
+        ),
+    ] {
+        assert_eq!(
+            verdicts.get(&(rule.to_string(), id.clone())),
+            Some(&verdict),
+            "{rule} {id}"
+        );
+    }
+    assert!(
+        verdicts
+            .iter()
+            .any(|((rule, _), verdict)| rule.starts_with("aws-ec2-") && *verdict != "not_evaluated"),
+        "the other services were collected"
+    );
+    assert_no_secrets(&snapshot.to_json_pretty().unwrap(), &[secret], &[key_id]);
 }
