@@ -2950,354 +2950,6 @@ async fn s3_buckets_of_two_accounts_in_two_regions_are_read_part_by_part() {
         ("sts:GetCallerIdentity", 2),
         ("s3:ListAllMyBuckets", 2),
         ("s3:GetAccountPublicAccessBlock", 2),
-// RDS: two regions, every RDS rule both ways; a denied RDS call
-// ---------------------------------------------------------------------------------------
-
-/// Planted as every seeded database's master password and user name: RDS never returns
-/// the password, and soc2scan does not keep the user name.
-const RDS_PASSWORD_CANARY: &str = "rds-master-canary-5b7e1d";
-const RDS_USER_CANARY: &str = "canary_admin_81c2";
-
-fn rds_client(config: &SdkConfig) -> aws_sdk_rds::Client {
-    aws_sdk_rds::Client::new(config)
-}
-
-fn rds_arn(account: &str, region: &str, kind: &str, name: &str) -> String {
-    format!("arn:aws:rds:{region}:{account}:{kind}:{name}")
-}
-
-/// A DB instance to seed; `cluster` makes it a member of that cluster (the cluster then
-/// decides everything but `public`).
-struct Db<'a> {
-    id: &'a str,
-    engine: &'a str,
-    version: Option<&'a str>,
-    cluster: Option<&'a str>,
-    public: bool,
-    encrypted: bool,
-    retention: i32,
-    deletion_protection: bool,
-    multi_az: bool,
-    logs: &'a [&'a str],
-}
-
-impl Db<'_> {
-    /// A private, encrypted, Multi-AZ, protected PostgreSQL instance with 14 days of
-    /// backups and its `postgresql` log exported.
-    fn good(id: &str) -> Db<'_> {
-        Db {
-            id,
-            engine: "postgres",
-            version: Some("16.3"),
-            cluster: None,
-            public: false,
-            encrypted: true,
-            retention: 14,
-            deletion_protection: true,
-            multi_az: true,
-            logs: &["postgresql"],
-        }
-    }
-}
-
-async fn create_db(rds: &aws_sdk_rds::Client, db: Db<'_>) {
-    let request = rds
-        .create_db_instance()
-        .db_instance_identifier(db.id)
-        .db_instance_class("db.m6g.large")
-        .engine(db.engine)
-        .set_engine_version(db.version.map(str::to_string))
-        .publicly_accessible(db.public)
-        .tags(
-            aws_sdk_rds::types::Tag::builder()
-                .key("Name")
-                .value(format!("{}-name", db.id))
-                .build(),
-        );
-    let request = match db.cluster {
-        Some(cluster) => request.db_cluster_identifier(cluster),
-        None => request
-            .master_username(RDS_USER_CANARY)
-            .master_user_password(RDS_PASSWORD_CANARY)
-            .allocated_storage(20)
-            .storage_encrypted(db.encrypted)
-            .backup_retention_period(db.retention)
-            .deletion_protection(db.deletion_protection)
-            .multi_az(db.multi_az)
-            .set_enable_cloudwatch_logs_exports(Some(
-                db.logs.iter().map(|l| l.to_string()).collect(),
-            )),
-    };
-    request.send().await.unwrap();
-}
-
-async fn create_cluster(rds: &aws_sdk_rds::Client, id: &str, engine: &str, encrypted: bool) {
-    rds.create_db_cluster()
-        .db_cluster_identifier(id)
-        .engine(engine)
-        .master_username(RDS_USER_CANARY)
-        .master_user_password(RDS_PASSWORD_CANARY)
-        .storage_encrypted(encrypted)
-        .send()
-        .await
-        .unwrap();
-}
-
-/// A manual DB snapshot of `instance`, its `restore` attribute given `shared_with`.
-async fn db_snapshot(rds: &aws_sdk_rds::Client, instance: &str, id: &str, shared_with: &[&str]) {
-    rds.create_db_snapshot()
-        .db_instance_identifier(instance)
-        .db_snapshot_identifier(id)
-        .send()
-        .await
-        .unwrap();
-    if !shared_with.is_empty() {
-        rds.modify_db_snapshot_attribute()
-            .db_snapshot_identifier(id)
-            .attribute_name("restore")
-            .set_values_to_add(Some(shared_with.iter().map(|s| s.to_string()).collect()))
-            .send()
-            .await
-            .unwrap();
-    }
-}
-
-/// A manual DB cluster snapshot of `cluster`, its `restore` attribute given `shared_with`.
-async fn cluster_snapshot(
-    rds: &aws_sdk_rds::Client,
-    cluster: &str,
-    id: &str,
-    shared_with: &[&str],
-) {
-    rds.create_db_cluster_snapshot()
-        .db_cluster_identifier(cluster)
-        .db_cluster_snapshot_identifier(id)
-        .send()
-        .await
-        .unwrap();
-    if !shared_with.is_empty() {
-        rds.modify_db_cluster_snapshot_attribute()
-            .db_cluster_snapshot_identifier(id)
-            .attribute_name("restore")
-            .set_values_to_add(Some(shared_with.iter().map(|s| s.to_string()).collect()))
-            .send()
-            .await
-            .unwrap();
-    }
-}
-
-/// eu-west-1: a good PostgreSQL instance, a bad MySQL one with a read replica, an
-/// encrypted Aurora cluster with a private member, and snapshots (encrypted, public).
-/// us-east-1: a MariaDB instance without backups, an unencrypted Aurora cluster with a
-/// public member, and snapshots (shared with one account, public, shared privately).
-async fn seed_rds(moto: &Moto, account: &str) {
-    let rds = rds_client(&account_config(moto, account, R1).await);
-    create_db(&rds, Db::good("orders-db")).await;
-    create_db(
-        &rds,
-        Db {
-            engine: "mysql",
-            version: Some("8.0.39"),
-            public: true,
-            encrypted: false,
-            retention: 1,
-            deletion_protection: false,
-            multi_az: false,
-            logs: &[],
-            ..Db::good("legacy-db")
-        },
-    )
-    .await;
-    rds.create_db_instance_read_replica()
-        .db_instance_identifier("legacy-replica")
-        .source_db_instance_identifier("legacy-db")
-        .publicly_accessible(false)
-        .send()
-        .await
-        .unwrap();
-    create_cluster(&rds, "orders-aurora", "aurora-postgresql", true).await;
-    create_db(
-        &rds,
-        Db {
-            engine: "aurora-postgresql",
-            version: None,
-            cluster: Some("orders-aurora"),
-            ..Db::good("orders-aurora-1")
-        },
-    )
-    .await;
-    db_snapshot(&rds, "orders-db", "orders-nightly", &[]).await;
-    db_snapshot(&rds, "legacy-db", "legacy-export", &["all"]).await;
-    cluster_snapshot(&rds, "orders-aurora", "orders-aurora-monthly", &[]).await;
-
-    let rds = rds_client(&account_config(moto, account, R2).await);
-    create_db(
-        &rds,
-        Db {
-            engine: "mariadb",
-            version: Some("10.11.6"),
-            retention: 0,
-            logs: &["audit"],
-            ..Db::good("reports-db")
-        },
-    )
-    .await;
-    create_cluster(&rds, "legacy-aurora", "aurora-mysql", false).await;
-    create_db(
-        &rds,
-        Db {
-            engine: "aurora-mysql",
-            version: None,
-            cluster: Some("legacy-aurora"),
-            public: true,
-            ..Db::good("legacy-aurora-1")
-        },
-    )
-    .await;
-    db_snapshot(&rds, "reports-db", "reports-shared", &["444455556666"]).await;
-    cluster_snapshot(&rds, "legacy-aurora", "legacy-aurora-export", &["all"]).await;
-    cluster_snapshot(
-        &rds,
-        "legacy-aurora",
-        "legacy-aurora-private",
-        &["444455556666"],
-    )
-    .await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn rds_in_two_regions_every_rds_rule_passes_and_fails() {
-    let Some(moto) = shared_moto() else { return };
-    const ACCOUNT: &str = "666666666666";
-    seed_rds(moto, ACCOUNT).await;
-    let options = AwsScanOptions {
-        services: vec!["rds".into()],
-        ..scan_options(moto, &[ACCOUNT], &[R1, R2])
-    };
-    let collection = collect(&options, Arc::new(NoProgress)).await.expect("scan");
-
-    // --- coverage: the four RDS units in each region, nothing else ---
-    let expected_coverage: Vec<CoverageEntry> = all_ok_coverage(&[ACCOUNT], &[R1, R2])
-        .into_iter()
-        .filter(|entry| entry.unit.kind.service() == "rds")
-        .collect();
-    assert_eq!(expected_coverage.len(), 8);
-    assert_coverage(&collection.coverage, &expected_coverage);
-
-    // --- the model ---
-    let arn = |region: &str, kind: &str, name: &str| rds_arn(ACCOUNT, region, kind, name);
-    assert_eq!(
-        ids_of(&collection, ACCOUNT, R1, ResourceKind::RdsDbInstance),
-        set([
-            arn(R1, "db", "orders-db"),
-            arn(R1, "db", "legacy-db"),
-            arn(R1, "db", "legacy-replica"),
-            arn(R1, "db", "orders-aurora-1"),
-        ])
-    );
-    let orders = find(&collection, &arn(R1, "db", "orders-db"));
-    assert_eq!(orders.name.as_deref(), Some("orders-db-name"));
-    assert_eq!(
-        orders.config,
-        ResourceConfig::RdsDbInstance(RdsDbInstance {
-            db_instance_identifier: "orders-db".into(),
-            engine: "postgres".into(),
-            engine_version: Some("16.3".into()),
-            db_instance_class: Some("db.m6g.large".into()),
-            status: Some("available".into()),
-            availability_zone: Some("eu-west-1a".into()),
-            db_cluster_identifier: None,
-            read_replica_source: None,
-            publicly_accessible: Some(false),
-            storage_encrypted: Some(true),
-            // moto's stand-in for the default aws/rds key.
-            kms_key_id: Some("default_kms_key_id".into()),
-            backup_retention_period: Some(14),
-            deletion_protection: Some(true),
-            multi_az: Some(true),
-            enabled_cloudwatch_logs_exports: vec!["postgresql".into()],
-        })
-    );
-    let instance =
-        |region: &str, name: &str| match &find(&collection, &arn(region, "db", name)).config {
-            ResourceConfig::RdsDbInstance(instance) => instance.clone(),
-            _ => panic!("not a DB instance"),
-        };
-    assert_eq!(
-        instance(R1, "legacy-replica")
-            .read_replica_source
-            .as_deref(),
-        Some("legacy-db")
-    );
-    let member = instance(R1, "orders-aurora-1");
-    assert_eq!(
-        member.db_cluster_identifier.as_deref(),
-        Some("orders-aurora")
-    );
-    assert_eq!(member.engine, "aurora-postgresql");
-    assert_eq!(instance(R2, "reports-db").backup_retention_period, Some(0));
-    let ResourceConfig::RdsDbCluster(legacy) =
-        &find(&collection, &arn(R2, "cluster", "legacy-aurora")).config
-    else {
-        panic!("not a cluster")
-    };
-    assert_eq!(legacy.storage_encrypted, Some(false));
-    assert_eq!(
-        legacy.kms_key_id, None,
-        "moto names a key even for unencrypted clusters; only an encrypted one has a key"
-    );
-    // Manual snapshots only: moto's automated ones (`rds:…`) are not collected.
-    assert_eq!(
-        ids_of(&collection, ACCOUNT, R1, ResourceKind::RdsDbSnapshot),
-        set([
-            arn(R1, "snapshot", "orders-nightly"),
-            arn(R1, "snapshot", "legacy-export")
-        ])
-    );
-    assert_eq!(
-        ids_of(&collection, ACCOUNT, R2, ResourceKind::RdsDbClusterSnapshot),
-        set([
-            arn(R2, "cluster-snapshot", "legacy-aurora-export"),
-            arn(R2, "cluster-snapshot", "legacy-aurora-private")
-        ])
-    );
-    let snapshot = |id: &str| match &find(&collection, id).config {
-        ResourceConfig::RdsDbSnapshot(s) | ResourceConfig::RdsDbClusterSnapshot(s) => s.clone(),
-        _ => panic!("not an RDS snapshot"),
-    };
-    let export = snapshot(&arn(R1, "snapshot", "legacy-export"));
-    assert_eq!(
-        export.restorable_by_all,
-        Some(true),
-        "confirmed by the attribute"
-    );
-    assert_eq!(export.encrypted, Some(false));
-    assert_eq!(export.source_identifier.as_deref(), Some("legacy-db"));
-    assert_eq!(export.engine.as_deref(), Some("mysql"));
-    assert!(export.create_time.is_some());
-    let nightly = snapshot(&arn(R1, "snapshot", "orders-nightly"));
-    assert_eq!(
-        (nightly.encrypted, nightly.restorable_by_all),
-        (Some(true), Some(false)),
-        "encrypted, so private without a look"
-    );
-    assert_eq!(
-        snapshot(&arn(R2, "cluster-snapshot", "legacy-aurora-private")).restorable_by_all,
-        Some(false),
-        "shared with a named account only"
-    );
-
-    // --- calls: one listing per kind and region, one confirmation per unencrypted
-    // snapshot (legacy-export; legacy-aurora-export and legacy-aurora-private) ---
-    assert_calls_are_documented(&collection);
-    let expected_calls: BTreeMap<String, u64> = [
-        ("sts:GetCallerIdentity", 1),
-        ("rds:DescribeDBInstances", 2),
-        ("rds:DescribeDBClusters", 2),
-        ("rds:DescribeDBSnapshots", 2),
-        ("rds:DescribeDBSnapshotAttributes", 1),
-        ("rds:DescribeDBClusterSnapshots", 2),
-        ("rds:DescribeDBClusterSnapshotAttributes", 2),
     ]
     .into_iter()
     .map(|(operation, count)| (operation.to_string(), count))
@@ -3659,6 +3311,522 @@ async fn s3_denied_calls_fail_only_the_bucket_part_listing_or_account_setting_th
     let mut expected = s3_ok_coverage(&[ACCOUNT]);
     for entry in &mut expected {
         if entry.unit.kind == ResourceKind::S3AccountPublicAccessBlock {
+            continue;
+        }
+        let actual = collection
+            .coverage
+            .iter()
+            .find(|e| e.unit == entry.unit)
+            .unwrap_or_else(|| panic!("no coverage entry for {}", entry.unit));
+        assert_denied(&actual.status, "s3:ListAllMyBuckets");
+        entry.status = actual.status.clone();
+    }
+    assert_coverage(&collection.coverage, &expected);
+    assert_eq!(
+        collection
+            .resources
+            .iter()
+            .map(|r| r.id.clone())
+            .collect::<Vec<_>>(),
+        vec![account_block_id.clone()]
+    );
+    // No bucket could be listed: each bucket rule is not evaluated for the account's
+    // buckets as a whole; the account's setting is still judged.
+    let (verdicts_now, gaps) = judge(&collection);
+    let mut expected = BTreeMap::new();
+    expected.insert(
+        (
+            "aws-s3-account-public-access-block-off".to_string(),
+            account_block_id.clone(),
+        ),
+        "fail",
+    );
+    for rule in BUCKET_RULES {
+        expected.insert(
+            (
+                rule.to_string(),
+                format!("unit:aws/{ACCOUNT}/global s3_bucket"),
+            ),
+            "not_evaluated",
+        );
+    }
+    assert_verdicts(&verdicts_now, &expected);
+    assert_eq!(gaps, failed_units(&collection), "incomplete: exit 3");
+    assert_eq!(gaps.len(), 8, "the bucket kind and its seven parts");
+    assert_eq!(
+        collection.api_calls,
+        [
+            ("sts:GetCallerIdentity", 1),
+            ("s3:ListAllMyBuckets", 1),
+            ("s3:GetAccountPublicAccessBlock", 1),
+        ]
+        .into_iter()
+        .map(|(operation, count)| (operation.to_string(), count))
+        .collect()
+    );
+
+    // --- the account setting denied: that unit alone ---
+    let collection = scan(no_account_setting).await;
+    let mut expected = s3_ok_coverage(&[ACCOUNT]);
+    for entry in &mut expected {
+        if entry.unit.kind == ResourceKind::S3AccountPublicAccessBlock {
+            let actual = collection
+                .coverage
+                .iter()
+                .find(|e| e.unit == entry.unit)
+                .expect("the account setting's entry");
+            assert_denied(&actual.status, "s3:GetAccountPublicAccessBlock");
+            entry.status = actual.status.clone();
+        }
+    }
+    assert_coverage(&collection.coverage, &expected);
+    assert!(collection
+        .resources
+        .iter()
+        .all(|r| r.id != account_block_id));
+    for name in [ONE, TWO] {
+        let (_, bucket) = s3_bucket_of(&collection, name);
+        assert!(bucket.policy.is_some(), "{name}: {bucket:?}");
+    }
+    // The account rule is not evaluated, and so are the exposure rules, which weigh the
+    // account's Block Public Access; the other bucket rules are judged.
+    let (verdicts_now, gaps) = judge(&collection);
+    let mut expected = expected_verdicts(&[
+        ("aws-s3-bucket-public-read", ONE),
+        ("aws-s3-bucket-public-write", ONE),
+        ("aws-s3-bucket-public-read", TWO),
+        ("aws-s3-bucket-public-write", TWO),
+    ]);
+    expected.remove(&(
+        "aws-s3-account-public-access-block-off".to_string(),
+        account_block_id.clone(),
+    ));
+    expected.insert(
+        (
+            "aws-s3-account-public-access-block-off".to_string(),
+            format!("unit:aws/{ACCOUNT}/global s3_account_public_access_block"),
+        ),
+        "not_evaluated",
+    );
+    assert_verdicts(&verdicts_now, &expected);
+    assert_eq!(gaps, failed_units(&collection), "incomplete: exit 3");
+    assert_eq!(gaps.len(), 1);
+
+    // --- one bucket's region unknown: every part of that bucket is a narrowed gap, and
+    // the bucket is still listed (its rules say "not evaluated", not nothing) ---
+    let collection = scan(no_location_of_two).await;
+    let mut expected = s3_ok_coverage(&[ACCOUNT]);
+    for part in [
+        ResourceKind::S3BucketAcl,
+        ResourceKind::S3BucketPolicy,
+        ResourceKind::S3BucketPublicAccessBlock,
+        ResourceKind::S3BucketEncryption,
+        ResourceKind::S3BucketVersioning,
+        ResourceKind::S3BucketLogging,
+        ResourceKind::S3BucketOwnershipControls,
+    ] {
+        let unit = CollectionUnit {
+            provider: Provider::Aws,
+            account: ACCOUNT.into(),
+            region: GLOBAL_REGION.into(),
+            kind: part,
+            resource: Some(bucket_arn(TWO)),
+        };
+        let gap = collection
+            .coverage
+            .iter()
+            .find(|e| e.unit == unit)
+            .unwrap_or_else(|| panic!("no gap for {unit}"));
+        assert_denied(&gap.status, "s3:GetBucketLocation");
+        expected.push(gap.clone());
+    }
+    expected.sort_by(|a, b| a.unit.cmp(&b.unit));
+    assert_coverage(&collection.coverage, &expected);
+    let (region, two) = s3_bucket_of(&collection, TWO);
+    assert_eq!(region, "unknown");
+    assert_eq!(
+        two,
+        S3Bucket {
+            name: TWO.into(),
+            creation_date: two.creation_date,
+            acl: None,
+            policy: None,
+            public_access_block: None,
+            default_encryption: None,
+            versioning: None,
+            logging: None,
+            object_ownership: None,
+        }
+    );
+    let (region, one) = s3_bucket_of(&collection, ONE);
+    assert_eq!(region, R1);
+    assert!(one.policy.is_some() && one.acl.is_some(), "{one:?}");
+    assert_eq!(collection.api_calls["s3:GetBucketLocation"], 2);
+    assert_eq!(
+        collection.api_calls["s3:GetBucketAcl"], 1,
+        "nothing read of two"
+    );
+    // Every bucket rule is not evaluated for TWO, and judged for ONE.
+    let (verdicts_now, gaps) = judge(&collection);
+    let not_evaluated: Vec<(&str, &str)> = BUCKET_RULES.iter().map(|r| (*r, TWO)).collect();
+    assert_verdicts(&verdicts_now, &expected_verdicts(&not_evaluated));
+    assert_eq!(gaps, failed_units(&collection), "incomplete: exit 3");
+    assert_eq!(gaps.len(), 7);
+}
+
+// ---------------------------------------------------------------------------------------
+// RDS: two regions, every RDS rule both ways; a denied RDS call
+// ---------------------------------------------------------------------------------------
+
+/// Planted as every seeded database's master password and user name: RDS never returns
+/// the password, and soc2scan does not keep the user name.
+const RDS_PASSWORD_CANARY: &str = "rds-master-canary-5b7e1d";
+const RDS_USER_CANARY: &str = "canary_admin_81c2";
+
+fn rds_client(config: &SdkConfig) -> aws_sdk_rds::Client {
+    aws_sdk_rds::Client::new(config)
+}
+
+fn rds_arn(account: &str, region: &str, kind: &str, name: &str) -> String {
+    format!("arn:aws:rds:{region}:{account}:{kind}:{name}")
+}
+
+/// A DB instance to seed; `cluster` makes it a member of that cluster (the cluster then
+/// decides everything but `public`).
+struct Db<'a> {
+    id: &'a str,
+    engine: &'a str,
+    version: Option<&'a str>,
+    cluster: Option<&'a str>,
+    public: bool,
+    encrypted: bool,
+    retention: i32,
+    deletion_protection: bool,
+    multi_az: bool,
+    logs: &'a [&'a str],
+}
+
+impl Db<'_> {
+    /// A private, encrypted, Multi-AZ, protected PostgreSQL instance with 14 days of
+    /// backups and its `postgresql` log exported.
+    fn good(id: &str) -> Db<'_> {
+        Db {
+            id,
+            engine: "postgres",
+            version: Some("16.3"),
+            cluster: None,
+            public: false,
+            encrypted: true,
+            retention: 14,
+            deletion_protection: true,
+            multi_az: true,
+            logs: &["postgresql"],
+        }
+    }
+}
+
+async fn create_db(rds: &aws_sdk_rds::Client, db: Db<'_>) {
+    let request = rds
+        .create_db_instance()
+        .db_instance_identifier(db.id)
+        .db_instance_class("db.m6g.large")
+        .engine(db.engine)
+        .set_engine_version(db.version.map(str::to_string))
+        .publicly_accessible(db.public)
+        .tags(
+            aws_sdk_rds::types::Tag::builder()
+                .key("Name")
+                .value(format!("{}-name", db.id))
+                .build(),
+        );
+    let request = match db.cluster {
+        Some(cluster) => request.db_cluster_identifier(cluster),
+        None => request
+            .master_username(RDS_USER_CANARY)
+            .master_user_password(RDS_PASSWORD_CANARY)
+            .allocated_storage(20)
+            .storage_encrypted(db.encrypted)
+            .backup_retention_period(db.retention)
+            .deletion_protection(db.deletion_protection)
+            .multi_az(db.multi_az)
+            .set_enable_cloudwatch_logs_exports(Some(
+                db.logs.iter().map(|l| l.to_string()).collect(),
+            )),
+    };
+    request.send().await.unwrap();
+}
+
+async fn create_cluster(rds: &aws_sdk_rds::Client, id: &str, engine: &str, encrypted: bool) {
+    rds.create_db_cluster()
+        .db_cluster_identifier(id)
+        .engine(engine)
+        .master_username(RDS_USER_CANARY)
+        .master_user_password(RDS_PASSWORD_CANARY)
+        .storage_encrypted(encrypted)
+        .send()
+        .await
+        .unwrap();
+}
+
+/// A manual DB snapshot of `instance`, its `restore` attribute given `shared_with`.
+async fn db_snapshot(rds: &aws_sdk_rds::Client, instance: &str, id: &str, shared_with: &[&str]) {
+    rds.create_db_snapshot()
+        .db_instance_identifier(instance)
+        .db_snapshot_identifier(id)
+        .send()
+        .await
+        .unwrap();
+    if !shared_with.is_empty() {
+        rds.modify_db_snapshot_attribute()
+            .db_snapshot_identifier(id)
+            .attribute_name("restore")
+            .set_values_to_add(Some(shared_with.iter().map(|s| s.to_string()).collect()))
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+/// A manual DB cluster snapshot of `cluster`, its `restore` attribute given `shared_with`.
+async fn cluster_snapshot(
+    rds: &aws_sdk_rds::Client,
+    cluster: &str,
+    id: &str,
+    shared_with: &[&str],
+) {
+    rds.create_db_cluster_snapshot()
+        .db_cluster_identifier(cluster)
+        .db_cluster_snapshot_identifier(id)
+        .send()
+        .await
+        .unwrap();
+    if !shared_with.is_empty() {
+        rds.modify_db_cluster_snapshot_attribute()
+            .db_cluster_snapshot_identifier(id)
+            .attribute_name("restore")
+            .set_values_to_add(Some(shared_with.iter().map(|s| s.to_string()).collect()))
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+/// eu-west-1: a good PostgreSQL instance, a bad MySQL one with a read replica, an
+/// encrypted Aurora cluster with a private member, and snapshots (encrypted, public).
+/// us-east-1: a MariaDB instance without backups, an unencrypted Aurora cluster with a
+/// public member, and snapshots (shared with one account, public, shared privately).
+async fn seed_rds(moto: &Moto, account: &str) {
+    let rds = rds_client(&account_config(moto, account, R1).await);
+    create_db(&rds, Db::good("orders-db")).await;
+    create_db(
+        &rds,
+        Db {
+            engine: "mysql",
+            version: Some("8.0.39"),
+            public: true,
+            encrypted: false,
+            retention: 1,
+            deletion_protection: false,
+            multi_az: false,
+            logs: &[],
+            ..Db::good("legacy-db")
+        },
+    )
+    .await;
+    rds.create_db_instance_read_replica()
+        .db_instance_identifier("legacy-replica")
+        .source_db_instance_identifier("legacy-db")
+        .publicly_accessible(false)
+        .send()
+        .await
+        .unwrap();
+    create_cluster(&rds, "orders-aurora", "aurora-postgresql", true).await;
+    create_db(
+        &rds,
+        Db {
+            engine: "aurora-postgresql",
+            version: None,
+            cluster: Some("orders-aurora"),
+            ..Db::good("orders-aurora-1")
+        },
+    )
+    .await;
+    db_snapshot(&rds, "orders-db", "orders-nightly", &[]).await;
+    db_snapshot(&rds, "legacy-db", "legacy-export", &["all"]).await;
+    cluster_snapshot(&rds, "orders-aurora", "orders-aurora-monthly", &[]).await;
+
+    let rds = rds_client(&account_config(moto, account, R2).await);
+    create_db(
+        &rds,
+        Db {
+            engine: "mariadb",
+            version: Some("10.11.6"),
+            retention: 0,
+            logs: &["audit"],
+            ..Db::good("reports-db")
+        },
+    )
+    .await;
+    create_cluster(&rds, "legacy-aurora", "aurora-mysql", false).await;
+    create_db(
+        &rds,
+        Db {
+            engine: "aurora-mysql",
+            version: None,
+            cluster: Some("legacy-aurora"),
+            public: true,
+            ..Db::good("legacy-aurora-1")
+        },
+    )
+    .await;
+    db_snapshot(&rds, "reports-db", "reports-shared", &["444455556666"]).await;
+    cluster_snapshot(&rds, "legacy-aurora", "legacy-aurora-export", &["all"]).await;
+    cluster_snapshot(
+        &rds,
+        "legacy-aurora",
+        "legacy-aurora-private",
+        &["444455556666"],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rds_in_two_regions_every_rds_rule_passes_and_fails() {
+    let Some(moto) = shared_moto() else { return };
+    const ACCOUNT: &str = "666666666666";
+    seed_rds(moto, ACCOUNT).await;
+    let options = AwsScanOptions {
+        services: vec!["rds".into()],
+        ..scan_options(moto, &[ACCOUNT], &[R1, R2])
+    };
+    let collection = collect(&options, Arc::new(NoProgress)).await.expect("scan");
+
+    // --- coverage: the four RDS units in each region, nothing else ---
+    let expected_coverage: Vec<CoverageEntry> = all_ok_coverage(&[ACCOUNT], &[R1, R2])
+        .into_iter()
+        .filter(|entry| entry.unit.kind.service() == "rds")
+        .collect();
+    assert_eq!(expected_coverage.len(), 8);
+    assert_coverage(&collection.coverage, &expected_coverage);
+
+    // --- the model ---
+    let arn = |region: &str, kind: &str, name: &str| rds_arn(ACCOUNT, region, kind, name);
+    assert_eq!(
+        ids_of(&collection, ACCOUNT, R1, ResourceKind::RdsDbInstance),
+        set([
+            arn(R1, "db", "orders-db"),
+            arn(R1, "db", "legacy-db"),
+            arn(R1, "db", "legacy-replica"),
+            arn(R1, "db", "orders-aurora-1"),
+        ])
+    );
+    let orders = find(&collection, &arn(R1, "db", "orders-db"));
+    assert_eq!(orders.name.as_deref(), Some("orders-db-name"));
+    assert_eq!(
+        orders.config,
+        ResourceConfig::RdsDbInstance(RdsDbInstance {
+            db_instance_identifier: "orders-db".into(),
+            engine: "postgres".into(),
+            engine_version: Some("16.3".into()),
+            db_instance_class: Some("db.m6g.large".into()),
+            status: Some("available".into()),
+            availability_zone: Some("eu-west-1a".into()),
+            db_cluster_identifier: None,
+            read_replica_source: None,
+            publicly_accessible: Some(false),
+            storage_encrypted: Some(true),
+            // moto's stand-in for the default aws/rds key.
+            kms_key_id: Some("default_kms_key_id".into()),
+            backup_retention_period: Some(14),
+            deletion_protection: Some(true),
+            multi_az: Some(true),
+            enabled_cloudwatch_logs_exports: vec!["postgresql".into()],
+        })
+    );
+    let instance =
+        |region: &str, name: &str| match &find(&collection, &arn(region, "db", name)).config {
+            ResourceConfig::RdsDbInstance(instance) => instance.clone(),
+            _ => panic!("not a DB instance"),
+        };
+    assert_eq!(
+        instance(R1, "legacy-replica")
+            .read_replica_source
+            .as_deref(),
+        Some("legacy-db")
+    );
+    let member = instance(R1, "orders-aurora-1");
+    assert_eq!(
+        member.db_cluster_identifier.as_deref(),
+        Some("orders-aurora")
+    );
+    assert_eq!(member.engine, "aurora-postgresql");
+    assert_eq!(instance(R2, "reports-db").backup_retention_period, Some(0));
+    let ResourceConfig::RdsDbCluster(legacy) =
+        &find(&collection, &arn(R2, "cluster", "legacy-aurora")).config
+    else {
+        panic!("not a cluster")
+    };
+    assert_eq!(legacy.storage_encrypted, Some(false));
+    assert_eq!(
+        legacy.kms_key_id, None,
+        "moto names a key even for unencrypted clusters; only an encrypted one has a key"
+    );
+    // Manual snapshots only: moto's automated ones (`rds:…`) are not collected.
+    assert_eq!(
+        ids_of(&collection, ACCOUNT, R1, ResourceKind::RdsDbSnapshot),
+        set([
+            arn(R1, "snapshot", "orders-nightly"),
+            arn(R1, "snapshot", "legacy-export")
+        ])
+    );
+    assert_eq!(
+        ids_of(&collection, ACCOUNT, R2, ResourceKind::RdsDbClusterSnapshot),
+        set([
+            arn(R2, "cluster-snapshot", "legacy-aurora-export"),
+            arn(R2, "cluster-snapshot", "legacy-aurora-private")
+        ])
+    );
+    let snapshot = |id: &str| match &find(&collection, id).config {
+        ResourceConfig::RdsDbSnapshot(s) | ResourceConfig::RdsDbClusterSnapshot(s) => s.clone(),
+        _ => panic!("not an RDS snapshot"),
+    };
+    let export = snapshot(&arn(R1, "snapshot", "legacy-export"));
+    assert_eq!(
+        export.restorable_by_all,
+        Some(true),
+        "confirmed by the attribute"
+    );
+    assert_eq!(export.encrypted, Some(false));
+    assert_eq!(export.source_identifier.as_deref(), Some("legacy-db"));
+    assert_eq!(export.engine.as_deref(), Some("mysql"));
+    assert!(export.create_time.is_some());
+    let nightly = snapshot(&arn(R1, "snapshot", "orders-nightly"));
+    assert_eq!(
+        (nightly.encrypted, nightly.restorable_by_all),
+        (Some(true), Some(false)),
+        "encrypted, so private without a look"
+    );
+    assert_eq!(
+        snapshot(&arn(R2, "cluster-snapshot", "legacy-aurora-private")).restorable_by_all,
+        Some(false),
+        "shared with a named account only"
+    );
+
+    // --- calls: one listing per kind and region, one confirmation per unencrypted
+    // snapshot (legacy-export; legacy-aurora-export and legacy-aurora-private) ---
+    assert_calls_are_documented(&collection);
+    let expected_calls: BTreeMap<String, u64> = [
+        ("sts:GetCallerIdentity", 1),
+        ("rds:DescribeDBInstances", 2),
+        ("rds:DescribeDBClusters", 2),
+        ("rds:DescribeDBSnapshots", 2),
+        ("rds:DescribeDBSnapshotAttributes", 1),
+        ("rds:DescribeDBClusterSnapshots", 2),
+        ("rds:DescribeDBClusterSnapshotAttributes", 2),
+    ]
+    .into_iter()
+    .map(|(operation, count)| (operation.to_string(), count))
+    .collect();
     assert_eq!(collection.api_calls, expected_calls);
 
     // --- verdicts ---
@@ -3831,160 +3999,6 @@ async fn denied_rds_calls_leave_exactly_the_rds_rules_that_need_them_not_evaluat
             .iter()
             .find(|e| e.unit == entry.unit)
             .unwrap_or_else(|| panic!("no coverage entry for {}", entry.unit));
-        assert_denied(&actual.status, "s3:ListAllMyBuckets");
-        entry.status = actual.status.clone();
-    }
-    assert_coverage(&collection.coverage, &expected);
-    assert_eq!(
-        collection
-            .resources
-            .iter()
-            .map(|r| r.id.clone())
-            .collect::<Vec<_>>(),
-        vec![account_block_id.clone()]
-    );
-    // No bucket could be listed: each bucket rule is not evaluated for the account's
-    // buckets as a whole; the account's setting is still judged.
-    let (verdicts_now, gaps) = judge(&collection);
-    let mut expected = BTreeMap::new();
-    expected.insert(
-        (
-            "aws-s3-account-public-access-block-off".to_string(),
-            account_block_id.clone(),
-        ),
-        "fail",
-    );
-    for rule in BUCKET_RULES {
-        expected.insert(
-            (
-                rule.to_string(),
-                format!("unit:aws/{ACCOUNT}/global s3_bucket"),
-            ),
-            "not_evaluated",
-        );
-    }
-    assert_verdicts(&verdicts_now, &expected);
-    assert_eq!(gaps, failed_units(&collection), "incomplete: exit 3");
-    assert_eq!(gaps.len(), 8, "the bucket kind and its seven parts");
-    assert_eq!(
-        collection.api_calls,
-        [
-            ("sts:GetCallerIdentity", 1),
-            ("s3:ListAllMyBuckets", 1),
-            ("s3:GetAccountPublicAccessBlock", 1),
-        ]
-        .into_iter()
-        .map(|(operation, count)| (operation.to_string(), count))
-        .collect()
-    );
-
-    // --- the account setting denied: that unit alone ---
-    let collection = scan(no_account_setting).await;
-    let mut expected = s3_ok_coverage(&[ACCOUNT]);
-    for entry in &mut expected {
-        if entry.unit.kind == ResourceKind::S3AccountPublicAccessBlock {
-            let actual = collection
-                .coverage
-                .iter()
-                .find(|e| e.unit == entry.unit)
-                .expect("the account setting's entry");
-            assert_denied(&actual.status, "s3:GetAccountPublicAccessBlock");
-            entry.status = actual.status.clone();
-        }
-    }
-    assert_coverage(&collection.coverage, &expected);
-    assert!(collection
-        .resources
-        .iter()
-        .all(|r| r.id != account_block_id));
-    for name in [ONE, TWO] {
-        let (_, bucket) = s3_bucket_of(&collection, name);
-        assert!(bucket.policy.is_some(), "{name}: {bucket:?}");
-    }
-    // The account rule is not evaluated, and so are the exposure rules, which weigh the
-    // account's Block Public Access; the other bucket rules are judged.
-    let (verdicts_now, gaps) = judge(&collection);
-    let mut expected = expected_verdicts(&[
-        ("aws-s3-bucket-public-read", ONE),
-        ("aws-s3-bucket-public-write", ONE),
-        ("aws-s3-bucket-public-read", TWO),
-        ("aws-s3-bucket-public-write", TWO),
-    ]);
-    expected.remove(&(
-        "aws-s3-account-public-access-block-off".to_string(),
-        account_block_id.clone(),
-    ));
-    expected.insert(
-        (
-            "aws-s3-account-public-access-block-off".to_string(),
-            format!("unit:aws/{ACCOUNT}/global s3_account_public_access_block"),
-        ),
-        "not_evaluated",
-    );
-    assert_verdicts(&verdicts_now, &expected);
-    assert_eq!(gaps, failed_units(&collection), "incomplete: exit 3");
-    assert_eq!(gaps.len(), 1);
-
-    // --- one bucket's region unknown: every part of that bucket is a narrowed gap, and
-    // the bucket is still listed (its rules say "not evaluated", not nothing) ---
-    let collection = scan(no_location_of_two).await;
-    let mut expected = s3_ok_coverage(&[ACCOUNT]);
-    for part in [
-        ResourceKind::S3BucketAcl,
-        ResourceKind::S3BucketPolicy,
-        ResourceKind::S3BucketPublicAccessBlock,
-        ResourceKind::S3BucketEncryption,
-        ResourceKind::S3BucketVersioning,
-        ResourceKind::S3BucketLogging,
-        ResourceKind::S3BucketOwnershipControls,
-    ] {
-        let unit = CollectionUnit {
-            provider: Provider::Aws,
-            account: ACCOUNT.into(),
-            region: GLOBAL_REGION.into(),
-            kind: part,
-            resource: Some(bucket_arn(TWO)),
-        };
-        let gap = collection
-            .coverage
-            .iter()
-            .find(|e| e.unit == unit)
-            .unwrap_or_else(|| panic!("no gap for {unit}"));
-        assert_denied(&gap.status, "s3:GetBucketLocation");
-        expected.push(gap.clone());
-    }
-    expected.sort_by(|a, b| a.unit.cmp(&b.unit));
-    assert_coverage(&collection.coverage, &expected);
-    let (region, two) = s3_bucket_of(&collection, TWO);
-    assert_eq!(region, "unknown");
-    assert_eq!(
-        two,
-        S3Bucket {
-            name: TWO.into(),
-            creation_date: two.creation_date,
-            acl: None,
-            policy: None,
-            public_access_block: None,
-            default_encryption: None,
-            versioning: None,
-            logging: None,
-            object_ownership: None,
-        }
-    );
-    let (region, one) = s3_bucket_of(&collection, ONE);
-    assert_eq!(region, R1);
-    assert!(one.policy.is_some() && one.acl.is_some(), "{one:?}");
-    assert_eq!(collection.api_calls["s3:GetBucketLocation"], 2);
-    assert_eq!(
-        collection.api_calls["s3:GetBucketAcl"], 1,
-        "nothing read of two"
-    );
-    // Every bucket rule is not evaluated for TWO, and judged for ONE.
-    let (verdicts_now, gaps) = judge(&collection);
-    let not_evaluated: Vec<(&str, &str)> = BUCKET_RULES.iter().map(|r| (*r, TWO)).collect();
-    assert_verdicts(&verdicts_now, &expected_verdicts(&not_evaluated));
-    assert_eq!(gaps, failed_units(&collection), "incomplete: exit 3");
-    assert_eq!(gaps.len(), 7);
         let CoverageStatus::Failed { kind, message } = &actual.status else {
             panic!("{} should have failed", entry.unit);
         };

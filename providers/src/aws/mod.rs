@@ -22,8 +22,8 @@ mod ec2;
 mod errors;
 mod iam;
 mod options;
-mod s3;
 mod rds;
+mod s3;
 mod service;
 
 pub use crate::live::{CollectionProgress, NoProgress};

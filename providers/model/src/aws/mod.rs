@@ -3,5 +3,5 @@
 pub mod ec2;
 pub mod iam;
 pub mod policy_document;
-pub mod s3;
 pub mod rds;
+pub mod s3;
