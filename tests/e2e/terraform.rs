@@ -376,12 +376,12 @@ fn acme_plan_verdicts_are_exact() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let report = json_of(&output);
     assert_eq!(verdicts(&report), expected(ACME_PLAN_VERDICTS));
-    // The deleted volume (aws_ebs_volume.old) is not there; the unsupported S3 bucket is
+    // The deleted volume (aws_ebs_volume.old) is not there; the unsupported SQS queue is
     // only counted.
     assert!(!stdout(&output).contains("aws_ebs_volume.old"));
     let plan = &report["snapshot"]["terraform_plan"];
     assert_eq!(plan["deleted"], 1);
-    assert_eq!(plan["ignored_types"]["aws_s3_bucket"], 1);
+    assert_eq!(plan["ignored_types"]["aws_sqs_queue"], 1);
     assert_eq!(plan["format_version"], "1.2");
 }
 
@@ -610,7 +610,7 @@ fn exit_codes_and_verbose_notes_on_plans() {
     assert_eq!(code(&output), 1, "{}", stderr(&output));
     let err = stderr(&output);
     assert!(err.contains("1 deleted (not evaluated)"), "{err}");
-    assert!(err.contains("aws_s3_bucket (1)"), "{err}");
+    assert!(err.contains("aws_sqs_queue (1)"), "{err}");
     assert_eq!(code(&scan_plan(&["--fail-on", "none"])), 0);
     let only_unknown = scan_plan(&["--rules", "aws-ec2-ebs-snapshot-unencrypted"]);
     assert_eq!(code(&only_unknown), 0, "{}", stderr(&only_unknown));

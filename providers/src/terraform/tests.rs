@@ -799,8 +799,8 @@ fn deletes_data_sources_and_unsupported_types_are_not_resources() {
             deleted,
             replaced,
             data,
-            change("aws_s3_bucket", "b", json!({}), json!({})),
-            change("aws_s3_bucket", "c", json!({}), json!({})),
+            change("aws_sqs_queue", "b", json!({}), json!({})),
+            change("aws_sqs_queue", "c", json!({}), json!({})),
         ],
         vec![],
     ));
@@ -808,7 +808,7 @@ fn deletes_data_sources_and_unsupported_types_are_not_resources() {
     assert_eq!(ids, vec!["aws_ebs_volume.replaced"]);
     let plan = snapshot.plan.as_ref().expect("plan");
     assert_eq!(plan.deleted, 1);
-    assert_eq!(plan.ignored_types.get("aws_s3_bucket"), Some(&2));
+    assert_eq!(plan.ignored_types.get("aws_sqs_queue"), Some(&2));
 }
 
 #[test]
@@ -1023,7 +1023,7 @@ fn every_type_is_registered_once_with_unknowns_of_its_own_kinds() {
             );
         }
     }
-    assert!(registry::mapping("aws_s3_bucket").is_none());
+    assert!(registry::mapping("aws_sqs_queue").is_none());
 }
 
 /// Panics if the snapshot carries an unknown field the registry does not declare for the

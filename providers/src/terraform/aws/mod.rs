@@ -2,3 +2,4 @@
 
 pub(super) mod ec2;
 pub(super) mod iam;
+pub(super) mod s3;
