@@ -475,8 +475,19 @@ fn an_account_that_cannot_be_opened_is_a_gap_while_the_others_are_scanned() {
         .iter()
         .filter(|gap| gap["unit"]["account"] == "222222222222")
         .collect();
-    // Seven IAM units and nine EC2 units in each of the two listed regions.
-    assert_eq!(blocked_gaps.len(), 7 + 2 * 9, "{blocked_gaps:#?}");
+    // Every account-wide AWS unit once, and every regional one in each of the two regions.
+    let (regional, account_wide): (Vec<&soc2scan_providers::model::ResourceKind>, Vec<_>) =
+        soc2scan_providers::model::ResourceKind::ALL
+            .iter()
+            .filter(|kind| kind.provider() == soc2scan_providers::model::Provider::Aws)
+            .partition(|kind| {
+                kind.collection_scope() == soc2scan_providers::model::CollectionScope::Regional
+            });
+    assert_eq!(
+        blocked_gaps.len(),
+        account_wide.len() + 2 * regional.len(),
+        "{blocked_gaps:#?}"
+    );
     for gap in blocked_gaps {
         let message = gap["message"].as_str().unwrap_or_default();
         assert!(message.contains("could not be opened"), "{message}");
@@ -565,13 +576,14 @@ fn services_selection_collects_only_those_services_and_skips_the_others_rules() 
     seed(&python, &moto, &[]);
     let dir = temp_dir();
     let keys = ("testing", "testing");
-    let iam_rules: BTreeSet<&str> = soc2scan_rules::all_rules()
+    // Every AWS rule of a service other than EC2: skipped when only EC2 is collected.
+    let non_ec2_rules: BTreeSet<&str> = soc2scan_rules::all_rules()
         .iter()
         .map(|rule| rule.meta())
-        .filter(|meta| meta.service() == "iam")
+        .filter(|meta| meta.id.starts_with("aws-") && meta.service() != "ec2")
         .map(|meta| meta.id)
         .collect();
-    assert!(iam_rules.len() >= 5);
+    assert!(non_ec2_rules.len() >= 5);
 
     // --services ec2: not one IAM call, no IAM unit, and every IAM rule skipped as not
     // collected — in the snapshot, and in a live scan.
@@ -642,10 +654,10 @@ fn services_selection_collects_only_those_services_and_skips_the_others_rules() 
             .filter(|s| s["id"].as_str().is_some_and(|id| id.starts_with("aws-")))
             .map(|s| s["id"].as_str().expect("id"))
             .collect();
-        assert_eq!(skipped, iam_rules, "{args:?}");
+        assert_eq!(skipped, non_ec2_rules, "{args:?}");
         assert!(verdicts(&report)
             .iter()
-            .all(|(rule, _, _)| !iam_rules.contains(rule.as_str())));
+            .all(|(rule, _, _)| !non_ec2_rules.contains(rule.as_str())));
         assert!(verdicts(&report)
             .iter()
             .any(|(rule, _, _)| rule.starts_with("aws-ec2-")));

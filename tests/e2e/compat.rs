@@ -102,11 +102,11 @@ fn a_snapshot_written_by_0_1_loads_with_the_verdicts_it_had() {
     }
 }
 
-/// The 0.1 fixture without any coverage entry or resource of `kind`: as a snapshot of a
-/// version that did not collect it yet.
+/// The bundled example (which covers every kind) without any coverage entry or resource of
+/// `kind`: as a snapshot of a version that did not collect it yet.
 fn without_kind(kind: &str, dir: &Path) -> PathBuf {
     let mut snapshot: Value =
-        serde_json::from_str(&std::fs::read_to_string(fixture()).expect("fixture")).expect("JSON");
+        serde_json::from_str(&std::fs::read_to_string(example()).expect("example")).expect("JSON");
     snapshot["coverage"]
         .as_array_mut()
         .expect("coverage")
@@ -139,7 +139,7 @@ fn a_kind_the_snapshot_never_attempted_skips_exactly_its_rules_in_every_output()
 
     // JSON: the rule is listed as skipped with the kind, and has no verdict; every other
     // verdict is what the full snapshot gives; the exit code is the full snapshot's.
-    let (full_exit, full, _) = scan_json(&fixture());
+    let (full_exit, full, _) = scan_json(&example());
     let (exit, report, stderr) = scan_json(&path);
     assert_eq!(exit, full_exit, "{stderr}");
     assert!(

@@ -3,3 +3,26 @@
 pub mod ec2;
 pub mod iam;
 pub mod resource_policy;
+pub mod s3;
+
+use soc2scan_model::Resource;
+
+/// How a message names a resource: its display name, followed by its own id when the
+/// display name is a `Name` tag (`web-1 (i-0abc)`), so the finding can be found either way.
+pub(crate) fn named(resource: &Resource) -> String {
+    let display = resource.display_name();
+    match resource.config.native_id() {
+        Some(id) if id != display => format!("{display} ({id})"),
+        _ => display.to_string(),
+    }
+}
+
+/// The verdict for a resource whose configuration is not the kind the rule targets (the
+/// engine only hands a rule its target kinds, so this means a programming error).
+pub(crate) fn wrong_kind(resource: &Resource, expected: &str) -> crate::rule::Verdict {
+    crate::rule::Verdict::NotEvaluated(format!(
+        "{} is a {}, not {expected}",
+        resource.id,
+        resource.kind().label()
+    ))
+}

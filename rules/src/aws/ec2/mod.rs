@@ -38,7 +38,8 @@ pub use sg_data_ports_public::SgDataPortsPublic;
 pub use vpc_flow_logs_off::VpcFlowLogsOff;
 
 use crate::rule::Rule;
-use soc2scan_model::Resource;
+// Shared by every AWS service's rules; imported here so the EC2 rules reach them as `super::…`.
+use super::{named, wrong_kind};
 
 /// The EC2 rules, in documentation order.
 pub const RULES: &[&dyn Rule] = &[
@@ -58,23 +59,3 @@ pub const RULES: &[&dyn Rule] = &[
     &InstancePublicIp,
     &InstanceDetailedMonitoringOff,
 ];
-
-/// How a message names a resource: its display name, followed by its own id when the
-/// display name is a `Name` tag (`web-1 (i-0abc)`), so the finding can be found either way.
-fn named(resource: &Resource) -> String {
-    let display = resource.display_name();
-    match resource.config.native_id() {
-        Some(id) if id != display => format!("{display} ({id})"),
-        _ => display.to_string(),
-    }
-}
-
-/// The verdict for a resource whose configuration is not the kind the rule targets (the
-/// engine only hands a rule its target kinds, so this means a programming error).
-fn wrong_kind(resource: &Resource, expected: &str) -> crate::rule::Verdict {
-    crate::rule::Verdict::NotEvaluated(format!(
-        "{} is a {}, not {expected}",
-        resource.id,
-        resource.kind().label()
-    ))
-}
