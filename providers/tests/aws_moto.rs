@@ -1521,6 +1521,11 @@ async fn two_accounts_two_regions_every_aws_rule_passes_and_fails() {
             ("ec2:DescribeSecurityGroups", 1),
             ("ec2:DescribeNetworkAcls", 1),
             ("ec2:DescribeInstances", 1),
+            // No RDS resources here (the RDS test has its own account): one listing each.
+            ("rds:DescribeDBInstances", 1),
+            ("rds:DescribeDBClusters", 1),
+            ("rds:DescribeDBSnapshots", 1),
+            ("rds:DescribeDBClusterSnapshots", 1),
         ]
     };
     let mut expected_calls: BTreeMap<String, u64> = BTreeMap::new();
@@ -1547,6 +1552,9 @@ async fn two_accounts_two_regions_every_aws_rule_passes_and_fails() {
         ("iam:GetCredentialReport", 2),
         ("iam:GetAccountSummary", 2),
         ("iam:GetAccountPasswordPolicy", 2),
+        // No buckets in these accounts: the listing and the account setting only.
+        ("s3:ListAllMyBuckets", 2),
+        ("s3:GetAccountPublicAccessBlock", 2),
     ] {
         expected_calls.insert(operation.into(), count);
     }
@@ -1874,6 +1882,16 @@ fn expected_verdicts(
         }
     }
 
+    // S3: no buckets here (the S3 scenario has its own accounts), and neither account has
+    // Block Public Access configured.
+    for account in [account_a, account_b] {
+        put(
+            "aws-s3-account-public-access-block-off",
+            format!("arn:aws:s3::{account}:account-public-access-block"),
+            fail,
+        );
+    }
+
     // IAM. moto has no way to give the root user MFA: root MFA fails in every account,
     // root keys pass in every account.
     for account in [account_a, account_b] {
@@ -1966,6 +1984,9 @@ async fn missing_permissions_become_coverage_gaps_and_never_passes() {
     let mut granted = documented_actions();
     assert!(granted.remove("ec2:DescribeVolumes"));
     assert!(granted.remove("iam:GenerateCredentialReport"));
+    // moto authorises S3 Control's GetPublicAccessBlock as s3:GetPublicAccessBlock (AWS:
+    // s3:GetAccountPublicAccessBlock), so it needs that spelling too.
+    granted.insert("s3:GetPublicAccessBlock".to_string());
     let policy = serde_json::json!({
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Action": granted, "Resource": "*"}],
@@ -2202,7 +2223,11 @@ async fn user_data_and_secret_keys_never_reach_the_snapshot() {
     started.sort();
     let units: Vec<CollectionUnit> = collection.coverage.iter().map(|e| e.unit.clone()).collect();
     assert_eq!(started, units);
-    assert_eq!(units.len(), 9 + 7);
+    assert_eq!(
+        units.len(),
+        9 + 4 + 7 + 9,
+        "EC2 and RDS units in the region, IAM and S3 units"
+    );
     let mut finished = recorder.finished.lock().unwrap().clone();
     finished.sort();
     assert_eq!(
@@ -2284,4 +2309,1780 @@ async fn bad_options_stop_the_scan_before_any_call() {
         error.to_string(),
         "invalid AWS scan options: \"EU\" is not an AWS region name (expected e.g. eu-west-1)"
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// S3: buckets in two regions of two accounts, every part both ways; denied calls narrowed
+// ---------------------------------------------------------------------------------------
+
+/// An S3 client for seeding: buckets addressed by path, as the loopback endpoint needs.
+fn s3_client(config: &SdkConfig) -> aws_sdk_s3::Client {
+    aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(config)
+            .force_path_style(true)
+            .build(),
+    )
+}
+
+/// S3 Control sends requests to `ACCOUNT.HOST`, which the loopback endpoint is not: this
+/// resolver sends them to moto as they are (moto routes `/v20180820/…` to S3 Control).
+#[derive(Debug)]
+struct MotoControlEndpoint(String);
+
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for MotoControlEndpoint {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        _params: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_smithy_runtime_api::client::endpoint::EndpointFuture<'a> {
+        aws_smithy_runtime_api::client::endpoint::EndpointFuture::ready(Ok(
+            aws_smithy_types::endpoint::Endpoint::builder()
+                .url(self.0.clone())
+                .build(),
+        ))
+    }
+}
+
+fn s3control_client(moto: &Moto, config: &SdkConfig) -> aws_sdk_s3control::Client {
+    aws_sdk_s3control::Client::from_conf(
+        aws_sdk_s3control::config::Builder::from(config)
+            .endpoint_resolver(MotoControlEndpoint(moto.endpoint()))
+            .build(),
+    )
+}
+
+fn bucket_arn(name: &str) -> String {
+    format!("arn:aws:s3:::{name}")
+}
+
+fn all_on() -> S3PublicAccessBlock {
+    S3PublicAccessBlock {
+        block_public_acls: true,
+        ignore_public_acls: true,
+        block_public_policy: true,
+        restrict_public_buckets: true,
+    }
+}
+
+fn sdk_block(block: S3PublicAccessBlock) -> aws_sdk_s3::types::PublicAccessBlockConfiguration {
+    aws_sdk_s3::types::PublicAccessBlockConfiguration::builder()
+        .block_public_acls(block.block_public_acls)
+        .ignore_public_acls(block.ignore_public_acls)
+        .block_public_policy(block.block_public_policy)
+        .restrict_public_buckets(block.restrict_public_buckets)
+        .build()
+}
+
+/// What one seeded bucket is given; everything left `None` is never configured.
+#[derive(Default)]
+struct BucketSeed<'a> {
+    name: &'a str,
+    region: &'a str,
+    /// Object Ownership set at creation (`x-amz-object-ownership`).
+    ownership: Option<aws_sdk_s3::types::ObjectOwnership>,
+    /// ACL grants to everyone (`AllUsers`) of READ and WRITE, beside the owner's.
+    public_acl: bool,
+    policy: Option<String>,
+    block: Option<S3PublicAccessBlock>,
+    /// (algorithm, KMS key, bucket key)
+    encryption: Option<(
+        aws_sdk_s3::types::ServerSideEncryption,
+        Option<&'a str>,
+        bool,
+    )>,
+    versioning: Option<aws_sdk_s3::types::BucketVersioningStatus>,
+    /// (target bucket, prefix)
+    logging: Option<(&'a str, &'a str)>,
+}
+
+async fn seed_bucket(moto: &Moto, account: &str, seed: BucketSeed<'_>) {
+    use aws_sdk_s3::types as s3t;
+    let s3 = s3_client(&account_config(moto, account, seed.region).await);
+    let mut create = s3.create_bucket().bucket(seed.name);
+    if seed.region != "us-east-1" {
+        create = create.create_bucket_configuration(
+            s3t::CreateBucketConfiguration::builder()
+                .location_constraint(s3t::BucketLocationConstraint::from(seed.region))
+                .build(),
+        );
+    }
+    create
+        .set_object_ownership(seed.ownership)
+        .send()
+        .await
+        .unwrap();
+    if seed.public_acl {
+        // Grant by grant: moto answers the canned `public-read-write` with one grant of
+        // two permissions, which is no S3 ACL (the SDK keeps one of them).
+        let owner = s3_owner(&s3, seed.name).await;
+        s3.put_bucket_acl()
+            .bucket(seed.name)
+            .grant_full_control(format!("id={owner}"))
+            .grant_read(format!("uri={S3_ALL_USERS}"))
+            .grant_write(format!("uri={S3_ALL_USERS}"))
+            .send()
+            .await
+            .unwrap();
+    }
+    if let Some(policy) = seed.policy {
+        s3.put_bucket_policy()
+            .bucket(seed.name)
+            .policy(policy)
+            .send()
+            .await
+            .unwrap();
+    }
+    if let Some(block) = seed.block {
+        s3.put_public_access_block()
+            .bucket(seed.name)
+            .public_access_block_configuration(sdk_block(block))
+            .send()
+            .await
+            .unwrap();
+    }
+    if let Some((algorithm, key, bucket_key)) = seed.encryption {
+        s3.put_bucket_encryption()
+            .bucket(seed.name)
+            .server_side_encryption_configuration(
+                s3t::ServerSideEncryptionConfiguration::builder()
+                    .rules(
+                        s3t::ServerSideEncryptionRule::builder()
+                            .apply_server_side_encryption_by_default(
+                                s3t::ServerSideEncryptionByDefault::builder()
+                                    .sse_algorithm(algorithm)
+                                    .set_kms_master_key_id(key.map(str::to_string))
+                                    .build()
+                                    .unwrap(),
+                            )
+                            .bucket_key_enabled(bucket_key)
+                            .build(),
+                    )
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    if let Some(status) = seed.versioning {
+        s3.put_bucket_versioning()
+            .bucket(seed.name)
+            .versioning_configuration(
+                s3t::VersioningConfiguration::builder()
+                    .status(status)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    if let Some((target, prefix)) = seed.logging {
+        s3.put_bucket_logging()
+            .bucket(seed.name)
+            .bucket_logging_status(
+                s3t::BucketLoggingStatus::builder()
+                    .logging_enabled(
+                        s3t::LoggingEnabled::builder()
+                            .target_bucket(target)
+                            .target_prefix(prefix)
+                            .build()
+                            .unwrap(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+/// The canonical id of a bucket's owner, from its ACL.
+async fn s3_owner(s3: &aws_sdk_s3::Client, bucket: &str) -> String {
+    s3.get_bucket_acl()
+        .bucket(bucket)
+        .send()
+        .await
+        .unwrap()
+        .owner()
+        .and_then(|o| o.id())
+        .unwrap()
+        .to_string()
+}
+
+/// A policy of the given statements.
+fn policy_of(statements: Vec<serde_json::Value>) -> String {
+    serde_json::json!({"Version": "2012-10-17", "Statement": statements}).to_string()
+}
+
+/// Anyone may read the bucket's objects.
+fn public_read_statement(bucket: &str) -> serde_json::Value {
+    serde_json::json!({
+        "Sid": "PublicRead", "Effect": "Allow", "Principal": "*",
+        "Action": "s3:GetObject", "Resource": format!("arn:aws:s3:::{bucket}/*"),
+    })
+}
+
+/// Anyone may write the bucket's objects.
+fn public_write_statement(bucket: &str) -> serde_json::Value {
+    serde_json::json!({
+        "Sid": "PublicWrite", "Effect": "Allow", "Principal": {"AWS": "*"},
+        "Action": ["s3:PutObject"], "Resource": format!("arn:aws:s3:::{bucket}/*"),
+    })
+}
+
+/// Requests without TLS are denied to everyone.
+fn tls_only_statement(bucket: &str) -> serde_json::Value {
+    serde_json::json!({
+        "Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+        "Resource": [format!("arn:aws:s3:::{bucket}"), format!("arn:aws:s3:::{bucket}/*")],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    })
+}
+
+/// S3's log delivery may write the bucket's logs (what moto, like S3, wants of a logging
+/// target bucket).
+fn log_delivery_statement(bucket: &str) -> serde_json::Value {
+    serde_json::json!({
+        "Sid": "LogDelivery", "Effect": "Allow",
+        "Principal": {"Service": "logging.s3.amazonaws.com"},
+        "Action": ["s3:PutObject"], "Resource": format!("arn:aws:s3:::{bucket}/*"),
+    })
+}
+
+const S3_KMS_KEY: &str =
+    "arn:aws:kms:eu-west-1:530000000001:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const S3_KMS_KEY_B: &str =
+    "arn:aws:kms:us-east-1:530000000002:key/5678efab-56ef-78ab-90cd-567890abcdef";
+
+/// The S3 scenario's buckets (names are global in moto, as in S3, so they carry the
+/// scenario's prefix).
+mod s3_buckets {
+    pub const A_DATA: &str = "soc2scan-s3t-a-data"; // eu-west-1
+    pub const A_ARCHIVE: &str = "soc2scan-s3t-a-archive"; // us-east-1
+    pub const A_SITE: &str = "soc2scan-s3t-a-site"; // eu-west-1
+    pub const B_PUBLIC: &str = "soc2scan-s3t-b-public"; // eu-west-1
+    pub const B_ACL: &str = "soc2scan-s3t-b-acl"; // us-east-1
+    pub const B_LOCKED: &str = "soc2scan-s3t-b-locked"; // us-east-1
+}
+
+/// Account A: the account's Block Public Access all on; a well-configured data bucket, an
+/// archive with the weaker settings, and a public-read site the account setting
+/// neutralises. Account B: no account setting; a public-read policy, a public ACL (read
+/// and write) and a public-write policy its own Block Public Access neutralises.
+async fn seed_s3(moto: &Moto, account_a: &str, account_b: &str) {
+    use aws_sdk_s3::types::{BucketVersioningStatus as V, ObjectOwnership, ServerSideEncryption};
+    use s3_buckets::*;
+    seed_bucket(
+        moto,
+        account_a,
+        BucketSeed {
+            name: A_DATA,
+            region: R1,
+            ownership: Some(ObjectOwnership::BucketOwnerEnforced),
+            // The log delivery statement comes first: moto's logging check stops at a
+            // statement whose principal is the string "*".
+            policy: Some(policy_of(vec![
+                log_delivery_statement(A_DATA),
+                tls_only_statement(A_DATA),
+            ])),
+            block: Some(all_on()),
+            encryption: Some((ServerSideEncryption::AwsKms, Some(S3_KMS_KEY), true)),
+            versioning: Some(V::Enabled),
+            logging: Some((A_DATA, "access-logs/")),
+            ..BucketSeed::default()
+        },
+    )
+    .await;
+    seed_bucket(
+        moto,
+        account_a,
+        BucketSeed {
+            name: A_ARCHIVE,
+            region: R2,
+            ownership: Some(ObjectOwnership::BucketOwnerPreferred),
+            policy: Some(policy_of(vec![tls_only_statement(A_ARCHIVE)])),
+            encryption: Some((ServerSideEncryption::Aes256, None, false)),
+            versioning: Some(V::Suspended),
+            ..BucketSeed::default()
+        },
+    )
+    .await;
+    seed_bucket(
+        moto,
+        account_a,
+        BucketSeed {
+            name: A_SITE,
+            region: R1,
+            policy: Some(policy_of(vec![public_read_statement(A_SITE)])),
+            // Into the data bucket, whose policy lets log delivery write.
+            logging: Some((A_DATA, "site/")),
+            ..BucketSeed::default()
+        },
+    )
+    .await;
+    let control = s3control_client(moto, &account_config(moto, account_a, R1).await);
+    control
+        .put_public_access_block()
+        .account_id(account_a)
+        .public_access_block_configuration(
+            aws_sdk_s3control::types::PublicAccessBlockConfiguration::builder()
+                .block_public_acls(true)
+                .ignore_public_acls(true)
+                .block_public_policy(true)
+                .restrict_public_buckets(true)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    seed_bucket(
+        moto,
+        account_b,
+        BucketSeed {
+            name: B_PUBLIC,
+            region: R1,
+            policy: Some(policy_of(vec![public_read_statement(B_PUBLIC)])),
+            encryption: Some((ServerSideEncryption::Aes256, None, false)),
+            versioning: Some(V::Enabled),
+            ..BucketSeed::default()
+        },
+    )
+    .await;
+    seed_bucket(
+        moto,
+        account_b,
+        BucketSeed {
+            name: B_ACL,
+            region: R2,
+            ownership: Some(ObjectOwnership::ObjectWriter),
+            public_acl: true,
+            block: Some(S3PublicAccessBlock {
+                block_public_policy: true,
+                ..S3PublicAccessBlock::default()
+            }),
+            encryption: Some((ServerSideEncryption::AwsKms, Some(S3_KMS_KEY_B), false)),
+            versioning: Some(V::Suspended),
+            ..BucketSeed::default()
+        },
+    )
+    .await;
+    seed_bucket(
+        moto,
+        account_b,
+        BucketSeed {
+            name: B_LOCKED,
+            region: R2,
+            ownership: Some(ObjectOwnership::BucketOwnerEnforced),
+            policy: Some(policy_of(vec![
+                log_delivery_statement(B_LOCKED),
+                public_write_statement(B_LOCKED),
+                tls_only_statement(B_LOCKED),
+            ])),
+            block: Some(all_on()),
+            encryption: Some((ServerSideEncryption::AwsKmsDsse, None, false)),
+            versioning: Some(V::Enabled),
+            logging: Some((B_LOCKED, "")),
+            ..BucketSeed::default()
+        },
+    )
+    .await;
+}
+
+/// The coverage of a scan of S3 alone, every unit collected.
+fn s3_ok_coverage(accounts: &[&str]) -> Vec<CoverageEntry> {
+    all_ok_coverage(accounts, &[])
+        .into_iter()
+        .filter(|entry| entry.unit.kind.service() == "s3")
+        .collect()
+}
+
+/// Scan options for S3 alone.
+fn s3_scan_options(moto: &Moto, accounts: &[&str]) -> AwsScanOptions {
+    AwsScanOptions {
+        services: vec!["s3".into()],
+        ..scan_options(moto, accounts, &[R2, R1])
+    }
+}
+
+fn s3_bucket_of(collection: &AwsCollection, name: &str) -> (String, S3Bucket) {
+    let resource = find(collection, &bucket_arn(name));
+    let ResourceConfig::S3Bucket(bucket) = &resource.config else {
+        panic!("{name} is not a bucket")
+    };
+    (resource.region.clone(), bucket.clone())
+}
+
+/// A bucket as the S3 scenario expects it: the owner's ACL grant, no policy, no Block
+/// Public Access, no default encryption, versioning never set, no logging, and no
+/// ownership controls (ObjectWriter).
+fn plain_bucket(name: &str, owner: &str) -> S3Bucket {
+    S3Bucket {
+        name: name.to_string(),
+        creation_date: None,
+        acl: Some(S3Acl {
+            grants: vec![S3AclGrant {
+                grantee_type: "CanonicalUser".into(),
+                grantee: Some(owner.to_string()),
+                permission: "FULL_CONTROL".into(),
+            }],
+        }),
+        policy: Some(S3PolicyState::None),
+        public_access_block: Some(S3PublicAccessBlock::default()),
+        default_encryption: Some(S3DefaultEncryption {
+            algorithm: None,
+            kms_key_id: None,
+            bucket_key_enabled: None,
+        }),
+        versioning: Some(S3Versioning {
+            status: "Off".into(),
+            mfa_delete: None,
+        }),
+        logging: Some(S3Logging {
+            target_bucket: None,
+            target_prefix: None,
+        }),
+        object_ownership: Some("ObjectWriter".into()),
+    }
+}
+
+fn policy_state(statements: Vec<serde_json::Value>) -> Option<S3PolicyState> {
+    Some(S3PolicyState::Set {
+        document: PolicyDocument::parse(&policy_of(statements)).unwrap(),
+    })
+}
+
+fn encryption(algorithm: &str, key: Option<&str>, bucket_key: bool) -> Option<S3DefaultEncryption> {
+    Some(S3DefaultEncryption {
+        algorithm: Some(algorithm.into()),
+        kms_key_id: key.map(str::to_string),
+        bucket_key_enabled: Some(bucket_key),
+    })
+}
+
+fn versioning(status: &str) -> Option<S3Versioning> {
+    Some(S3Versioning {
+        status: status.into(),
+        mfa_delete: None,
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s3_buckets_of_two_accounts_in_two_regions_are_read_part_by_part() {
+    use s3_buckets::*;
+    let Some(moto) = shared_moto() else { return };
+    const A: &str = "530000000001";
+    const B: &str = "530000000002";
+    seed_s3(moto, A, B).await;
+    let owner = s3_owner(&s3_client(&account_config(moto, A, R1).await), A_DATA).await;
+
+    let collection = collect(&s3_scan_options(moto, &[A, B]), Arc::new(NoProgress))
+        .await
+        .expect("scan");
+
+    // --- every S3 unit collected, nothing narrowed ---
+    assert_coverage(&collection.coverage, &s3_ok_coverage(&[A, B]));
+
+    // --- every bucket in its own region, every part as seeded ---
+    let arns = |names: &[&str]| names.iter().map(|n| bucket_arn(n)).collect::<BTreeSet<_>>();
+    for (account, region, names) in [
+        (A, R1, &[A_DATA, A_SITE][..]),
+        (A, R2, &[A_ARCHIVE][..]),
+        (B, R1, &[B_PUBLIC][..]),
+        (B, R2, &[B_ACL, B_LOCKED][..]),
+    ] {
+        assert_eq!(
+            ids_of(&collection, account, region, ResourceKind::S3Bucket),
+            arns(names),
+            "{account} {region}"
+        );
+    }
+    assert_eq!(
+        collection
+            .resources
+            .iter()
+            .filter(|r| r.kind() == ResourceKind::S3Bucket)
+            .count(),
+        6
+    );
+    let plain = |name: &str| plain_bucket(name, &owner);
+    let check = |name: &str, region: &str, expected: S3Bucket| {
+        let (actual_region, actual) = s3_bucket_of(&collection, name);
+        assert_eq!(actual_region, region, "{name}'s region");
+        assert!(actual.creation_date.is_some(), "{name}'s creation date");
+        assert_eq!(
+            actual,
+            S3Bucket {
+                creation_date: actual.creation_date,
+                ..expected
+            },
+            "{name}"
+        );
+    };
+    check(
+        A_DATA,
+        R1,
+        S3Bucket {
+            policy: policy_state(vec![
+                log_delivery_statement(A_DATA),
+                tls_only_statement(A_DATA),
+            ]),
+            public_access_block: Some(all_on()),
+            default_encryption: encryption("aws:kms", Some(S3_KMS_KEY), true),
+            versioning: versioning("Enabled"),
+            logging: Some(S3Logging {
+                target_bucket: Some(A_DATA.into()),
+                target_prefix: Some("access-logs/".into()),
+            }),
+            object_ownership: Some("BucketOwnerEnforced".into()),
+            ..plain(A_DATA)
+        },
+    );
+    check(
+        A_ARCHIVE,
+        R2,
+        S3Bucket {
+            policy: policy_state(vec![tls_only_statement(A_ARCHIVE)]),
+            default_encryption: encryption("AES256", None, false),
+            versioning: versioning("Suspended"),
+            object_ownership: Some("BucketOwnerPreferred".into()),
+            ..plain(A_ARCHIVE)
+        },
+    );
+    check(
+        A_SITE,
+        R1,
+        S3Bucket {
+            policy: policy_state(vec![public_read_statement(A_SITE)]),
+            logging: Some(S3Logging {
+                target_bucket: Some(A_DATA.into()),
+                target_prefix: Some("site/".into()),
+            }),
+            ..plain(A_SITE)
+        },
+    );
+    check(
+        B_PUBLIC,
+        R1,
+        S3Bucket {
+            policy: policy_state(vec![public_read_statement(B_PUBLIC)]),
+            default_encryption: encryption("AES256", None, false),
+            versioning: versioning("Enabled"),
+            ..plain(B_PUBLIC)
+        },
+    );
+    let everyone = |permission: &str| S3AclGrant {
+        grantee_type: "Group".into(),
+        grantee: Some(S3_ALL_USERS.into()),
+        permission: permission.into(),
+    };
+    let mut public_acl = plain(B_ACL).acl.unwrap();
+    public_acl
+        .grants
+        .extend([everyone("READ"), everyone("WRITE")]);
+    check(
+        B_ACL,
+        R2,
+        S3Bucket {
+            acl: Some(public_acl),
+            public_access_block: Some(S3PublicAccessBlock {
+                block_public_policy: true,
+                ..S3PublicAccessBlock::default()
+            }),
+            default_encryption: encryption("aws:kms", Some(S3_KMS_KEY_B), false),
+            versioning: versioning("Suspended"),
+            ..plain(B_ACL)
+        },
+    );
+    check(
+        B_LOCKED,
+        R2,
+        S3Bucket {
+            policy: policy_state(vec![
+                log_delivery_statement(B_LOCKED),
+                public_write_statement(B_LOCKED),
+                tls_only_statement(B_LOCKED),
+            ]),
+            public_access_block: Some(all_on()),
+            default_encryption: encryption("aws:kms:dsse", None, false),
+            versioning: versioning("Enabled"),
+            // An empty prefix is no prefix.
+            logging: Some(S3Logging {
+                target_bucket: Some(B_LOCKED.into()),
+                target_prefix: None,
+            }),
+            object_ownership: Some("BucketOwnerEnforced".into()),
+            ..plain(B_LOCKED)
+        },
+    );
+
+    // --- the accounts' Block Public Access: all on in A, never configured in B ---
+    let account_block = |account: &str| {
+        find(
+            &collection,
+            &format!("arn:aws:s3::{account}:account-public-access-block"),
+        )
+    };
+    assert_eq!(account_block(A).region, GLOBAL_REGION);
+    assert_eq!(
+        account_block(A).config,
+        ResourceConfig::S3AccountPublicAccessBlock(S3AccountPublicAccessBlock {
+            configured: true,
+            settings: all_on(),
+        })
+    );
+    assert_eq!(
+        account_block(B).config,
+        ResourceConfig::S3AccountPublicAccessBlock(S3AccountPublicAccessBlock {
+            configured: false,
+            settings: S3PublicAccessBlock::default(),
+        })
+    );
+    assert_eq!(
+        collection.resources.len(),
+        6 + 2,
+        "buckets and account settings"
+    );
+
+    // --- calls: one listing and one account setting per account; seven reads per bucket,
+    // and its location, since moto's listing gives no region ---
+    assert_calls_are_documented(&collection);
+    let mut expected_calls: BTreeMap<String, u64> = [
+        ("sts:GetCallerIdentity", 2),
+        ("s3:ListAllMyBuckets", 2),
+        ("s3:GetAccountPublicAccessBlock", 2),
+// RDS: two regions, every RDS rule both ways; a denied RDS call
+// ---------------------------------------------------------------------------------------
+
+/// Planted as every seeded database's master password and user name: RDS never returns
+/// the password, and soc2scan does not keep the user name.
+const RDS_PASSWORD_CANARY: &str = "rds-master-canary-5b7e1d";
+const RDS_USER_CANARY: &str = "canary_admin_81c2";
+
+fn rds_client(config: &SdkConfig) -> aws_sdk_rds::Client {
+    aws_sdk_rds::Client::new(config)
+}
+
+fn rds_arn(account: &str, region: &str, kind: &str, name: &str) -> String {
+    format!("arn:aws:rds:{region}:{account}:{kind}:{name}")
+}
+
+/// A DB instance to seed; `cluster` makes it a member of that cluster (the cluster then
+/// decides everything but `public`).
+struct Db<'a> {
+    id: &'a str,
+    engine: &'a str,
+    version: Option<&'a str>,
+    cluster: Option<&'a str>,
+    public: bool,
+    encrypted: bool,
+    retention: i32,
+    deletion_protection: bool,
+    multi_az: bool,
+    logs: &'a [&'a str],
+}
+
+impl Db<'_> {
+    /// A private, encrypted, Multi-AZ, protected PostgreSQL instance with 14 days of
+    /// backups and its `postgresql` log exported.
+    fn good(id: &str) -> Db<'_> {
+        Db {
+            id,
+            engine: "postgres",
+            version: Some("16.3"),
+            cluster: None,
+            public: false,
+            encrypted: true,
+            retention: 14,
+            deletion_protection: true,
+            multi_az: true,
+            logs: &["postgresql"],
+        }
+    }
+}
+
+async fn create_db(rds: &aws_sdk_rds::Client, db: Db<'_>) {
+    let request = rds
+        .create_db_instance()
+        .db_instance_identifier(db.id)
+        .db_instance_class("db.m6g.large")
+        .engine(db.engine)
+        .set_engine_version(db.version.map(str::to_string))
+        .publicly_accessible(db.public)
+        .tags(
+            aws_sdk_rds::types::Tag::builder()
+                .key("Name")
+                .value(format!("{}-name", db.id))
+                .build(),
+        );
+    let request = match db.cluster {
+        Some(cluster) => request.db_cluster_identifier(cluster),
+        None => request
+            .master_username(RDS_USER_CANARY)
+            .master_user_password(RDS_PASSWORD_CANARY)
+            .allocated_storage(20)
+            .storage_encrypted(db.encrypted)
+            .backup_retention_period(db.retention)
+            .deletion_protection(db.deletion_protection)
+            .multi_az(db.multi_az)
+            .set_enable_cloudwatch_logs_exports(Some(
+                db.logs.iter().map(|l| l.to_string()).collect(),
+            )),
+    };
+    request.send().await.unwrap();
+}
+
+async fn create_cluster(rds: &aws_sdk_rds::Client, id: &str, engine: &str, encrypted: bool) {
+    rds.create_db_cluster()
+        .db_cluster_identifier(id)
+        .engine(engine)
+        .master_username(RDS_USER_CANARY)
+        .master_user_password(RDS_PASSWORD_CANARY)
+        .storage_encrypted(encrypted)
+        .send()
+        .await
+        .unwrap();
+}
+
+/// A manual DB snapshot of `instance`, its `restore` attribute given `shared_with`.
+async fn db_snapshot(rds: &aws_sdk_rds::Client, instance: &str, id: &str, shared_with: &[&str]) {
+    rds.create_db_snapshot()
+        .db_instance_identifier(instance)
+        .db_snapshot_identifier(id)
+        .send()
+        .await
+        .unwrap();
+    if !shared_with.is_empty() {
+        rds.modify_db_snapshot_attribute()
+            .db_snapshot_identifier(id)
+            .attribute_name("restore")
+            .set_values_to_add(Some(shared_with.iter().map(|s| s.to_string()).collect()))
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+/// A manual DB cluster snapshot of `cluster`, its `restore` attribute given `shared_with`.
+async fn cluster_snapshot(
+    rds: &aws_sdk_rds::Client,
+    cluster: &str,
+    id: &str,
+    shared_with: &[&str],
+) {
+    rds.create_db_cluster_snapshot()
+        .db_cluster_identifier(cluster)
+        .db_cluster_snapshot_identifier(id)
+        .send()
+        .await
+        .unwrap();
+    if !shared_with.is_empty() {
+        rds.modify_db_cluster_snapshot_attribute()
+            .db_cluster_snapshot_identifier(id)
+            .attribute_name("restore")
+            .set_values_to_add(Some(shared_with.iter().map(|s| s.to_string()).collect()))
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+/// eu-west-1: a good PostgreSQL instance, a bad MySQL one with a read replica, an
+/// encrypted Aurora cluster with a private member, and snapshots (encrypted, public).
+/// us-east-1: a MariaDB instance without backups, an unencrypted Aurora cluster with a
+/// public member, and snapshots (shared with one account, public, shared privately).
+async fn seed_rds(moto: &Moto, account: &str) {
+    let rds = rds_client(&account_config(moto, account, R1).await);
+    create_db(&rds, Db::good("orders-db")).await;
+    create_db(
+        &rds,
+        Db {
+            engine: "mysql",
+            version: Some("8.0.39"),
+            public: true,
+            encrypted: false,
+            retention: 1,
+            deletion_protection: false,
+            multi_az: false,
+            logs: &[],
+            ..Db::good("legacy-db")
+        },
+    )
+    .await;
+    rds.create_db_instance_read_replica()
+        .db_instance_identifier("legacy-replica")
+        .source_db_instance_identifier("legacy-db")
+        .publicly_accessible(false)
+        .send()
+        .await
+        .unwrap();
+    create_cluster(&rds, "orders-aurora", "aurora-postgresql", true).await;
+    create_db(
+        &rds,
+        Db {
+            engine: "aurora-postgresql",
+            version: None,
+            cluster: Some("orders-aurora"),
+            ..Db::good("orders-aurora-1")
+        },
+    )
+    .await;
+    db_snapshot(&rds, "orders-db", "orders-nightly", &[]).await;
+    db_snapshot(&rds, "legacy-db", "legacy-export", &["all"]).await;
+    cluster_snapshot(&rds, "orders-aurora", "orders-aurora-monthly", &[]).await;
+
+    let rds = rds_client(&account_config(moto, account, R2).await);
+    create_db(
+        &rds,
+        Db {
+            engine: "mariadb",
+            version: Some("10.11.6"),
+            retention: 0,
+            logs: &["audit"],
+            ..Db::good("reports-db")
+        },
+    )
+    .await;
+    create_cluster(&rds, "legacy-aurora", "aurora-mysql", false).await;
+    create_db(
+        &rds,
+        Db {
+            engine: "aurora-mysql",
+            version: None,
+            cluster: Some("legacy-aurora"),
+            public: true,
+            ..Db::good("legacy-aurora-1")
+        },
+    )
+    .await;
+    db_snapshot(&rds, "reports-db", "reports-shared", &["444455556666"]).await;
+    cluster_snapshot(&rds, "legacy-aurora", "legacy-aurora-export", &["all"]).await;
+    cluster_snapshot(
+        &rds,
+        "legacy-aurora",
+        "legacy-aurora-private",
+        &["444455556666"],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rds_in_two_regions_every_rds_rule_passes_and_fails() {
+    let Some(moto) = shared_moto() else { return };
+    const ACCOUNT: &str = "666666666666";
+    seed_rds(moto, ACCOUNT).await;
+    let options = AwsScanOptions {
+        services: vec!["rds".into()],
+        ..scan_options(moto, &[ACCOUNT], &[R1, R2])
+    };
+    let collection = collect(&options, Arc::new(NoProgress)).await.expect("scan");
+
+    // --- coverage: the four RDS units in each region, nothing else ---
+    let expected_coverage: Vec<CoverageEntry> = all_ok_coverage(&[ACCOUNT], &[R1, R2])
+        .into_iter()
+        .filter(|entry| entry.unit.kind.service() == "rds")
+        .collect();
+    assert_eq!(expected_coverage.len(), 8);
+    assert_coverage(&collection.coverage, &expected_coverage);
+
+    // --- the model ---
+    let arn = |region: &str, kind: &str, name: &str| rds_arn(ACCOUNT, region, kind, name);
+    assert_eq!(
+        ids_of(&collection, ACCOUNT, R1, ResourceKind::RdsDbInstance),
+        set([
+            arn(R1, "db", "orders-db"),
+            arn(R1, "db", "legacy-db"),
+            arn(R1, "db", "legacy-replica"),
+            arn(R1, "db", "orders-aurora-1"),
+        ])
+    );
+    let orders = find(&collection, &arn(R1, "db", "orders-db"));
+    assert_eq!(orders.name.as_deref(), Some("orders-db-name"));
+    assert_eq!(
+        orders.config,
+        ResourceConfig::RdsDbInstance(RdsDbInstance {
+            db_instance_identifier: "orders-db".into(),
+            engine: "postgres".into(),
+            engine_version: Some("16.3".into()),
+            db_instance_class: Some("db.m6g.large".into()),
+            status: Some("available".into()),
+            availability_zone: Some("eu-west-1a".into()),
+            db_cluster_identifier: None,
+            read_replica_source: None,
+            publicly_accessible: Some(false),
+            storage_encrypted: Some(true),
+            // moto's stand-in for the default aws/rds key.
+            kms_key_id: Some("default_kms_key_id".into()),
+            backup_retention_period: Some(14),
+            deletion_protection: Some(true),
+            multi_az: Some(true),
+            enabled_cloudwatch_logs_exports: vec!["postgresql".into()],
+        })
+    );
+    let instance =
+        |region: &str, name: &str| match &find(&collection, &arn(region, "db", name)).config {
+            ResourceConfig::RdsDbInstance(instance) => instance.clone(),
+            _ => panic!("not a DB instance"),
+        };
+    assert_eq!(
+        instance(R1, "legacy-replica")
+            .read_replica_source
+            .as_deref(),
+        Some("legacy-db")
+    );
+    let member = instance(R1, "orders-aurora-1");
+    assert_eq!(
+        member.db_cluster_identifier.as_deref(),
+        Some("orders-aurora")
+    );
+    assert_eq!(member.engine, "aurora-postgresql");
+    assert_eq!(instance(R2, "reports-db").backup_retention_period, Some(0));
+    let ResourceConfig::RdsDbCluster(legacy) =
+        &find(&collection, &arn(R2, "cluster", "legacy-aurora")).config
+    else {
+        panic!("not a cluster")
+    };
+    assert_eq!(legacy.storage_encrypted, Some(false));
+    assert_eq!(
+        legacy.kms_key_id, None,
+        "moto names a key even for unencrypted clusters; only an encrypted one has a key"
+    );
+    // Manual snapshots only: moto's automated ones (`rds:…`) are not collected.
+    assert_eq!(
+        ids_of(&collection, ACCOUNT, R1, ResourceKind::RdsDbSnapshot),
+        set([
+            arn(R1, "snapshot", "orders-nightly"),
+            arn(R1, "snapshot", "legacy-export")
+        ])
+    );
+    assert_eq!(
+        ids_of(&collection, ACCOUNT, R2, ResourceKind::RdsDbClusterSnapshot),
+        set([
+            arn(R2, "cluster-snapshot", "legacy-aurora-export"),
+            arn(R2, "cluster-snapshot", "legacy-aurora-private")
+        ])
+    );
+    let snapshot = |id: &str| match &find(&collection, id).config {
+        ResourceConfig::RdsDbSnapshot(s) | ResourceConfig::RdsDbClusterSnapshot(s) => s.clone(),
+        _ => panic!("not an RDS snapshot"),
+    };
+    let export = snapshot(&arn(R1, "snapshot", "legacy-export"));
+    assert_eq!(
+        export.restorable_by_all,
+        Some(true),
+        "confirmed by the attribute"
+    );
+    assert_eq!(export.encrypted, Some(false));
+    assert_eq!(export.source_identifier.as_deref(), Some("legacy-db"));
+    assert_eq!(export.engine.as_deref(), Some("mysql"));
+    assert!(export.create_time.is_some());
+    let nightly = snapshot(&arn(R1, "snapshot", "orders-nightly"));
+    assert_eq!(
+        (nightly.encrypted, nightly.restorable_by_all),
+        (Some(true), Some(false)),
+        "encrypted, so private without a look"
+    );
+    assert_eq!(
+        snapshot(&arn(R2, "cluster-snapshot", "legacy-aurora-private")).restorable_by_all,
+        Some(false),
+        "shared with a named account only"
+    );
+
+    // --- calls: one listing per kind and region, one confirmation per unencrypted
+    // snapshot (legacy-export; legacy-aurora-export and legacy-aurora-private) ---
+    assert_calls_are_documented(&collection);
+    let expected_calls: BTreeMap<String, u64> = [
+        ("sts:GetCallerIdentity", 1),
+        ("rds:DescribeDBInstances", 2),
+        ("rds:DescribeDBClusters", 2),
+        ("rds:DescribeDBSnapshots", 2),
+        ("rds:DescribeDBSnapshotAttributes", 1),
+        ("rds:DescribeDBClusterSnapshots", 2),
+        ("rds:DescribeDBClusterSnapshotAttributes", 2),
+    ]
+    .into_iter()
+    .map(|(operation, count)| (operation.to_string(), count))
+    .collect();
+    for operation in [
+        "s3:GetBucketLocation",
+        "s3:GetBucketAcl",
+        "s3:GetBucketPolicy",
+        "s3:GetBucketPublicAccessBlock",
+        "s3:GetEncryptionConfiguration",
+        "s3:GetBucketVersioning",
+        "s3:GetBucketLogging",
+        "s3:GetBucketOwnershipControls",
+    ] {
+        expected_calls.insert(operation.to_string(), 6);
+    }
+    assert_eq!(collection.api_calls, expected_calls);
+
+    // --- the snapshot is valid and survives its file round trip ---
+    let snapshot = snapshot_of_collection(&collection);
+    let json = snapshot.to_json_pretty().unwrap();
+    let reloaded =
+        Snapshot::from_json_slice(json.as_bytes(), Path::new("round-trip.json")).unwrap();
+    assert_eq!(reloaded, snapshot);
+
+    // --- verdicts: every S3 rule passes for some buckets and fails for others ---
+    let (pass, fail) = ("pass", "fail");
+    let mut expected: BTreeMap<(String, String), &str> = BTreeMap::new();
+    let account_block_id =
+        |account: &str| format!("arn:aws:s3::{account}:account-public-access-block");
+    // Account A has all four settings on; B has no configuration at all.
+    expected.insert(
+        (
+            "aws-s3-account-public-access-block-off".into(),
+            account_block_id(A),
+        ),
+        pass,
+    );
+    expected.insert(
+        (
+            "aws-s3-account-public-access-block-off".into(),
+            account_block_id(B),
+        ),
+        fail,
+    );
+    // (bucket, [public read, public write, TLS, logging, versioning, KMS, ACLs])
+    for (name, verdicts) in [
+        // Everything right.
+        (A_DATA, [pass, pass, pass, pass, pass, pass, pass]),
+        // TLS-only policy; SSE-S3, Suspended, no logging, BucketOwnerPreferred.
+        (A_ARCHIVE, [pass, pass, pass, fail, fail, fail, fail]),
+        // A public-read policy the account's Block Public Access neutralises; logs into
+        // the data bucket; nothing else set.
+        (A_SITE, [pass, pass, fail, pass, fail, fail, fail]),
+        // A public-read policy, no Block Public Access anywhere; versioned, SSE-S3.
+        (B_PUBLIC, [fail, pass, fail, fail, pass, fail, fail]),
+        // AllUsers READ and WRITE in the ACL (BlockPublicPolicy does not undo grants);
+        // SSE-KMS, Suspended.
+        (B_ACL, [fail, fail, fail, fail, fail, pass, fail]),
+        // A public-write policy its own Block Public Access neutralises; DSSE-KMS,
+        // versioned, logged, TLS only, ACLs disabled.
+        (B_LOCKED, [pass, pass, pass, pass, pass, pass, pass]),
+    ] {
+        for (rule, verdict) in [
+            "aws-s3-bucket-public-read",
+            "aws-s3-bucket-public-write",
+            "aws-s3-bucket-tls-not-enforced",
+            "aws-s3-bucket-access-logging-off",
+            "aws-s3-bucket-versioning-off",
+            "aws-s3-bucket-kms-encryption-off",
+            "aws-s3-bucket-acls-enabled",
+        ]
+        .into_iter()
+        .zip(verdicts)
+        {
+            expected.insert((rule.to_string(), bucket_arn(name)), verdict);
+        }
+    }
+    let actual = verdicts(&snapshot);
+    assert_verdicts(&actual, &expected);
+    assert_eq!(verdicts(&reloaded), actual);
+    let report = engine().evaluate(&snapshot);
+    assert!(report.relevant_gaps().is_empty(), "a complete scan");
+    // The fail messages name what exposes a bucket.
+    let message = |rule: &str, name: &str| {
+        report
+            .evaluations
+            .iter()
+            .find(|e| {
+                report.rule_of(e).rule.meta().id == rule
+                    && report
+                        .resource_of(e)
+                        .is_some_and(|r| r.id == bucket_arn(name))
+            })
+            .map(|e| format!("{:?}", e.verdict))
+            .unwrap()
+    };
+    let acl_write = message("aws-s3-bucket-public-write", B_ACL);
+    assert!(
+        acl_write.contains("ACL grants WRITE to AllUsers"),
+        "{acl_write}"
+    );
+    let policy_read = message("aws-s3-bucket-public-read", B_PUBLIC);
+    assert!(policy_read.contains("PublicRead"), "{policy_read}");
+}
+
+/// A user of moto's default account allowed docs/permissions.md's policy, less `denies`
+/// (extra Deny statements); returns its keys.
+async fn s3_scanning_user(
+    iam: &aws_sdk_iam::Client,
+    name: &str,
+    denies: Vec<serde_json::Value>,
+) -> StaticCredentials {
+    let mut granted = documented_actions();
+    // moto authorises some S3 calls as other actions than AWS does: GetBucketEncryption,
+    // GetPublicAccessBlock and GetBucketOwnershipControls as s3:ListBucket, S3 Control's
+    // GetPublicAccessBlock as s3:GetPublicAccessBlock.
+    granted.insert("s3:ListBucket".to_string());
+    granted.insert("s3:GetPublicAccessBlock".to_string());
+    let mut statements = vec![serde_json::json!({
+        "Effect": "Allow", "Action": granted, "Resource": "*",
+    })];
+    statements.extend(denies);
+    create_user(iam, name).await;
+    iam.put_user_policy()
+        .user_name(name)
+        .policy_name("soc2scan")
+        .policy_document(policy_of(statements))
+        .send()
+        .await
+        .unwrap();
+    let (access_key_id, secret_access_key) = access_key(iam, name).await;
+    StaticCredentials {
+        access_key_id,
+        secret_access_key,
+        session_token: None,
+    }
+}
+
+fn deny(action: &str, resource: &str) -> serde_json::Value {
+    serde_json::json!({"Effect": "Deny", "Action": action, "Resource": resource})
+}
+
+/// The failure of a denied call: access denied, naming the action to grant.
+fn assert_denied(status: &CoverageStatus, action: &str) {
+    let CoverageStatus::Failed { kind, message } = status else {
+        panic!("{action} should have failed: {status:?}");
+    };
+    assert_eq!(*kind, FailureKind::AccessDenied, "{message}");
+    assert!(
+        message.starts_with(&format!("global {action}: AccessDenied: ")),
+        "{message}"
+    );
+    assert!(
+        message.ends_with(&format!(
+            " — add {action} to the scanning role (see docs/permissions.md)"
+        )),
+        "{message}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s3_denied_calls_fail_only_the_bucket_part_listing_or_account_setting_they_concern() {
+    let Some(python) = moto_python() else { return };
+    // IAM enforcement is server-wide: a server of its own, enforcing once seeded.
+    let moto = start_moto(&python, &[("INITIAL_NO_AUTH_ACTION_COUNT", "1000000")]);
+    const ACCOUNT: &str = "123456789012"; // moto's default account
+    const ONE: &str = "soc2scan-s3d-one"; // eu-west-1, with a policy
+    const TWO: &str = "soc2scan-s3d-two"; // us-east-1, without
+    let base_keys = base_credentials();
+    let base = |region| static_config(&moto, &base_keys, region);
+    for (name, region, policy) in [
+        (ONE, R1, Some(policy_of(vec![tls_only_statement(ONE)]))),
+        (TWO, R2, None),
+    ] {
+        let s3 = s3_client(&base(region).await);
+        let mut create = s3.create_bucket().bucket(name);
+        if region != "us-east-1" {
+            create = create.create_bucket_configuration(
+                aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(region))
+                    .build(),
+            );
+        }
+        create.send().await.unwrap();
+        if let Some(policy) = policy {
+            s3.put_bucket_policy()
+                .bucket(name)
+                .policy(policy)
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+    let iam = iam_client(&base(R1).await);
+    // moto evaluates a Deny's Resource against the bucket's ARN: one bucket's policy only.
+    let no_policy_of_one = s3_scanning_user(
+        &iam,
+        "no-policy-of-one",
+        vec![deny("s3:GetBucketPolicy", &bucket_arn(ONE))],
+    )
+    .await;
+    let no_listing =
+        s3_scanning_user(&iam, "no-listing", vec![deny("s3:ListAllMyBuckets", "*")]).await;
+    // moto's spelling of the action, and AWS's.
+    let no_account_setting = s3_scanning_user(
+        &iam,
+        "no-account-setting",
+        vec![
+            deny("s3:GetPublicAccessBlock", "*"),
+            deny("s3:GetAccountPublicAccessBlock", "*"),
+        ],
+    )
+    .await;
+    let no_location_of_two = s3_scanning_user(
+        &iam,
+        "no-location-of-two",
+        vec![deny("s3:GetBucketLocation", &bucket_arn(TWO))],
+    )
+    .await;
+    let (status, body) = http(moto.port, "POST", "/moto-api/reset-auth", &[], "0").unwrap();
+    assert_eq!(status, 200, "{body}");
+
+    let scan = |credentials: StaticCredentials| {
+        let options = AwsScanOptions {
+            static_credentials: Some(credentials),
+            regions: RegionSelection::List(vec![R1.into(), R2.into()]),
+            endpoint_url: Some(moto.endpoint()),
+            call_timeout: Duration::from_secs(30),
+            services: vec!["s3".into()],
+            ..AwsScanOptions::default()
+        };
+        async move { collect(&options, Arc::new(NoProgress)).await.expect("scan") }
+    };
+    let account_block_id = format!("arn:aws:s3::{ACCOUNT}:account-public-access-block");
+    // The verdicts with everything read: ONE denies plain HTTP; neither has anything else
+    // set, nor is either public; the account has no Block Public Access. `not_evaluated`
+    // lists (rule, bucket) pairs a gap keeps from being judged.
+    let expected_verdicts = |not_evaluated: &[(&str, &str)]| {
+        let mut expected: BTreeMap<(String, String), &'static str> = BTreeMap::new();
+        expected.insert(
+            (
+                "aws-s3-account-public-access-block-off".into(),
+                account_block_id.clone(),
+            ),
+            "fail",
+        );
+        for (name, tls) in [(ONE, "pass"), (TWO, "fail")] {
+            for (rule, verdict) in [
+                ("aws-s3-bucket-public-read", "pass"),
+                ("aws-s3-bucket-public-write", "pass"),
+                ("aws-s3-bucket-tls-not-enforced", tls),
+                ("aws-s3-bucket-access-logging-off", "fail"),
+                ("aws-s3-bucket-versioning-off", "fail"),
+                ("aws-s3-bucket-kms-encryption-off", "fail"),
+                ("aws-s3-bucket-acls-enabled", "fail"),
+            ] {
+                expected.insert((rule.to_string(), bucket_arn(name)), verdict);
+            }
+        }
+        for (rule, name) in not_evaluated {
+            let key = (rule.to_string(), bucket_arn(name));
+            assert!(expected.contains_key(&key), "{key:?}");
+            expected.insert(key, "not_evaluated");
+        }
+        expected
+    };
+    // Judged as the scan would be: incomplete (exit 3) exactly when a gap concerns a rule.
+    let judge = |collection: &AwsCollection| {
+        let snapshot = snapshot_of_collection(collection);
+        let report = engine().evaluate(&snapshot);
+        let gaps: Vec<CollectionUnit> = report
+            .relevant_gaps()
+            .iter()
+            .map(|g| g.unit.clone())
+            .collect();
+        (verdicts(&snapshot), gaps)
+    };
+    let failed_units = |collection: &AwsCollection| -> Vec<CollectionUnit> {
+        collection
+            .coverage
+            .iter()
+            .filter(|e| e.is_gap())
+            .map(|e| e.unit.clone())
+            .collect()
+    };
+    const READERS_OF_POLICY: [&str; 3] = [
+        "aws-s3-bucket-public-read",
+        "aws-s3-bucket-public-write",
+        "aws-s3-bucket-tls-not-enforced",
+    ];
+    const BUCKET_RULES: [&str; 7] = [
+        "aws-s3-bucket-public-read",
+        "aws-s3-bucket-public-write",
+        "aws-s3-bucket-tls-not-enforced",
+        "aws-s3-bucket-access-logging-off",
+        "aws-s3-bucket-versioning-off",
+        "aws-s3-bucket-kms-encryption-off",
+        "aws-s3-bucket-acls-enabled",
+    ];
+
+    // --- one bucket's policy denied: a gap narrowed to that bucket and that part ---
+    let collection = scan(no_policy_of_one).await;
+    let narrowed = CollectionUnit {
+        provider: Provider::Aws,
+        account: ACCOUNT.into(),
+        region: GLOBAL_REGION.into(),
+        kind: ResourceKind::S3BucketPolicy,
+        resource: Some(bucket_arn(ONE)),
+    };
+    let gap = collection
+        .coverage
+        .iter()
+        .find(|e| e.unit == narrowed)
+        .expect("a gap narrowed to the bucket's policy");
+    assert_denied(&gap.status, "s3:GetBucketPolicy");
+    let mut expected = s3_ok_coverage(&[ACCOUNT]);
+    expected.push(gap.clone());
+    expected.sort_by(|a, b| a.unit.cmp(&b.unit));
+    assert_coverage(&collection.coverage, &expected);
+    let (region, one) = s3_bucket_of(&collection, ONE);
+    assert_eq!(region, R1);
+    assert_eq!(
+        one.policy, None,
+        "could not look: no value, never 'no policy'"
+    );
+    assert!(
+        one.acl.is_some()
+            && one.public_access_block.is_some()
+            && one.default_encryption.is_some()
+            && one.versioning.is_some()
+            && one.logging.is_some()
+            && one.object_ownership.is_some(),
+        "every other part was read: {one:?}"
+    );
+    let (region, two) = s3_bucket_of(&collection, TWO);
+    assert_eq!(region, R2);
+    assert_eq!(two.policy, Some(S3PolicyState::None));
+    assert!(
+        find(&collection, &account_block_id).config
+            == ResourceConfig::S3AccountPublicAccessBlock(S3AccountPublicAccessBlock {
+                configured: false,
+                settings: S3PublicAccessBlock::default(),
+            })
+    );
+    // A denied call is not retried.
+    assert_eq!(collection.api_calls["s3:GetBucketPolicy"], 2);
+    assert_eq!(collection.api_calls["s3:GetBucketAcl"], 2);
+    assert_calls_are_documented(&collection);
+    // Only the rules that read ONE's policy are not evaluated, and only for ONE.
+    let (verdicts_now, gaps) = judge(&collection);
+    let not_evaluated: Vec<(&str, &str)> = READERS_OF_POLICY.iter().map(|r| (*r, ONE)).collect();
+    assert_verdicts(&verdicts_now, &expected_verdicts(&not_evaluated));
+    assert_eq!(gaps, vec![narrowed.clone()], "incomplete: exit 3");
+
+    // --- the listing denied: every bucket kind of the account failed, not the account
+    // setting ---
+    let collection = scan(no_listing).await;
+    let mut expected = s3_ok_coverage(&[ACCOUNT]);
+    for entry in &mut expected {
+        if entry.unit.kind == ResourceKind::S3AccountPublicAccessBlock {
+    assert_eq!(collection.api_calls, expected_calls);
+
+    // --- verdicts ---
+    let snapshot = snapshot_of_collection(&collection);
+    let (pass, fail) = ("pass", "fail");
+    let mut expected: BTreeMap<(String, String), &str> = BTreeMap::new();
+    let instance_rules = [
+        "aws-rds-instance-public",
+        "aws-rds-instance-unencrypted",
+        "aws-rds-instance-backup-retention-short",
+        "aws-rds-instance-deletion-protection-off",
+        "aws-rds-instance-single-az",
+        "aws-rds-instance-log-exports-off",
+    ];
+    // Per instance: the verdicts of the six instance rules, in that order (None: the rule
+    // does not apply).
+    for (region, name, verdicts) in [
+        (R1, "orders-db", [Some(pass); 6]),
+        (R1, "legacy-db", [Some(fail); 6]),
+        // A replica: moto copies the source's settings; its backups are the source's.
+        (
+            R1,
+            "legacy-replica",
+            [
+                Some(pass),
+                Some(fail),
+                None,
+                Some(fail),
+                Some(fail),
+                Some(fail),
+            ],
+        ),
+        // A cluster member: only public access is its own.
+        (
+            R1,
+            "orders-aurora-1",
+            [Some(pass), None, None, None, None, None],
+        ),
+        (
+            R2,
+            "reports-db",
+            [
+                Some(pass),
+                Some(pass),
+                Some(fail),
+                Some(pass),
+                Some(pass),
+                Some(pass),
+            ],
+        ),
+        (
+            R2,
+            "legacy-aurora-1",
+            [Some(fail), None, None, None, None, None],
+        ),
+    ] {
+        for (rule, verdict) in instance_rules.iter().zip(verdicts) {
+            if let Some(verdict) = verdict {
+                expected.insert((rule.to_string(), arn(region, "db", name)), verdict);
+            }
+        }
+    }
+    for (region, name, verdict) in [(R1, "orders-aurora", pass), (R2, "legacy-aurora", fail)] {
+        expected.insert(
+            (
+                "aws-rds-cluster-unencrypted".to_string(),
+                arn(region, "cluster", name),
+            ),
+            verdict,
+        );
+    }
+    for (id, public, encrypted) in [
+        (arn(R1, "snapshot", "orders-nightly"), pass, pass),
+        (arn(R1, "snapshot", "legacy-export"), fail, fail),
+        (
+            arn(R1, "cluster-snapshot", "orders-aurora-monthly"),
+            pass,
+            pass,
+        ),
+        (arn(R2, "snapshot", "reports-shared"), pass, pass),
+        (
+            arn(R2, "cluster-snapshot", "legacy-aurora-export"),
+            fail,
+            fail,
+        ),
+        (
+            arn(R2, "cluster-snapshot", "legacy-aurora-private"),
+            pass,
+            fail,
+        ),
+    ] {
+        expected.insert(("aws-rds-snapshot-public".to_string(), id.clone()), public);
+        expected.insert(("aws-rds-snapshot-unencrypted".to_string(), id), encrypted);
+    }
+    assert_verdicts(&verdicts(&snapshot), &expected);
+
+    // --- nothing secret ---
+    let json = snapshot.to_json_pretty().unwrap();
+    assert!(
+        !json.contains(RDS_PASSWORD_CANARY),
+        "a master password leaked"
+    );
+    assert!(
+        !json.contains(RDS_USER_CANARY),
+        "a master user name was kept"
+    );
+    assert_no_secrets(&json, &[], &[]);
+}
+
+/// A scanning user without `rds:DescribeDBInstances` and
+/// `rds:DescribeDBClusterSnapshotAttributes`: the instance units fail in both regions (the
+/// instance rules are not evaluated there), one public-snapshot candidate gets a gap
+/// narrowed to it, and every other verdict — RDS or not — is still reached.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn denied_rds_calls_leave_exactly_the_rds_rules_that_need_them_not_evaluated() {
+    let Some(python) = moto_python() else { return };
+    let moto = start_moto(&python, &[("INITIAL_NO_AUTH_ACTION_COUNT", "1000000")]);
+    const ACCOUNT: &str = "123456789012"; // moto's default account
+    let mut granted = documented_actions();
+    assert!(granted.remove("rds:DescribeDBInstances"));
+    assert!(granted.remove("rds:DescribeDBClusterSnapshotAttributes"));
+    let policy = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": granted, "Resource": "*"}],
+    })
+    .to_string();
+    let seed = static_config(&moto, &base_credentials(), R1).await;
+    let iam = iam_client(&seed);
+    create_user(&iam, "scanner").await;
+    iam.put_user_policy()
+        .user_name("scanner")
+        .policy_name("soc2scan-minus-two-rds")
+        .policy_document(policy)
+        .send()
+        .await
+        .unwrap();
+    let (key_id, secret) = access_key(&iam, "scanner").await;
+    let rds = rds_client(&seed);
+    create_db(&rds, Db::good("orders-db")).await;
+    create_cluster(&rds, "orders-aurora", "aurora-postgresql", true).await;
+    create_cluster(&rds, "legacy-aurora", "aurora-mysql", false).await;
+    cluster_snapshot(&rds, "orders-aurora", "orders-aurora-monthly", &[]).await;
+    cluster_snapshot(&rds, "legacy-aurora", "legacy-aurora-export", &["all"]).await;
+    let (status, body) = http(moto.port, "POST", "/moto-api/reset-auth", &[], "0").unwrap();
+    assert_eq!(status, 200, "{body}");
+
+    let options = AwsScanOptions {
+        static_credentials: Some(StaticCredentials {
+            access_key_id: key_id.clone(),
+            secret_access_key: secret.clone(),
+            session_token: None,
+        }),
+        regions: RegionSelection::List(vec![R1.into(), R2.into()]),
+        endpoint_url: Some(moto.endpoint()),
+        call_timeout: Duration::from_secs(30),
+        ..AwsScanOptions::default()
+    };
+    let collection = collect(&options, Arc::new(NoProgress)).await.expect("scan");
+
+    // The instance units failed as access_denied, naming the action; one cluster snapshot
+    // has a gap of its own; every other unit was collected.
+    let export = rds_arn(ACCOUNT, R1, "cluster-snapshot", "legacy-aurora-export");
+    let mut expected = all_ok_coverage(&[ACCOUNT], &[R1, R2]);
+    for entry in &mut expected {
+        if entry.unit.kind != ResourceKind::RdsDbInstance {
+            continue;
+        }
+        let actual = collection
+            .coverage
+            .iter()
+            .find(|e| e.unit == entry.unit)
+            .unwrap_or_else(|| panic!("no coverage entry for {}", entry.unit));
+        assert_denied(&actual.status, "s3:ListAllMyBuckets");
+        entry.status = actual.status.clone();
+    }
+    assert_coverage(&collection.coverage, &expected);
+    assert_eq!(
+        collection
+            .resources
+            .iter()
+            .map(|r| r.id.clone())
+            .collect::<Vec<_>>(),
+        vec![account_block_id.clone()]
+    );
+    // No bucket could be listed: each bucket rule is not evaluated for the account's
+    // buckets as a whole; the account's setting is still judged.
+    let (verdicts_now, gaps) = judge(&collection);
+    let mut expected = BTreeMap::new();
+    expected.insert(
+        (
+            "aws-s3-account-public-access-block-off".to_string(),
+            account_block_id.clone(),
+        ),
+        "fail",
+    );
+    for rule in BUCKET_RULES {
+        expected.insert(
+            (
+                rule.to_string(),
+                format!("unit:aws/{ACCOUNT}/global s3_bucket"),
+            ),
+            "not_evaluated",
+        );
+    }
+    assert_verdicts(&verdicts_now, &expected);
+    assert_eq!(gaps, failed_units(&collection), "incomplete: exit 3");
+    assert_eq!(gaps.len(), 8, "the bucket kind and its seven parts");
+    assert_eq!(
+        collection.api_calls,
+        [
+            ("sts:GetCallerIdentity", 1),
+            ("s3:ListAllMyBuckets", 1),
+            ("s3:GetAccountPublicAccessBlock", 1),
+        ]
+        .into_iter()
+        .map(|(operation, count)| (operation.to_string(), count))
+        .collect()
+    );
+
+    // --- the account setting denied: that unit alone ---
+    let collection = scan(no_account_setting).await;
+    let mut expected = s3_ok_coverage(&[ACCOUNT]);
+    for entry in &mut expected {
+        if entry.unit.kind == ResourceKind::S3AccountPublicAccessBlock {
+            let actual = collection
+                .coverage
+                .iter()
+                .find(|e| e.unit == entry.unit)
+                .expect("the account setting's entry");
+            assert_denied(&actual.status, "s3:GetAccountPublicAccessBlock");
+            entry.status = actual.status.clone();
+        }
+    }
+    assert_coverage(&collection.coverage, &expected);
+    assert!(collection
+        .resources
+        .iter()
+        .all(|r| r.id != account_block_id));
+    for name in [ONE, TWO] {
+        let (_, bucket) = s3_bucket_of(&collection, name);
+        assert!(bucket.policy.is_some(), "{name}: {bucket:?}");
+    }
+    // The account rule is not evaluated, and so are the exposure rules, which weigh the
+    // account's Block Public Access; the other bucket rules are judged.
+    let (verdicts_now, gaps) = judge(&collection);
+    let mut expected = expected_verdicts(&[
+        ("aws-s3-bucket-public-read", ONE),
+        ("aws-s3-bucket-public-write", ONE),
+        ("aws-s3-bucket-public-read", TWO),
+        ("aws-s3-bucket-public-write", TWO),
+    ]);
+    expected.remove(&(
+        "aws-s3-account-public-access-block-off".to_string(),
+        account_block_id.clone(),
+    ));
+    expected.insert(
+        (
+            "aws-s3-account-public-access-block-off".to_string(),
+            format!("unit:aws/{ACCOUNT}/global s3_account_public_access_block"),
+        ),
+        "not_evaluated",
+    );
+    assert_verdicts(&verdicts_now, &expected);
+    assert_eq!(gaps, failed_units(&collection), "incomplete: exit 3");
+    assert_eq!(gaps.len(), 1);
+
+    // --- one bucket's region unknown: every part of that bucket is a narrowed gap, and
+    // the bucket is still listed (its rules say "not evaluated", not nothing) ---
+    let collection = scan(no_location_of_two).await;
+    let mut expected = s3_ok_coverage(&[ACCOUNT]);
+    for part in [
+        ResourceKind::S3BucketAcl,
+        ResourceKind::S3BucketPolicy,
+        ResourceKind::S3BucketPublicAccessBlock,
+        ResourceKind::S3BucketEncryption,
+        ResourceKind::S3BucketVersioning,
+        ResourceKind::S3BucketLogging,
+        ResourceKind::S3BucketOwnershipControls,
+    ] {
+        let unit = CollectionUnit {
+            provider: Provider::Aws,
+            account: ACCOUNT.into(),
+            region: GLOBAL_REGION.into(),
+            kind: part,
+            resource: Some(bucket_arn(TWO)),
+        };
+        let gap = collection
+            .coverage
+            .iter()
+            .find(|e| e.unit == unit)
+            .unwrap_or_else(|| panic!("no gap for {unit}"));
+        assert_denied(&gap.status, "s3:GetBucketLocation");
+        expected.push(gap.clone());
+    }
+    expected.sort_by(|a, b| a.unit.cmp(&b.unit));
+    assert_coverage(&collection.coverage, &expected);
+    let (region, two) = s3_bucket_of(&collection, TWO);
+    assert_eq!(region, "unknown");
+    assert_eq!(
+        two,
+        S3Bucket {
+            name: TWO.into(),
+            creation_date: two.creation_date,
+            acl: None,
+            policy: None,
+            public_access_block: None,
+            default_encryption: None,
+            versioning: None,
+            logging: None,
+            object_ownership: None,
+        }
+    );
+    let (region, one) = s3_bucket_of(&collection, ONE);
+    assert_eq!(region, R1);
+    assert!(one.policy.is_some() && one.acl.is_some(), "{one:?}");
+    assert_eq!(collection.api_calls["s3:GetBucketLocation"], 2);
+    assert_eq!(
+        collection.api_calls["s3:GetBucketAcl"], 1,
+        "nothing read of two"
+    );
+    // Every bucket rule is not evaluated for TWO, and judged for ONE.
+    let (verdicts_now, gaps) = judge(&collection);
+    let not_evaluated: Vec<(&str, &str)> = BUCKET_RULES.iter().map(|r| (*r, TWO)).collect();
+    assert_verdicts(&verdicts_now, &expected_verdicts(&not_evaluated));
+    assert_eq!(gaps, failed_units(&collection), "incomplete: exit 3");
+    assert_eq!(gaps.len(), 7);
+        let CoverageStatus::Failed { kind, message } = &actual.status else {
+            panic!("{} should have failed", entry.unit);
+        };
+        assert_eq!(*kind, FailureKind::AccessDenied, "{message}");
+        assert!(
+            message.starts_with(&format!(
+                "{} rds:DescribeDBInstances: AccessDenied",
+                entry.unit.region
+            )) && message.ends_with(
+                " — add rds:DescribeDBInstances to the scanning role (see docs/permissions.md)"
+            ),
+            "{message}"
+        );
+        entry.status = actual.status.clone();
+    }
+    let narrowed: Vec<&CoverageEntry> = collection
+        .coverage
+        .iter()
+        .filter(|e| e.unit.resource.is_some())
+        .collect();
+    assert_eq!(narrowed.len(), 1, "{narrowed:?}");
+    assert_eq!(narrowed[0].unit.resource.as_deref(), Some(export.as_str()));
+    assert_eq!(narrowed[0].unit.kind, ResourceKind::RdsDbClusterSnapshot);
+    assert!(matches!(
+        &narrowed[0].status,
+        CoverageStatus::Failed { kind: FailureKind::AccessDenied, message }
+            if message.contains("rds:DescribeDBClusterSnapshotAttributes")
+    ));
+    let unit_level: Vec<CoverageEntry> = collection
+        .coverage
+        .iter()
+        .filter(|e| e.unit.resource.is_none())
+        .cloned()
+        .collect();
+    assert_coverage(&unit_level, &expected);
+    assert!(ids_of(&collection, ACCOUNT, R1, ResourceKind::RdsDbInstance).is_empty());
+    let ResourceConfig::RdsDbClusterSnapshot(export_config) = &find(&collection, &export).config
+    else {
+        panic!("not a cluster snapshot")
+    };
+    assert_eq!(export_config.restorable_by_all, None, "not confirmed");
+    assert_calls_are_documented(&collection);
+
+    // Not evaluated: the six instance rules once per region, and both snapshot rules on the
+    // snapshot whose permission is not known — and nothing else, RDS or not.
+    let snapshot = snapshot_of_collection(&collection);
+    let verdicts = verdicts(&snapshot);
+    let not_evaluated: BTreeSet<(String, String)> = verdicts
+        .iter()
+        .filter(|(_, verdict)| **verdict == "not_evaluated")
+        .map(|(key, _)| key.clone())
+        .collect();
+    let mut expected_not_evaluated = BTreeSet::new();
+    for rule in [
+        "aws-rds-instance-public",
+        "aws-rds-instance-unencrypted",
+        "aws-rds-instance-backup-retention-short",
+        "aws-rds-instance-deletion-protection-off",
+        "aws-rds-instance-single-az",
+        "aws-rds-instance-log-exports-off",
+    ] {
+        for region in [R1, R2] {
+            expected_not_evaluated.insert((
+                rule.to_string(),
+                format!("unit:aws/{ACCOUNT}/{region} rds_db_instance"),
+            ));
+        }
+    }
+    for rule in ["aws-rds-snapshot-public", "aws-rds-snapshot-unencrypted"] {
+        expected_not_evaluated.insert((rule.to_string(), export.clone()));
+    }
+    assert_eq!(not_evaluated, expected_not_evaluated);
+    let monthly = rds_arn(ACCOUNT, R1, "cluster-snapshot", "orders-aurora-monthly");
+    for (rule, id, verdict) in [
+        ("aws-rds-snapshot-public", monthly.clone(), "pass"),
+        ("aws-rds-snapshot-unencrypted", monthly, "pass"),
+        (
+            "aws-rds-cluster-unencrypted",
+            rds_arn(ACCOUNT, R1, "cluster", "legacy-aurora"),
+            "fail",
+        ),
+        (
+            "aws-rds-cluster-unencrypted",
+            rds_arn(ACCOUNT, R1, "cluster", "orders-aurora"),
+            "pass",
+        ),
+    ] {
+        assert_eq!(
+            verdicts.get(&(rule.to_string(), id.clone())),
+            Some(&verdict),
+            "{rule} {id}"
+        );
+    }
+    assert!(
+        verdicts
+            .iter()
+            .any(|((rule, _), verdict)| rule.starts_with("aws-ec2-") && *verdict != "not_evaluated"),
+        "the other services were collected"
+    );
+    assert_no_secrets(&snapshot.to_json_pretty().unwrap(), &[secret], &[key_id]);
 }

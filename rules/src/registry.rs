@@ -11,6 +11,7 @@ pub fn all_rules() -> &'static [&'static dyn Rule] {
         rules.extend_from_slice(crate::aws::ec2::RULES);
         rules.extend_from_slice(crate::aws::iam::RULES);
         rules.extend_from_slice(crate::aws::s3::RULES);
+        rules.extend_from_slice(crate::aws::rds::RULES);
         rules.extend_from_slice(crate::gcp::gcs::RULES);
         rules
     })

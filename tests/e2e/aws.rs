@@ -171,9 +171,16 @@ fn live_scan_snapshot_and_offline_scan_agree_and_leak_no_secrets() {
             .as_str()
             .expect("canary user data"),
         "soc2scan-canary-user-data",
+        seeded["canary_object_body"]
+            .as_str()
+            .expect("canary object body"),
+        "soc2scan-canary-object-body",
         seeded["canary_secret_access_key"]
             .as_str()
             .expect("canary secret key"),
+        seeded["canary_db_password"]
+            .as_str()
+            .expect("canary database password"),
         "testing",
     ];
     let snapshot_text = std::fs::read_to_string(&snapshot_path).expect("snapshot");
@@ -222,9 +229,16 @@ fn a_denied_call_is_a_coverage_gap_that_the_exit_code_and_sarif_show() {
         stderr(&output)
     );
     let report = json_of(&output);
+    // The restricted user may not list volumes or DB instances.
     let volume_rules = [
         "aws-ec2-ebs-volume-unencrypted",
         "aws-ec2-ebs-volume-no-recent-backup",
+        "aws-rds-instance-public",
+        "aws-rds-instance-unencrypted",
+        "aws-rds-instance-backup-retention-short",
+        "aws-rds-instance-deletion-protection-off",
+        "aws-rds-instance-single-az",
+        "aws-rds-instance-log-exports-off",
     ];
     let volume_verdicts: Vec<&Value> = report["results"]
         .as_array()
@@ -232,10 +246,12 @@ fn a_denied_call_is_a_coverage_gap_that_the_exit_code_and_sarif_show() {
         .iter()
         .filter(|r| volume_rules.contains(&r["rule_id"].as_str().unwrap_or_default()))
         .collect();
-    assert!(
-        !volume_verdicts.is_empty(),
-        "the volume rules report the gap"
-    );
+    for rule in volume_rules {
+        assert!(
+            volume_verdicts.iter().any(|v| v["rule_id"] == rule),
+            "{rule} reports the gap"
+        );
+    }
     for verdict in &volume_verdicts {
         assert_eq!(
             verdict["verdict"], "not_evaluated",
@@ -256,8 +272,90 @@ fn a_denied_call_is_a_coverage_gap_that_the_exit_code_and_sarif_show() {
     let notifications =
         sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"].to_string();
     assert!(notifications.contains("ebs_volume"), "{notifications}");
+    assert!(notifications.contains("rds_db_instance"), "{notifications}");
+    // The RDS kinds the user may list were collected and judged.
+    assert!(
+        report["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .any(|r| r["rule_id"] == "aws-rds-cluster-unencrypted" && r["verdict"] == "fail"),
+        "the unencrypted seeded cluster fails"
+    );
     assert!(notifications.contains("access_denied"), "{notifications}");
     assert!(!sarif_text.contains(keys.1), "no secret in the SARIF");
+}
+
+#[test]
+fn a_denied_s3_listing_leaves_exactly_the_s3_bucket_rules_not_evaluated_and_exits_3() {
+    let Some(python) = moto_python() else { return };
+    let (moto, keys) = enforcing_moto(
+        &python,
+        &["--restricted-deny-action", "s3:ListAllMyBuckets"],
+    );
+    let keys = (keys.0.as_str(), keys.1.as_str());
+    let dir = temp_dir();
+    let output = soc2scan_aws(
+        dir.path(),
+        &moto,
+        keys,
+        &[
+            "scan",
+            "aws",
+            "--services",
+            "s3",
+            "--format",
+            "json",
+            "--fail-on",
+            "none",
+        ],
+    );
+    assert_eq!(code(&output), 3, "{}", stderr(&output));
+    let report = json_of(&output);
+    let s3_bucket_rules: BTreeSet<&str> = soc2scan_rules::all_rules()
+        .iter()
+        .map(|rule| rule.meta())
+        .filter(|meta| {
+            meta.service() == "s3"
+                && meta
+                    .targets
+                    .contains(&soc2scan_providers::model::ResourceKind::S3Bucket)
+        })
+        .map(|meta| meta.id)
+        .collect();
+    assert_eq!(s3_bucket_rules.len(), 7);
+    // Each bucket rule once, not evaluated, for the account's buckets as a whole; the
+    // account's Block Public Access (readable) fails; nothing else ran.
+    let scope = serde_json::json!({
+        "account": "123456789012", "kind": "s3_bucket", "provider": "aws", "region": "global",
+    })
+    .to_string();
+    let mut expected: BTreeSet<(String, String, String)> = s3_bucket_rules
+        .iter()
+        .map(|rule| (rule.to_string(), scope.clone(), "not_evaluated".to_string()))
+        .collect();
+    expected.insert((
+        "aws-s3-account-public-access-block-off".to_string(),
+        "arn:aws:s3::123456789012:account-public-access-block".to_string(),
+        "fail".to_string(),
+    ));
+    assert_eq!(verdicts(&report), expected);
+    let gaps = report["coverage_gaps"].as_array().expect("coverage gaps");
+    assert_eq!(
+        gaps.len(),
+        8,
+        "the bucket kind and its seven parts: {gaps:#?}"
+    );
+    for gap in gaps {
+        assert_eq!(gap["failure"], "access_denied", "{gap}");
+        assert!(
+            gap["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("s3:ListAllMyBuckets"),
+            "{gap}"
+        );
+    }
 }
 
 /// What the fault proxy does with one AWS operation.
@@ -585,8 +683,8 @@ fn services_selection_collects_only_those_services_and_skips_the_others_rules() 
         .collect();
     assert!(non_ec2_rules.len() >= 5);
 
-    // --services ec2: not one IAM call, no IAM unit, and every IAM rule skipped as not
-    // collected — in the snapshot, and in a live scan.
+    // --services ec2: not one IAM or RDS call, no IAM or RDS unit, and every IAM and RDS
+    // rule skipped as not collected — in the snapshot, and in a live scan.
     let snapshot_path = dir.path().join("ec2-only.json");
     let run = soc2scan_aws(
         dir.path(),
@@ -609,15 +707,20 @@ fn services_selection_collects_only_those_services_and_skips_the_others_rules() 
         .as_object()
         .expect("api_calls");
     assert!(calls.keys().any(|op| op.starts_with("ec2:")), "{calls:?}");
-    assert!(!calls.keys().any(|op| op.starts_with("iam:")), "{calls:?}");
+    assert!(
+        !calls
+            .keys()
+            .any(|op| op.starts_with("iam:") || op.starts_with("rds:")),
+        "{calls:?}"
+    );
     assert!(snapshot["coverage"]
         .as_array()
         .expect("coverage")
         .iter()
-        .all(|entry| !entry["unit"]["kind"]
-            .as_str()
-            .unwrap_or_default()
-            .starts_with("iam_")));
+        .all(|entry| {
+            let kind = entry["unit"]["kind"].as_str().unwrap_or_default();
+            !kind.starts_with("iam_") && !kind.starts_with("rds_")
+        }));
     for args in [
         vec![
             "scan",
@@ -663,7 +766,7 @@ fn services_selection_collects_only_those_services_and_skips_the_others_rules() 
             .any(|(rule, _, _)| rule.starts_with("aws-ec2-")));
     }
 
-    // [aws] services in soc2scan.toml: IAM only — no EC2 call at all, not even for regions.
+    // [aws] services in soc2scan.toml: IAM only — no EC2 or RDS call at all, not even for regions.
     std::fs::write(
         dir.path().join("soc2scan.toml"),
         "[aws]\nservices = [\"iam\"]\n",
@@ -683,7 +786,12 @@ fn services_selection_collects_only_those_services_and_skips_the_others_rules() 
         .as_object()
         .expect("api_calls");
     assert!(calls.keys().any(|op| op.starts_with("iam:")), "{calls:?}");
-    assert!(!calls.keys().any(|op| op.starts_with("ec2:")), "{calls:?}");
+    assert!(
+        !calls
+            .keys()
+            .any(|op| op.starts_with("ec2:") || op.starts_with("rds:")),
+        "{calls:?}"
+    );
 
     // Unknown names are usage errors that list the valid ones, from the flag or the file.
     let bogus = soc2scan_aws(
@@ -696,7 +804,7 @@ fn services_selection_collects_only_those_services_and_skips_the_others_rules() 
     assert!(stdout(&bogus).is_empty());
     assert!(
         stderr(&bogus).contains(
-            "--services: \"bogus\" is not an AWS service soc2scan collects; choose from ec2, iam"
+            "--services: \"bogus\" is not an AWS service soc2scan collects; choose from ec2, iam, rds"
         ),
         "{}",
         stderr(&bogus)

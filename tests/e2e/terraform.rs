@@ -946,6 +946,310 @@ fn plan_flags_conflict_with_other_inputs() {
     }
 }
 
+/// The RDS plan: DB instances (a read replica among them), Aurora clusters with their
+/// instances (`count`), and DB and cluster snapshots, some existing (`no-op`).
+const RDS_PLAN_VERDICTS: &[(&str, &str, &str)] = &[
+    ("aws-rds-instance-public", "aws_db_instance.orders", "pass"),
+    ("aws-rds-instance-public", "aws_db_instance.reports", "fail"),
+    (
+        "aws-rds-instance-public",
+        "aws_db_instance.analytics",
+        "pass",
+    ),
+    (
+        "aws-rds-instance-public",
+        "aws_db_instance.orders_replica",
+        "pass",
+    ),
+    (
+        "aws-rds-instance-public",
+        "aws_rds_cluster_instance.orders[0]",
+        "pass",
+    ),
+    (
+        "aws-rds-instance-public",
+        "aws_rds_cluster_instance.orders[1]",
+        "pass",
+    ),
+    (
+        "aws-rds-instance-public",
+        "aws_rds_cluster_instance.legacy",
+        "fail",
+    ),
+    (
+        "aws-rds-instance-unencrypted",
+        "aws_db_instance.orders",
+        "pass",
+    ),
+    (
+        "aws-rds-instance-unencrypted",
+        "aws_db_instance.reports",
+        "fail",
+    ),
+    (
+        "aws-rds-instance-unencrypted",
+        "aws_db_instance.analytics",
+        "pass",
+    ),
+    (
+        "aws-rds-instance-unencrypted",
+        "aws_db_instance.orders_replica",
+        "not_evaluated",
+    ),
+    (
+        "aws-rds-instance-backup-retention-short",
+        "aws_db_instance.orders",
+        "pass",
+    ),
+    (
+        "aws-rds-instance-backup-retention-short",
+        "aws_db_instance.reports",
+        "fail",
+    ),
+    (
+        "aws-rds-instance-backup-retention-short",
+        "aws_db_instance.analytics",
+        "not_evaluated",
+    ),
+    (
+        "aws-rds-instance-deletion-protection-off",
+        "aws_db_instance.orders",
+        "pass",
+    ),
+    (
+        "aws-rds-instance-deletion-protection-off",
+        "aws_db_instance.reports",
+        "fail",
+    ),
+    (
+        "aws-rds-instance-deletion-protection-off",
+        "aws_db_instance.analytics",
+        "pass",
+    ),
+    (
+        "aws-rds-instance-deletion-protection-off",
+        "aws_db_instance.orders_replica",
+        "pass",
+    ),
+    (
+        "aws-rds-instance-single-az",
+        "aws_db_instance.orders",
+        "pass",
+    ),
+    (
+        "aws-rds-instance-single-az",
+        "aws_db_instance.reports",
+        "fail",
+    ),
+    (
+        "aws-rds-instance-single-az",
+        "aws_db_instance.analytics",
+        "not_evaluated",
+    ),
+    (
+        "aws-rds-instance-single-az",
+        "aws_db_instance.orders_replica",
+        "fail",
+    ),
+    (
+        "aws-rds-instance-log-exports-off",
+        "aws_db_instance.orders",
+        "pass",
+    ),
+    (
+        "aws-rds-instance-log-exports-off",
+        "aws_db_instance.reports",
+        "fail",
+    ),
+    (
+        "aws-rds-instance-log-exports-off",
+        "aws_db_instance.analytics",
+        "pass",
+    ),
+    (
+        "aws-rds-instance-log-exports-off",
+        "aws_db_instance.orders_replica",
+        "not_evaluated",
+    ),
+    (
+        "aws-rds-cluster-unencrypted",
+        "aws_rds_cluster.orders",
+        "pass",
+    ),
+    (
+        "aws-rds-cluster-unencrypted",
+        "aws_rds_cluster.legacy",
+        "fail",
+    ),
+    (
+        "aws-rds-cluster-unencrypted",
+        "aws_rds_cluster.events",
+        "not_evaluated",
+    ),
+    (
+        "aws-rds-snapshot-public",
+        "aws_db_snapshot.orders_before_upgrade",
+        "pass",
+    ),
+    (
+        "aws-rds-snapshot-public",
+        "aws_db_snapshot.reports_export",
+        "fail",
+    ),
+    ("aws-rds-snapshot-public", "aws_db_snapshot.replica", "pass"),
+    (
+        "aws-rds-snapshot-public",
+        "aws_db_cluster_snapshot.legacy_final",
+        "pass",
+    ),
+    (
+        "aws-rds-snapshot-public",
+        "aws_db_cluster_snapshot.orders_monthly",
+        "pass",
+    ),
+    (
+        "aws-rds-snapshot-unencrypted",
+        "aws_db_snapshot.orders_before_upgrade",
+        "pass",
+    ),
+    (
+        "aws-rds-snapshot-unencrypted",
+        "aws_db_snapshot.reports_export",
+        "fail",
+    ),
+    (
+        "aws-rds-snapshot-unencrypted",
+        "aws_db_snapshot.replica",
+        "not_evaluated",
+    ),
+    (
+        "aws-rds-snapshot-unencrypted",
+        "aws_db_cluster_snapshot.legacy_final",
+        "fail",
+    ),
+    (
+        "aws-rds-snapshot-unencrypted",
+        "aws_db_cluster_snapshot.orders_monthly",
+        "pass",
+    ),
+];
+
+#[test]
+fn rds_plan_verdicts_unknowns_and_locations_are_exact() {
+    let dir = fixture("rds-plan");
+    let scan = |extra: &[&str]| {
+        let mut args = vec!["scan", "--terraform-plan", "plan.json", "--tf-root", "."];
+        args.extend_from_slice(extra);
+        soc2scan_in(&dir, &args)
+    };
+    let output = scan(&["--format", "json", "--fail-on", "none"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let report = json_of(&output);
+    assert_eq!(verdicts(&report), expected(RDS_PLAN_VERDICTS));
+    let plan = &report["snapshot"]["terraform_plan"];
+    assert_eq!(
+        plan["ignored_types"],
+        serde_json::json!({}),
+        "every type is mapped"
+    );
+    assert_eq!(
+        report["snapshot"]["targets"][0]["regions"][0],
+        "eu-central-1"
+    );
+
+    // Unknown values name the attribute, and say when the configuration leaves it to AWS.
+    let results = report["results"].as_array().expect("results");
+    let message = |rule: &str, resource: &str| {
+        results
+            .iter()
+            .find(|r| r["rule_id"] == rule && r["resource"]["id"] == resource)
+            .and_then(|r| r["message"].as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    for (rule, resource, fragment) in [
+        (
+            "aws-rds-instance-backup-retention-short",
+            "aws_db_instance.analytics",
+            "aws_db_instance.analytics.backup_retention_period (not set: AWS or the source \
+             decides it at apply) is known only after apply",
+        ),
+        (
+            "aws-rds-instance-unencrypted",
+            "aws_db_instance.orders_replica",
+            "aws_db_instance.orders_replica.storage_encrypted (not set",
+        ),
+        (
+            "aws-rds-instance-log-exports-off",
+            "aws_db_instance.orders_replica",
+            "aws_db_instance.orders_replica.engine (not set",
+        ),
+        (
+            "aws-rds-cluster-unencrypted",
+            "aws_rds_cluster.events",
+            "aws_rds_cluster.events.storage_encrypted (not set",
+        ),
+        (
+            "aws-rds-snapshot-unencrypted",
+            "aws_db_snapshot.replica",
+            "aws_db_snapshot.replica.encrypted is known only after apply",
+        ),
+        (
+            "aws-rds-snapshot-public",
+            "aws_db_snapshot.reports_export",
+            "(reports-export, of reports-db) is public",
+        ),
+        (
+            "aws-rds-snapshot-unencrypted",
+            "aws_db_cluster_snapshot.legacy_final",
+            "(legacy-aurora-final) is not encrypted",
+        ),
+    ] {
+        let text = message(rule, resource);
+        assert!(text.contains(fragment), "{rule} {resource}: {text}");
+    }
+
+    // Exact file:line of each failing resource's block.
+    let sarif: Value =
+        serde_json::from_str(&stdout(&scan(&["--format", "sarif", "--fail-on", "none"])))
+            .expect("sarif");
+    validate_sarif(&serde_json::to_string(&sarif).expect("serialises"));
+    for (rule, address, line) in [
+        ("aws-rds-instance-public", "aws_db_instance.reports", 29),
+        (
+            "aws-rds-instance-public",
+            "aws_rds_cluster_instance.legacy",
+            83,
+        ),
+        (
+            "aws-rds-instance-single-az",
+            "aws_db_instance.orders_replica",
+            51,
+        ),
+        ("aws-rds-cluster-unencrypted", "aws_rds_cluster.legacy", 76),
+        (
+            "aws-rds-snapshot-public",
+            "aws_db_snapshot.reports_export",
+            106,
+        ),
+        (
+            "aws-rds-snapshot-unencrypted",
+            "aws_db_cluster_snapshot.legacy_final",
+            117,
+        ),
+    ] {
+        let (uri, actual, _) = location_of(&sarif, rule, address);
+        assert_eq!(
+            (uri.as_str(), actual),
+            ("main.tf", line),
+            "{rule} {address}"
+        );
+    }
+
+    // Critical and high failures gate a merge.
+    assert_eq!(code(&scan(&[])), 1);
+}
+
 // --- S3 (tests/fixtures/terraform/s3-plan, s3-provider3-plan) ----------------
 
 /// Scans a fixture plan from its own directory, with its `.tf` sources.

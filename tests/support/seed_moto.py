@@ -3,21 +3,32 @@
 Usage:
     python seed_moto.py --endpoint http://127.0.0.1:PORT --regions eu-west-1,us-east-1 \
         [--volumes N] [--security-groups N] [--instances N] [--snapshots N] [--users N] \
-        [--canary] [--restricted-user]
+        [--buckets N] [--db-instances N] [--db-clusters N] [--db-snapshots N] [--canary]
+        [--restricted-user]
 
 Per region: one VPC (with a flow log in the first region only), N volumes (half encrypted,
 some attached), N security groups (every third open to the internet on 22, every fifth on
 5432), N instances (IMDSv2 required on even ones, detailed monitoring on every third), N
-snapshots of the volumes. In IAM: N users with console passwords and access keys, some
-with AdministratorAccess attached or an inline `*`/`*` policy, a group and a role.
+snapshots of the volumes, N S3 buckets (in turn: a public-read policy with SSE-S3 and
+versioning never set; SSE-KMS, versioning, TLS-only policy, Block Public Access, access
+logging and ACLs disabled; a public ACL grant with versioning suspended); N RDS DB instances
+(even ones private, encrypted, Multi-AZ, protected, with 7 days of backups and their logs
+exported; odd ones the opposite), N Aurora clusters (even ones encrypted) with one instance
+each (public in odd clusters), and N manual DB snapshots of the instances (those of
+unencrypted instances public on every other one). In IAM: N users with console passwords and
+access keys, some with AdministratorAccess attached or an inline `*`/`*` policy, a group and
+a role.
 
---canary puts a marker in one instance's user data and gives a user an access key; both
-values are printed so the caller can assert they never reach any output.
---restricted-user creates a user allowed everything except ec2:DescribeVolumes and
-ec2:DescribeSnapshotAttribute (and sts:AssumeRole on each --restricted-deny-role) and prints
-its keys (for coverage-gap tests with IAM enforcement on).
+--canary puts a marker in one instance's user data and in one S3 object, gives a user an
+access key and uses a marker as the databases' master password; the values are printed so
+the caller can assert they never reach any output.
+--restricted-user creates a user allowed everything except ec2:DescribeVolumes,
+ec2:DescribeSnapshotAttribute and rds:DescribeDBInstances (and each --restricted-deny-action,
+and sts:AssumeRole on each --restricted-deny-role) and prints its keys (for coverage-gap
+tests with IAM enforcement on).
 
-Prints one JSON object on stdout: {"canary_user_data", "canary_secret_access_key",
+Prints one JSON object on stdout: {"canary_user_data", "canary_object_body",
+"canary_secret_access_key", "canary_db_password",
 "restricted": {"access_key_id", "secret_access_key"}} (keys present when asked for).
 Uses dummy credentials; talks only to --endpoint.
 """
@@ -30,6 +41,9 @@ import sys
 import boto3
 
 CANARY_USER_DATA = "#!/bin/sh\nexport DB_PASSWORD=soc2scan-canary-user-data-3f9a1c\n"
+CANARY_OBJECT_BODY = "customer-record soc2scan-canary-object-body-8e2d41"
+ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
+CANARY_DB_PASSWORD = "soc2scan-canary-db-password-7d1e"
 ADMIN_POLICY = json.dumps(
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 )
@@ -113,6 +127,159 @@ def seed_region(args, region, index, out):
                 {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "IpRanges": [{"CidrIp": cidr}]}
             ],
         )
+    seed_rds(args, region, out)
+
+
+def seed_rds(args, region, out):
+    rds = client("rds", args.endpoint, region)
+    password = CANARY_DB_PASSWORD if args.canary else "Correct-Horse-Db-1"
+    if args.canary:
+        out["canary_db_password"] = CANARY_DB_PASSWORD
+    instances = []
+    for n in range(args.db_instances):
+        good = n % 2 == 0
+        engine = "postgres" if good else "mysql"
+        name = "db-%d" % n
+        rds.create_db_instance(
+            DBInstanceIdentifier=name,
+            DBInstanceClass="db.t3.micro",
+            Engine=engine,
+            MasterUsername="admin%d" % n,
+            MasterUserPassword=password,
+            AllocatedStorage=20,
+            PubliclyAccessible=not good,
+            StorageEncrypted=good,
+            BackupRetentionPeriod=7 if good else 1,
+            DeletionProtection=good,
+            MultiAZ=good,
+            EnableCloudwatchLogsExports=["postgresql"] if good else [],
+        )
+        instances.append((name, good))
+    for n in range(args.db_clusters):
+        good = n % 2 == 0
+        cluster = "aurora-%d" % n
+        rds.create_db_cluster(
+            DBClusterIdentifier=cluster,
+            Engine="aurora-postgresql" if good else "aurora-mysql",
+            MasterUsername="admin%d" % n,
+            MasterUserPassword=password,
+            StorageEncrypted=good,
+        )
+        rds.create_db_instance(
+            DBInstanceIdentifier="%s-1" % cluster,
+            DBInstanceClass="db.r6g.large",
+            Engine="aurora-postgresql" if good else "aurora-mysql",
+            DBClusterIdentifier=cluster,
+            PubliclyAccessible=not good,
+        )
+    for n in range(args.db_snapshots):
+        if not instances:
+            break
+        name, encrypted = instances[n % len(instances)]
+        snapshot = "%s-manual-%d" % (name, n)
+        rds.create_db_snapshot(DBInstanceIdentifier=name, DBSnapshotIdentifier=snapshot)
+        if not encrypted and n % 2 == 1:
+            rds.modify_db_snapshot_attribute(
+                DBSnapshotIdentifier=snapshot, AttributeName="restore", ValuesToAdd=["all"]
+            )
+
+
+def seed_buckets(args, region, out):
+    s3 = client("s3", args.endpoint, region)
+    for n in range(args.buckets):
+        name = "soc2scan-seed-%s-%d" % (region, n)
+        create = {"Bucket": name}
+        if region != "us-east-1":
+            create["CreateBucketConfiguration"] = {"LocationConstraint": region}
+        if n % 3 == 1:
+            create["ObjectOwnership"] = "BucketOwnerEnforced"
+        elif n % 3 == 2:
+            create["ObjectOwnership"] = "ObjectWriter"
+        s3.create_bucket(**create)
+        arn = "arn:aws:s3:::" + name
+        if n % 3 == 0:
+            s3.put_bucket_policy(
+                Bucket=name,
+                Policy=json.dumps(
+                    {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": arn + "/*"}
+                        ],
+                    }
+                ),
+            )
+            s3.put_bucket_encryption(
+                Bucket=name,
+                ServerSideEncryptionConfiguration={
+                    "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+                },
+            )
+        elif n % 3 == 1:
+            # The log delivery statement first: moto's logging check stops at a statement
+            # whose principal is the string "*".
+            s3.put_bucket_policy(
+                Bucket=name,
+                Policy=json.dumps(
+                    {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Principal": {"Service": "logging.s3.amazonaws.com"},
+                                "Action": "s3:PutObject",
+                                "Resource": arn + "/*",
+                            },
+                            {
+                                "Effect": "Deny",
+                                "Principal": "*",
+                                "Action": "s3:*",
+                                "Resource": [arn, arn + "/*"],
+                                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                            },
+                        ],
+                    }
+                ),
+            )
+            s3.put_public_access_block(
+                Bucket=name,
+                PublicAccessBlockConfiguration={
+                    "BlockPublicAcls": True,
+                    "IgnorePublicAcls": True,
+                    "BlockPublicPolicy": True,
+                    "RestrictPublicBuckets": True,
+                },
+            )
+            s3.put_bucket_encryption(
+                Bucket=name,
+                ServerSideEncryptionConfiguration={
+                    "Rules": [
+                        {
+                            "ApplyServerSideEncryptionByDefault": {
+                                "SSEAlgorithm": "aws:kms",
+                                "KMSMasterKeyID": "arn:aws:kms:%s:123456789012:key/seed-%d" % (region, n),
+                            },
+                            "BucketKeyEnabled": True,
+                        }
+                    ]
+                },
+            )
+            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+            s3.put_bucket_logging(
+                Bucket=name,
+                BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": name, "TargetPrefix": "logs/"}},
+            )
+        else:
+            owner = s3.get_bucket_acl(Bucket=name)["Owner"]["ID"]
+            s3.put_bucket_acl(
+                Bucket=name,
+                GrantFullControl="id=" + owner,
+                GrantRead="uri=" + ALL_USERS,
+            )
+            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Suspended"})
+        if args.canary and "canary_object_body" not in out:
+            s3.put_object(Bucket=name, Key="customers.csv", Body=CANARY_OBJECT_BODY.encode())
+            out["canary_object_body"] = CANARY_OBJECT_BODY
 
 
 def seed_iam(args, out):
@@ -160,7 +327,12 @@ def seed_iam(args, out):
                         {"Effect": "Allow", "Action": "*", "Resource": "*"},
                         {
                             "Effect": "Deny",
-                            "Action": ["ec2:DescribeVolumes", "ec2:DescribeSnapshotAttribute"],
+                            "Action": [
+                                "ec2:DescribeVolumes",
+                                "ec2:DescribeSnapshotAttribute",
+                                "rds:DescribeDBInstances",
+                            ]
+                            + args.restricted_deny_action,
                             "Resource": "*",
                         },
                     ]
@@ -187,6 +359,10 @@ def main():
     parser.add_argument("--instances", type=int, default=2)
     parser.add_argument("--snapshots", type=int, default=2)
     parser.add_argument("--users", type=int, default=3)
+    parser.add_argument("--buckets", type=int, default=3, help="S3 buckets per region")
+    parser.add_argument("--db-instances", type=int, default=2)
+    parser.add_argument("--db-clusters", type=int, default=2)
+    parser.add_argument("--db-snapshots", type=int, default=2)
     parser.add_argument("--canary", action="store_true")
     parser.add_argument("--restricted-user", action="store_true")
     parser.add_argument(
@@ -195,10 +371,17 @@ def main():
         default=[],
         help="also deny the restricted user sts:AssumeRole on this role ARN (repeatable)",
     )
+    parser.add_argument(
+        "--restricted-deny-action",
+        action="append",
+        default=[],
+        help="also deny the restricted user this action (repeatable)",
+    )
     args = parser.parse_args()
     out = {}
     for index, region in enumerate(r for r in args.regions.split(",") if r):
         seed_region(args, region, index, out)
+        seed_buckets(args, region, out)
     seed_iam(args, out)
     json.dump(out, sys.stdout)
     sys.stdout.write("\n")

@@ -32,6 +32,7 @@ pub use aws::ec2::*;
 pub use aws::iam::*;
 pub use aws::policy_document::*;
 pub use aws::s3::*;
+pub use aws::rds::*;
 pub use fields::{field_paths, is_field, is_leaf_field, relations};
 pub use gcp::gcs::*;
 pub use plan::*;
@@ -139,6 +140,34 @@ resource_kinds! {
         name: "ec2_instance", provider: Aws, service: "ec2", scope: Regional, label: "EC2 instance",
         canonical_id: "`arn:aws:ec2:REGION:ACCOUNT:instance/i-…`",
         config: Ec2Instance, native_id: instance_id,
+    },
+    /// An RDS DB instance (including the instances of Aurora and Multi-AZ DB clusters).
+    RdsDbInstance {
+        name: "rds_db_instance", provider: Aws, service: "rds", scope: Regional,
+        label: "RDS DB instance",
+        canonical_id: "`arn:aws:rds:REGION:ACCOUNT:db:NAME`",
+        config: RdsDbInstance, native_id: db_instance_identifier,
+    },
+    /// An RDS DB cluster (Aurora, or a Multi-AZ DB cluster).
+    RdsDbCluster {
+        name: "rds_db_cluster", provider: Aws, service: "rds", scope: Regional,
+        label: "RDS DB cluster",
+        canonical_id: "`arn:aws:rds:REGION:ACCOUNT:cluster:NAME`",
+        config: RdsDbCluster, native_id: db_cluster_identifier,
+    },
+    /// A manual RDS DB snapshot owned by the account.
+    RdsDbSnapshot {
+        name: "rds_db_snapshot", provider: Aws, service: "rds", scope: Regional,
+        label: "RDS DB snapshot",
+        canonical_id: "`arn:aws:rds:REGION:ACCOUNT:snapshot:NAME`",
+        config: RdsSnapshot, native_id: snapshot_identifier,
+    },
+    /// A manual RDS DB cluster snapshot owned by the account.
+    RdsDbClusterSnapshot {
+        name: "rds_db_cluster_snapshot", provider: Aws, service: "rds", scope: Regional,
+        label: "RDS DB cluster snapshot",
+        canonical_id: "`arn:aws:rds:REGION:ACCOUNT:cluster-snapshot:NAME`",
+        config: RdsSnapshot, native_id: snapshot_identifier,
     },
     /// The account's IAM summary (root user MFA and access keys).
     IamAccountSummary {

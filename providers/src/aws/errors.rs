@@ -173,9 +173,13 @@ where
                 .code()
                 .or_else(|| from_body("Code"))
                 .unwrap_or(&fallback_code);
+            // An empty message is no message, and an XML error may wrap it in CDATA.
             let message = err
                 .message()
-                .or_else(|| from_body("Message"))
+                .map(unwrap_cdata)
+                .filter(|m| !m.is_empty())
+                .or_else(|| from_body("Message").map(unwrap_cdata))
+                .filter(|m| !m.is_empty())
                 .unwrap_or("no message");
             let kind = match kind_of_code(code) {
                 // Some services answer a missing permission with a bare 403.
@@ -196,6 +200,15 @@ where
         kind,
         format!("{scope} {operation}: {detail}{}", hint(kind, operation)),
     )
+}
+
+/// `<![CDATA[text]]>` → `text` (S3 Control wraps its messages so), trimmed.
+fn unwrap_cdata(text: &str) -> &str {
+    let text = text.trim();
+    text.strip_prefix("<![CDATA[")
+        .and_then(|t| t.strip_suffix("]]>"))
+        .unwrap_or(text)
+        .trim()
 }
 
 /// The text of the first `<tag>…</tag>` in an XML document.
@@ -254,6 +267,13 @@ mod tests {
         assert_eq!(kind_of_code("Throttling"), FailureKind::Throttled);
         assert_eq!(kind_of_code("OptInRequired"), FailureKind::NotEnabled);
         assert_eq!(kind_of_code("InternalError"), FailureKind::Error);
+    }
+
+    #[test]
+    fn cdata_is_unwrapped() {
+        assert_eq!(unwrap_cdata("<![CDATA[Access Denied]]>"), "Access Denied");
+        assert_eq!(unwrap_cdata("  plain "), "plain");
+        assert_eq!(unwrap_cdata("<![CDATA[]]>"), "");
     }
 
     #[test]

@@ -23,6 +23,7 @@ mod errors;
 mod iam;
 mod options;
 mod s3;
+mod rds;
 mod service;
 
 pub use crate::live::{CollectionProgress, NoProgress};

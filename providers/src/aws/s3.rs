@@ -8,7 +8,8 @@
 //! bucket becomes a gap narrowed to that bucket and that part, so only the rules that read
 //! it are not evaluated there. S3's "not configured" answers (`NoSuchBucketPolicy`,
 //! `NoSuchPublicAccessBlockConfiguration`, `ServerSideEncryptionConfigurationNotFoundError`,
-//! `OwnershipControlsNotFoundError`) are values, not failures.
+//! `OwnershipControlsNotFoundError`) are values, not failures; a bucket deleted between the
+//! listing and its reads (`NoSuchBucket`) is left out, as it no longer exists.
 
 use super::convert::time;
 use super::errors::CallFailure;
@@ -21,6 +22,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures::future::join_all;
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The S3 service: listed once per account.
 pub(crate) struct S3;
@@ -193,7 +195,8 @@ async fn buckets(ctx: &ScopeContext) -> Collected {
         let client = region.as_ref().ok().and_then(|r| clients.get(r)).cloned();
         async move { read_bucket(ctx, bucket, region, client).await }
     });
-    Ok(join_all(reads).await)
+    // A bucket deleted between the listing and its reads no longer exists: not a gap.
+    Ok(join_all(reads).await.into_iter().flatten().collect())
 }
 
 /// `GetBucketLocation`: an empty constraint is us-east-1, `EU` is eu-west-1.
@@ -227,7 +230,7 @@ async fn read_bucket(
     listed: Listed,
     region: Result<String, CallFailure>,
     client: Option<aws_sdk_s3::Client>,
-) -> Resource {
+) -> Option<Resource> {
     let arn = bucket_arn(ctx, &listed.name);
     let mut config = S3Bucket {
         name: listed.name.clone(),
@@ -246,7 +249,7 @@ async fn read_bucket(
             for part in PARTS {
                 ctx.record_narrowed_gap(&arn, part, &failure);
             }
-            return bucket_resource(ctx, arn, "unknown".to_string(), config);
+            return Some(bucket_resource(ctx, arn, "unknown".to_string(), config));
         }
         (Ok(region), None) => {
             // Every located region has a client; this is unreachable in practice, and
@@ -258,11 +261,16 @@ async fn read_bucket(
             for part in PARTS {
                 ctx.record_narrowed_gap(&arn, part, &failure);
             }
-            return bucket_resource(ctx, arn, region, config);
+            return Some(bucket_resource(ctx, arn, region, config));
         }
     };
     let name = listed.name.as_str();
     let c = &client;
+    let gone = AtomicBool::new(false);
+    let ctx = &PartContext {
+        scope: ctx,
+        gone: &gone,
+    };
     let (acl, policy, block, encryption, versioning, logging, ownership) = futures::join!(
         part(
             ctx,
@@ -350,6 +358,10 @@ async fn read_bucket(
             || Ok("ObjectWriter".to_string()),
         ),
     );
+    if gone.load(Ordering::Relaxed) {
+        return None;
+    }
+    let ctx = ctx.scope;
     config.acl = narrowed(ctx, &arn, ResourceKind::S3BucketAcl, acl);
     config.policy = narrowed(ctx, &arn, ResourceKind::S3BucketPolicy, policy);
     config.public_access_block =
@@ -363,7 +375,27 @@ async fn read_bucket(
         ResourceKind::S3BucketOwnershipControls,
         ownership,
     );
-    bucket_resource(ctx, arn, region, config)
+    Some(bucket_resource(ctx, arn, region, config))
+}
+
+/// What a bucket's part calls share: the scope, and whether one of them found the bucket
+/// gone (`NoSuchBucket`: deleted since the listing).
+struct PartContext<'a> {
+    scope: &'a ScopeContext,
+    gone: &'a AtomicBool,
+}
+
+impl PartContext<'_> {
+    /// The call's failure, noting a bucket that no longer exists.
+    fn fail<E>(&self, operation: &str, error: &SdkError<E, HttpResponse>) -> CallFailure
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        if error.code() == Some("NoSuchBucket") {
+            self.gone.store(true, Ordering::Relaxed);
+        }
+        self.scope.fail(operation, error)
+    }
 }
 
 /// A part's value; a failed part is `None` and a gap narrowed to the bucket and the
@@ -393,7 +425,7 @@ fn bucket_resource(ctx: &ScopeContext, arn: String, region: String, config: S3Bu
 
 /// One part's call under the shared bound, converted.
 async fn part<A, E, T>(
-    ctx: &ScopeContext,
+    ctx: &PartContext<'_>,
     operation: &'static str,
     call: impl Future<Output = Result<A, SdkError<E, HttpResponse>>>,
     convert: impl FnOnce(A) -> Result<T, CallFailure>,
@@ -401,13 +433,17 @@ async fn part<A, E, T>(
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
-    let answer = ctx.call(call).await.map_err(|e| ctx.fail(operation, &e))?;
+    let answer = ctx
+        .scope
+        .call(call)
+        .await
+        .map_err(|e| ctx.fail(operation, &e))?;
     convert(answer)
 }
 
 /// One part's call whose error `absent_code` means "not configured", a value.
 async fn part_or_absent<A, E, T>(
-    ctx: &ScopeContext,
+    ctx: &PartContext<'_>,
     operation: &'static str,
     call: impl Future<Output = Result<A, SdkError<E, HttpResponse>>>,
     absent_code: &str,
@@ -417,7 +453,7 @@ async fn part_or_absent<A, E, T>(
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
-    match ctx.call(call).await {
+    match ctx.scope.call(call).await {
         Ok(answer) => convert(answer),
         Err(error) if error.code() == Some(absent_code) => absent(),
         Err(error) => Err(ctx.fail(operation, &error)),

@@ -27,7 +27,7 @@ use std::time::Duration;
 /// Every AWS service soc2scan collects, in coverage order. Adding a service is one module
 /// and one line here.
 pub(crate) static SERVICES: &[&dyn AwsService] =
-    &[&super::ec2::Ec2, &super::iam::Iam, &super::s3::S3];
+    &[&super::ec2::Ec2, &super::iam::Iam, &super::s3::S3, &super::rds::Rds];
 
 /// How a service's kinds are listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,6 +14,7 @@ pub(super) const SERVICES: &[&[TypeMapping]] = &[
     aws::ec2::TYPES,
     aws::iam::TYPES,
     aws::s3::TYPES,
+    aws::rds::TYPES,
     google::storage::TYPES,
 ];
 

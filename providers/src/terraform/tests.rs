@@ -1054,9 +1054,10 @@ fn every_unknown_field_the_fixture_plans_emit_is_declared() {
     for fixture in [
         "tests/fixtures/terraform/acme-plan/plan.json",
         "tests/fixtures/terraform/legacy-state/state.json",
-        "providers/tests/fixtures/terraform-locations/plan.json",
+        "tests/fixtures/terraform/rds-plan/plan.json",
         "tests/fixtures/terraform/s3-plan/plan.json",
         "tests/fixtures/terraform/s3-provider3-plan/plan.json",
+        "providers/tests/fixtures/terraform-locations/plan.json",
     ] {
         let bytes = std::fs::read(root.join(fixture)).expect("fixture");
         let snapshot = from_json_slice(&bytes, &options()).unwrap_or_else(|e| panic!("{e}"));
@@ -1098,6 +1099,234 @@ fn every_declared_unknown_field_is_a_field_of_its_kind_in_the_model() {
         ResourceKind::EbsVolume,
         "encrypted_"
     ));
+}
+
+#[test]
+fn rds_instances_clusters_and_snapshots_map_settings_unknowns_and_sources() {
+    let snapshot = scan(&document(
+        vec![
+            change(
+                "aws_db_instance",
+                "orders",
+                json!({
+                    "identifier": "orders-db", "engine": "postgres", "instance_class": "db.m6g.large",
+                    "publicly_accessible": false, "storage_encrypted": true,
+                    "kms_key_id": "arn:aws:kms:eu-west-1:111122223333:key/k1",
+                    "backup_retention_period": 14, "deletion_protection": true, "multi_az": true,
+                    "enabled_cloudwatch_logs_exports": ["postgresql"]
+                }),
+                json!({"id": true, "arn": true}),
+            ),
+            change(
+                "aws_db_instance",
+                "replica",
+                json!({"identifier": "orders-replica", "replicate_source_db": "orders-db",
+                       "publicly_accessible": true}),
+                json!({"id": true, "engine": true, "storage_encrypted": true,
+                       "backup_retention_period": true, "multi_az": true}),
+            ),
+            change(
+                "aws_rds_cluster",
+                "orders",
+                json!({"cluster_identifier": "orders-aurora", "engine": "aurora-postgresql",
+                       "storage_encrypted": true}),
+                json!({"id": true}),
+            ),
+            change(
+                "aws_rds_cluster",
+                "legacy",
+                json!({"engine": "aurora-mysql"}),
+                json!({"id": true, "cluster_identifier": true, "storage_encrypted": true}),
+            ),
+            change(
+                "aws_rds_cluster_instance",
+                "orders",
+                json!({"identifier": "orders-aurora-1", "cluster_identifier": "orders-aurora",
+                       "engine": "aurora-postgresql", "publicly_accessible": true}),
+                json!({"id": true}),
+            ),
+            change(
+                "aws_db_snapshot",
+                "before",
+                json!({"db_instance_identifier": "orders-db",
+                       "db_snapshot_identifier": "orders-before", "shared_accounts": ["all"]}),
+                json!({"id": true, "encrypted": true}),
+            ),
+            change(
+                "aws_db_snapshot",
+                "replica",
+                json!({"db_instance_identifier": "orders-replica",
+                       "db_snapshot_identifier": "orders-replica-before"}),
+                json!({"id": true, "encrypted": true}),
+            ),
+            change(
+                "aws_db_cluster_snapshot",
+                "orders",
+                json!({"db_cluster_identifier": "orders-aurora",
+                       "db_cluster_snapshot_identifier": "orders-aurora-before",
+                       "shared_accounts": []}),
+                json!({"id": true, "storage_encrypted": true}),
+            ),
+            change(
+                "aws_db_cluster_snapshot",
+                "legacy",
+                json!({"db_cluster_snapshot_identifier": "legacy-before"}),
+                json!({"id": true, "db_cluster_identifier": true, "storage_encrypted": true,
+                       "shared_accounts": true}),
+            ),
+        ],
+        vec![
+            config(
+                "aws_db_instance",
+                "replica",
+                json!({"replicate_source_db": ["aws_db_instance.orders.identifier", "aws_db_instance.orders"]}),
+            ),
+            config(
+                "aws_db_cluster_snapshot",
+                "legacy",
+                json!({"db_cluster_identifier": ["aws_rds_cluster.legacy.id", "aws_rds_cluster.legacy"]}),
+            ),
+        ],
+    ));
+    let instance = |id: &str| match &resource(&snapshot, id).config {
+        ResourceConfig::RdsDbInstance(instance) => instance.clone(),
+        other => panic!("{id} is {other:?}"),
+    };
+    let orders = instance("aws_db_instance.orders");
+    assert_eq!(orders.db_instance_identifier, "orders-db");
+    assert_eq!(orders.engine, "postgres");
+    assert_eq!(orders.db_instance_class.as_deref(), Some("db.m6g.large"));
+    assert_eq!(
+        (
+            orders.publicly_accessible,
+            orders.storage_encrypted,
+            orders.deletion_protection,
+            orders.multi_az
+        ),
+        (Some(false), Some(true), Some(true), Some(true))
+    );
+    assert_eq!(orders.backup_retention_period, Some(14));
+    assert_eq!(orders.enabled_cloudwatch_logs_exports, vec!["postgresql"]);
+    assert!(unknown_fields(&snapshot, "aws_db_instance.orders").is_empty());
+
+    // A replica: its engine, encryption and settings AWS decides come from the source.
+    let replica = instance("aws_db_instance.replica");
+    assert_eq!(replica.read_replica_source.as_deref(), Some("orders-db"));
+    assert_eq!(replica.publicly_accessible, Some(true));
+    assert_eq!(
+        replica.deletion_protection,
+        Some(false),
+        "the provider's default"
+    );
+    assert_eq!(
+        (
+            replica.storage_encrypted,
+            replica.backup_retention_period,
+            replica.multi_az
+        ),
+        (None, None, None)
+    );
+    let not_set = |attribute: &str| {
+        format!(
+            "aws_db_instance.replica.{attribute} (not set: AWS or the source decides it at apply)"
+        )
+    };
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_db_instance.replica"),
+        vec![
+            ("engine".to_string(), not_set("engine")),
+            (
+                "storage_encrypted".to_string(),
+                not_set("storage_encrypted")
+            ),
+            ("multi_az".to_string(), not_set("multi_az")),
+            (
+                "backup_retention_period".to_string(),
+                not_set("backup_retention_period")
+            ),
+        ]
+    );
+
+    // A cluster's instance is a member, with only its public access its own.
+    let member = instance("aws_rds_cluster_instance.orders");
+    assert_eq!(
+        member.db_cluster_identifier.as_deref(),
+        Some("orders-aurora")
+    );
+    assert_eq!(member.publicly_accessible, Some(true));
+    assert_eq!(member.storage_encrypted, None);
+
+    let cluster = |id: &str| match &resource(&snapshot, id).config {
+        ResourceConfig::RdsDbCluster(cluster) => cluster.clone(),
+        other => panic!("{id} is {other:?}"),
+    };
+    assert_eq!(
+        cluster("aws_rds_cluster.orders").storage_encrypted,
+        Some(true)
+    );
+    let legacy = cluster("aws_rds_cluster.legacy");
+    assert_eq!(legacy.db_cluster_identifier, "aws_rds_cluster.legacy");
+    assert_eq!(legacy.storage_encrypted, None);
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_rds_cluster.legacy"),
+        vec![(
+            "storage_encrypted".to_string(),
+            "aws_rds_cluster.legacy.storage_encrypted".to_string()
+        )]
+    );
+
+    // Snapshots: public through shared_accounts; encrypted when the source in the plan is.
+    let snap = |id: &str| match &resource(&snapshot, id).config {
+        ResourceConfig::RdsDbSnapshot(s) | ResourceConfig::RdsDbClusterSnapshot(s) => s.clone(),
+        other => panic!("{id} is {other:?}"),
+    };
+    let before = snap("aws_db_snapshot.before");
+    assert_eq!(before.snapshot_identifier, "orders-before");
+    assert_eq!(before.source_identifier.as_deref(), Some("orders-db"));
+    assert_eq!(before.restorable_by_all, Some(true));
+    assert_eq!(before.encrypted, Some(true), "from aws_db_instance.orders");
+    assert!(unknown_fields(&snapshot, "aws_db_snapshot.before").is_empty());
+    assert_eq!(
+        resource(&snapshot, "aws_db_snapshot.before").kind(),
+        ResourceKind::RdsDbSnapshot
+    );
+    // The replica's encryption is itself unknown, so its snapshot's stays unknown.
+    assert_eq!(snap("aws_db_snapshot.replica").encrypted, None);
+    assert_eq!(
+        snap("aws_db_snapshot.replica").restorable_by_all,
+        Some(false)
+    );
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_db_snapshot.replica"),
+        vec![(
+            "encrypted".to_string(),
+            "aws_db_snapshot.replica.encrypted".to_string()
+        )]
+    );
+    let orders_snapshot = snap("aws_db_cluster_snapshot.orders");
+    assert_eq!(
+        orders_snapshot.encrypted,
+        Some(true),
+        "from aws_rds_cluster.orders"
+    );
+    assert_eq!(orders_snapshot.restorable_by_all, Some(false));
+    assert_eq!(
+        resource(&snapshot, "aws_db_cluster_snapshot.orders").kind(),
+        ResourceKind::RdsDbClusterSnapshot
+    );
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_db_cluster_snapshot.legacy"),
+        vec![
+            (
+                "encrypted".to_string(),
+                "aws_db_cluster_snapshot.legacy.storage_encrypted".to_string()
+            ),
+            (
+                "restorable_by_all".to_string(),
+                "aws_db_cluster_snapshot.legacy.shared_accounts".to_string()
+            ),
+        ]
+    );
 }
 
 // --- S3 ------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 pub mod ec2;
 pub mod iam;
+pub mod rds;
 pub mod resource_policy;
 pub mod s3;
 

@@ -4,3 +4,4 @@ pub mod ec2;
 pub mod iam;
 pub mod policy_document;
 pub mod s3;
+pub mod rds;

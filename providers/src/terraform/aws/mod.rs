@@ -2,4 +2,5 @@
 
 pub(super) mod ec2;
 pub(super) mod iam;
+pub(super) mod rds;
 pub(super) mod s3;
