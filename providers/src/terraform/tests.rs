@@ -2161,3 +2161,87 @@ fn a_state_bucket_is_what_it_holds_with_split_resources_on_top() {
     // The split resources replaced what the bucket block could not say.
     assert!(unknown_fields(&snapshot, "aws_s3_bucket.b").is_empty());
 }
+
+#[test]
+fn s3_split_values_known_only_after_apply_are_unknowns_of_their_part() {
+    let by_ref = |rtype: &str| {
+        config(
+            rtype,
+            "x",
+            json!({"bucket": ["aws_s3_bucket.x.id", "aws_s3_bucket.x"]}),
+        )
+    };
+    let split = |rtype: &str, after: Value, unknown: Value| {
+        let mut unknown = unknown;
+        unknown["bucket"] = json!(true);
+        change(rtype, "x", after, unknown)
+    };
+    let snapshot = scan(&document(
+        vec![
+            new_bucket_change("x", "x"),
+            split(
+                "aws_s3_bucket_versioning",
+                json!({"versioning_configuration": [{}]}),
+                json!({"versioning_configuration": [{"status": true, "mfa_delete": true}]}),
+            ),
+            split(
+                "aws_s3_bucket_ownership_controls",
+                json!({"rule": [{}]}),
+                json!({"rule": [{"object_ownership": true}]}),
+            ),
+            split(
+                "aws_s3_bucket_public_access_block",
+                json!({"block_public_acls": true}),
+                json!({"ignore_public_acls": true}),
+            ),
+            split(
+                "aws_s3_bucket_logging",
+                json!({"target_prefix": "x/"}),
+                json!({"target_bucket": true}),
+            ),
+        ],
+        [
+            bucket_configs(&["x"]),
+            vec![
+                by_ref("aws_s3_bucket_versioning"),
+                by_ref("aws_s3_bucket_ownership_controls"),
+                by_ref("aws_s3_bucket_public_access_block"),
+                by_ref("aws_s3_bucket_logging"),
+            ],
+        ]
+        .concat(),
+    ));
+    let bucket = s3(&snapshot, "aws_s3_bucket.x");
+    assert_eq!(
+        (
+            &bucket.versioning,
+            &bucket.object_ownership,
+            &bucket.public_access_block,
+            &bucket.logging
+        ),
+        (&None, &None, &None, &None)
+    );
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_s3_bucket.x"),
+        vec![
+            (
+                "versioning".to_string(),
+                "aws_s3_bucket_versioning.x.versioning_configuration.status".to_string()
+            ),
+            (
+                "object_ownership".to_string(),
+                "aws_s3_bucket_ownership_controls.x.rule.object_ownership".to_string()
+            ),
+            (
+                "public_access_block".to_string(),
+                "aws_s3_bucket_public_access_block.x.ignore_public_acls".to_string()
+            ),
+            (
+                "logging".to_string(),
+                "aws_s3_bucket_logging.x.target_bucket".to_string()
+            ),
+        ]
+    );
+    // The parts no split resource sets keep the defaults of a new bucket.
+    assert_eq!(bucket.policy, Some(S3PolicyState::None));
+}

@@ -865,8 +865,12 @@ fn versioning(b: &mut Builder<'_>, position: usize) {
     let i = &b.instances[position];
     let configuration = i.block("versioning_configuration");
     let status = block_str(configuration, "status");
-    let unknown_status =
-        status.is_none() && i.unknown_within(&[Step::Key("versioning_configuration")]);
+    let unknown_status = status.is_none()
+        && i.unknown_within(&[
+            Step::Key("versioning_configuration"),
+            Step::At(0),
+            Step::Key("status"),
+        ]);
     let unknown = if unknown_status {
         vec![i.unknown(&VERSIONING_STATUS)]
     } else {
@@ -996,6 +1000,10 @@ fn ownership(b: &mut Builder<'_>, position: usize) {
     } else {
         vec![]
     };
+    if value.is_none() && unknown.is_empty() {
+        // No rule: the resource sets nothing.
+        return;
+    }
     if let Some(index) = split_target(b, position, Part::Ownership) {
         set_part(b, index, Part::Ownership, unknown, |bucket| {
             bucket.object_ownership = value
