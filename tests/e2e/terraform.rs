@@ -376,12 +376,12 @@ fn acme_plan_verdicts_are_exact() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let report = json_of(&output);
     assert_eq!(verdicts(&report), expected(ACME_PLAN_VERDICTS));
-    // The deleted volume (aws_ebs_volume.old) is not there; the unsupported S3 bucket is
+    // The deleted volume (aws_ebs_volume.old) is not there; the unsupported SQS queue is
     // only counted.
     assert!(!stdout(&output).contains("aws_ebs_volume.old"));
     let plan = &report["snapshot"]["terraform_plan"];
     assert_eq!(plan["deleted"], 1);
-    assert_eq!(plan["ignored_types"]["aws_s3_bucket"], 1);
+    assert_eq!(plan["ignored_types"]["aws_sqs_queue"], 1);
     assert_eq!(plan["format_version"], "1.2");
 }
 
@@ -610,7 +610,7 @@ fn exit_codes_and_verbose_notes_on_plans() {
     assert_eq!(code(&output), 1, "{}", stderr(&output));
     let err = stderr(&output);
     assert!(err.contains("1 deleted (not evaluated)"), "{err}");
-    assert!(err.contains("aws_s3_bucket (1)"), "{err}");
+    assert!(err.contains("aws_sqs_queue (1)"), "{err}");
     assert_eq!(code(&scan_plan(&["--fail-on", "none"])), 0);
     let only_unknown = scan_plan(&["--rules", "aws-ec2-ebs-snapshot-unencrypted"]);
     assert_eq!(code(&only_unknown), 0, "{}", stderr(&only_unknown));
@@ -1248,4 +1248,595 @@ fn rds_plan_verdicts_unknowns_and_locations_are_exact() {
 
     // Critical and high failures gate a merge.
     assert_eq!(code(&scan(&[])), 1);
+}
+
+// --- S3 (tests/fixtures/terraform/s3-plan, s3-provider3-plan) ----------------
+
+/// Scans a fixture plan from its own directory, with its `.tf` sources.
+fn scan_fixture(name: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["scan", "--terraform-plan", "plan.json", "--tf-root", "."];
+    args.extend_from_slice(extra);
+    soc2scan_in(&fixture(name), &args)
+}
+
+const S3_PLAN_VERDICTS: &[(&str, &str, &str)] = &[
+    (
+        "aws-s3-account-public-access-block-off",
+        "aws_s3_account_public_access_block.this",
+        "fail",
+    ),
+    ("aws-s3-bucket-public-read", "aws_s3_bucket.logs", "pass"),
+    ("aws-s3-bucket-public-read", "aws_s3_bucket.data", "pass"),
+    ("aws-s3-bucket-public-read", "aws_s3_bucket.website", "fail"),
+    ("aws-s3-bucket-public-read", "aws_s3_bucket.dropbox", "fail"),
+    (
+        "aws-s3-bucket-public-read",
+        "aws_s3_bucket.reports",
+        "not_evaluated",
+    ),
+    (
+        "aws-s3-bucket-public-read",
+        "aws_s3_bucket.tenant[0]",
+        "pass",
+    ),
+    (
+        "aws-s3-bucket-public-read",
+        "aws_s3_bucket.tenant[1]",
+        "pass",
+    ),
+    (
+        "aws-s3-bucket-public-read",
+        "module.archive[\"audit\"].aws_s3_bucket.this",
+        "pass",
+    ),
+    (
+        "aws-s3-bucket-public-read",
+        "module.archive[\"exports\"].aws_s3_bucket.this",
+        "pass",
+    ),
+    (
+        "aws-s3-bucket-public-read",
+        "aws_s3_bucket.legacy_reports",
+        "not_evaluated",
+    ),
+    (
+        "aws-s3-bucket-public-read",
+        "aws_s3_bucket_policy.uploads",
+        "not_evaluated",
+    ),
+    ("aws-s3-bucket-public-write", "aws_s3_bucket.logs", "pass"),
+    ("aws-s3-bucket-public-write", "aws_s3_bucket.data", "pass"),
+    (
+        "aws-s3-bucket-public-write",
+        "aws_s3_bucket.website",
+        "pass",
+    ),
+    (
+        "aws-s3-bucket-public-write",
+        "aws_s3_bucket.dropbox",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-public-write",
+        "aws_s3_bucket.reports",
+        "not_evaluated",
+    ),
+    (
+        "aws-s3-bucket-public-write",
+        "aws_s3_bucket.tenant[0]",
+        "pass",
+    ),
+    (
+        "aws-s3-bucket-public-write",
+        "aws_s3_bucket.tenant[1]",
+        "pass",
+    ),
+    (
+        "aws-s3-bucket-public-write",
+        "module.archive[\"audit\"].aws_s3_bucket.this",
+        "pass",
+    ),
+    (
+        "aws-s3-bucket-public-write",
+        "module.archive[\"exports\"].aws_s3_bucket.this",
+        "pass",
+    ),
+    (
+        "aws-s3-bucket-public-write",
+        "aws_s3_bucket.legacy_reports",
+        "not_evaluated",
+    ),
+    (
+        "aws-s3-bucket-public-write",
+        "aws_s3_bucket_policy.uploads",
+        "not_evaluated",
+    ),
+    (
+        "aws-s3-bucket-tls-not-enforced",
+        "aws_s3_bucket.logs",
+        "pass",
+    ),
+    (
+        "aws-s3-bucket-tls-not-enforced",
+        "aws_s3_bucket.data",
+        "pass",
+    ),
+    (
+        "aws-s3-bucket-tls-not-enforced",
+        "aws_s3_bucket.website",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-tls-not-enforced",
+        "aws_s3_bucket.dropbox",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-tls-not-enforced",
+        "aws_s3_bucket.reports",
+        "not_evaluated",
+    ),
+    (
+        "aws-s3-bucket-tls-not-enforced",
+        "aws_s3_bucket.tenant[0]",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-tls-not-enforced",
+        "aws_s3_bucket.tenant[1]",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-tls-not-enforced",
+        "module.archive[\"audit\"].aws_s3_bucket.this",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-tls-not-enforced",
+        "module.archive[\"exports\"].aws_s3_bucket.this",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-tls-not-enforced",
+        "aws_s3_bucket.legacy_reports",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-tls-not-enforced",
+        "aws_s3_bucket_policy.uploads",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-access-logging-off",
+        "aws_s3_bucket.logs",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-access-logging-off",
+        "aws_s3_bucket.data",
+        "pass",
+    ),
+    (
+        "aws-s3-bucket-access-logging-off",
+        "aws_s3_bucket.website",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-access-logging-off",
+        "aws_s3_bucket.dropbox",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-access-logging-off",
+        "aws_s3_bucket.reports",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-access-logging-off",
+        "aws_s3_bucket.tenant[0]",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-access-logging-off",
+        "aws_s3_bucket.tenant[1]",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-access-logging-off",
+        "module.archive[\"audit\"].aws_s3_bucket.this",
+        "pass",
+    ),
+    (
+        "aws-s3-bucket-access-logging-off",
+        "module.archive[\"exports\"].aws_s3_bucket.this",
+        "not_evaluated",
+    ),
+    (
+        "aws-s3-bucket-access-logging-off",
+        "aws_s3_bucket.legacy_reports",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-access-logging-off",
+        "aws_s3_bucket_policy.uploads",
+        "not_evaluated",
+    ),
+    ("aws-s3-bucket-versioning-off", "aws_s3_bucket.logs", "fail"),
+    ("aws-s3-bucket-versioning-off", "aws_s3_bucket.data", "pass"),
+    (
+        "aws-s3-bucket-versioning-off",
+        "aws_s3_bucket.website",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-versioning-off",
+        "aws_s3_bucket.dropbox",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-versioning-off",
+        "aws_s3_bucket.reports",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-versioning-off",
+        "aws_s3_bucket.tenant[0]",
+        "pass",
+    ),
+    (
+        "aws-s3-bucket-versioning-off",
+        "aws_s3_bucket.tenant[1]",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-versioning-off",
+        "module.archive[\"audit\"].aws_s3_bucket.this",
+        "pass",
+    ),
+    (
+        "aws-s3-bucket-versioning-off",
+        "module.archive[\"exports\"].aws_s3_bucket.this",
+        "pass",
+    ),
+    (
+        "aws-s3-bucket-versioning-off",
+        "aws_s3_bucket.legacy_reports",
+        "pass",
+    ),
+    (
+        "aws-s3-bucket-versioning-off",
+        "aws_s3_bucket_policy.uploads",
+        "not_evaluated",
+    ),
+    (
+        "aws-s3-bucket-kms-encryption-off",
+        "aws_s3_bucket.logs",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-kms-encryption-off",
+        "aws_s3_bucket.data",
+        "pass",
+    ),
+    (
+        "aws-s3-bucket-kms-encryption-off",
+        "aws_s3_bucket.website",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-kms-encryption-off",
+        "aws_s3_bucket.dropbox",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-kms-encryption-off",
+        "aws_s3_bucket.reports",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-kms-encryption-off",
+        "aws_s3_bucket.tenant[0]",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-kms-encryption-off",
+        "aws_s3_bucket.tenant[1]",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-kms-encryption-off",
+        "module.archive[\"audit\"].aws_s3_bucket.this",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-kms-encryption-off",
+        "module.archive[\"exports\"].aws_s3_bucket.this",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-kms-encryption-off",
+        "aws_s3_bucket.legacy_reports",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-kms-encryption-off",
+        "aws_s3_bucket_policy.uploads",
+        "not_evaluated",
+    ),
+    ("aws-s3-bucket-acls-enabled", "aws_s3_bucket.logs", "pass"),
+    ("aws-s3-bucket-acls-enabled", "aws_s3_bucket.data", "pass"),
+    (
+        "aws-s3-bucket-acls-enabled",
+        "aws_s3_bucket.website",
+        "pass",
+    ),
+    (
+        "aws-s3-bucket-acls-enabled",
+        "aws_s3_bucket.dropbox",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-acls-enabled",
+        "aws_s3_bucket.reports",
+        "pass",
+    ),
+    (
+        "aws-s3-bucket-acls-enabled",
+        "aws_s3_bucket.tenant[0]",
+        "pass",
+    ),
+    (
+        "aws-s3-bucket-acls-enabled",
+        "aws_s3_bucket.tenant[1]",
+        "pass",
+    ),
+    (
+        "aws-s3-bucket-acls-enabled",
+        "module.archive[\"audit\"].aws_s3_bucket.this",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-acls-enabled",
+        "module.archive[\"exports\"].aws_s3_bucket.this",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-acls-enabled",
+        "aws_s3_bucket.legacy_reports",
+        "not_evaluated",
+    ),
+    (
+        "aws-s3-bucket-acls-enabled",
+        "aws_s3_bucket_policy.uploads",
+        "not_evaluated",
+    ),
+];
+
+const S3_PROVIDER3_PLAN_VERDICTS: &[(&str, &str, &str)] = &[
+    (
+        "aws-s3-account-public-access-block-off",
+        "aws_s3_account_public_access_block.this",
+        "pass",
+    ),
+    ("aws-s3-bucket-public-read", "aws_s3_bucket.logs", "pass"),
+    ("aws-s3-bucket-public-read", "aws_s3_bucket.assets", "pass"),
+    (
+        "aws-s3-bucket-public-read",
+        "aws_s3_bucket.shared",
+        "not_evaluated",
+    ),
+    ("aws-s3-bucket-public-write", "aws_s3_bucket.logs", "pass"),
+    ("aws-s3-bucket-public-write", "aws_s3_bucket.assets", "pass"),
+    (
+        "aws-s3-bucket-public-write",
+        "aws_s3_bucket.shared",
+        "not_evaluated",
+    ),
+    (
+        "aws-s3-bucket-tls-not-enforced",
+        "aws_s3_bucket.logs",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-tls-not-enforced",
+        "aws_s3_bucket.assets",
+        "pass",
+    ),
+    (
+        "aws-s3-bucket-tls-not-enforced",
+        "aws_s3_bucket.shared",
+        "not_evaluated",
+    ),
+    (
+        "aws-s3-bucket-access-logging-off",
+        "aws_s3_bucket.logs",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-access-logging-off",
+        "aws_s3_bucket.assets",
+        "pass",
+    ),
+    (
+        "aws-s3-bucket-access-logging-off",
+        "aws_s3_bucket.shared",
+        "fail",
+    ),
+    ("aws-s3-bucket-versioning-off", "aws_s3_bucket.logs", "fail"),
+    (
+        "aws-s3-bucket-versioning-off",
+        "aws_s3_bucket.assets",
+        "pass",
+    ),
+    (
+        "aws-s3-bucket-versioning-off",
+        "aws_s3_bucket.shared",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-kms-encryption-off",
+        "aws_s3_bucket.logs",
+        "fail",
+    ),
+    (
+        "aws-s3-bucket-kms-encryption-off",
+        "aws_s3_bucket.assets",
+        "pass",
+    ),
+    (
+        "aws-s3-bucket-kms-encryption-off",
+        "aws_s3_bucket.shared",
+        "fail",
+    ),
+    ("aws-s3-bucket-acls-enabled", "aws_s3_bucket.logs", "pass"),
+    ("aws-s3-bucket-acls-enabled", "aws_s3_bucket.assets", "pass"),
+    ("aws-s3-bucket-acls-enabled", "aws_s3_bucket.shared", "pass"),
+];
+
+#[test]
+fn s3_plan_verdicts_are_exact() {
+    // Every S3 rule passes and fails on these buckets: split resources joined by name and
+    // by reference, count and a module's for_each, the defaults of new buckets, policies
+    // rebuilt from a policy document read during apply; and unknowns — a policy document
+    // waiting for an ARN, a log bucket named after a random suffix, an existing bucket's
+    // Block Public Access, a bucket outside the plan — not evaluated, naming the attribute.
+    for (name, rows) in [
+        ("s3-plan", S3_PLAN_VERDICTS),
+        ("s3-provider3-plan", S3_PROVIDER3_PLAN_VERDICTS),
+    ] {
+        let output = scan_fixture(name, &["--format", "json", "--fail-on", "none"]);
+        assert_eq!(code(&output), 0, "{name}: {}", stderr(&output));
+        assert_eq!(verdicts(&json_of(&output)), expected(rows), "{name}");
+    }
+    // Failing critical findings make the exit 1; unknowns never make it 3.
+    assert_eq!(code(&scan_fixture("s3-plan", &[])), 1);
+}
+
+#[test]
+fn s3_unknowns_name_the_attribute_and_leave_other_rules_running() {
+    let report = json_of(&scan_fixture(
+        "s3-plan",
+        &["--format", "json", "--fail-on", "none"],
+    ));
+    let results = report["results"].as_array().expect("results");
+    let message = |rule: &str, resource: &str| {
+        results
+            .iter()
+            .find(|r| r["rule_id"] == rule && r["resource"]["id"] == resource)
+            .and_then(|r| r["message"].as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(
+        message("aws-s3-bucket-tls-not-enforced", "aws_s3_bucket.reports"),
+        "data.aws_iam_policy_document.reports.statement[0].resources (the policy of \
+         aws_s3_bucket_policy.reports) is known only after apply, so whether \
+         aws_s3_bucket.reports passes cannot be decided from the plan"
+    );
+    assert!(message(
+        "aws-s3-bucket-access-logging-off",
+        "module.archive[\"exports\"].aws_s3_bucket.this"
+    )
+    .starts_with(
+        "module.archive[\"exports\"].aws_s3_bucket_logging.this.target_bucket is known only \
+         after apply"
+    ));
+    assert!(
+        message("aws-s3-bucket-acls-enabled", "aws_s3_bucket.legacy_reports").starts_with(
+            "aws_s3_bucket.legacy_reports (an existing bucket: its Object Ownership is not in \
+             the plan without an aws_s3_bucket_ownership_controls)"
+        )
+    );
+    // The account's Block Public Access (all off) is part of the verdict on the website.
+    assert!(
+        message("aws-s3-bucket-public-read", "aws_s3_bucket.website")
+            .contains("policy statement \"PublicRead\" allows s3:GetObject to everyone")
+    );
+}
+
+/// Exact `.tf` file:line locations of S3 results, the module's included.
+#[test]
+fn s3_results_point_at_the_tf_file_and_line_of_their_block() {
+    let sarif = sarif_results(
+        &["--format", "sarif", "--fail-on", "none"],
+        &fixture("s3-plan"),
+        &["scan", "--terraform-plan", "plan.json", "--tf-root", "."],
+    );
+    for (rule, address, uri, line) in [
+        (
+            "aws-s3-account-public-access-block-off",
+            "aws_s3_account_public_access_block.this",
+            "main.tf",
+            14,
+        ),
+        (
+            "aws-s3-bucket-public-read",
+            "aws_s3_bucket.website",
+            "main.tf",
+            141,
+        ),
+        (
+            "aws-s3-bucket-public-write",
+            "aws_s3_bucket.dropbox",
+            "main.tf",
+            169,
+        ),
+        (
+            "aws-s3-bucket-versioning-off",
+            "aws_s3_bucket.tenant[1]",
+            "main.tf",
+            221,
+        ),
+        (
+            "aws-s3-bucket-access-logging-off",
+            "aws_s3_bucket.legacy_reports",
+            "main.tf",
+            246,
+        ),
+        // A bucket outside the plan is where the resource that names it is.
+        (
+            "aws-s3-bucket-tls-not-enforced",
+            "aws_s3_bucket_policy.uploads",
+            "main.tf",
+            252,
+        ),
+        (
+            "aws-s3-bucket-acls-enabled",
+            "module.archive[\"audit\"].aws_s3_bucket.this",
+            "modules/archive/main.tf",
+            9,
+        ),
+    ] {
+        let (actual_uri, actual_line, message) = location_of(&sarif, rule, address);
+        assert_eq!(
+            (actual_uri.as_str(), actual_line),
+            (uri, line),
+            "{rule} {address}"
+        );
+        // The account's setting is named by its account; buckets by their address.
+        let named = if rule == "aws-s3-account-public-access-block-off" {
+            "account plan"
+        } else {
+            address
+        };
+        assert!(message.contains(named), "{message}");
+    }
+    let report = json_of(&scan_fixture(
+        "s3-provider3-plan",
+        &["--format", "json", "--fail-on", "none"],
+    ));
+    let shared = report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| {
+            r["rule_id"] == "aws-s3-bucket-versioning-off"
+                && r["resource"]["id"] == "aws_s3_bucket.shared"
+        })
+        .expect("a versioning result for the shared bucket");
+    assert_eq!(
+        shared["resource"]["terraform"]["source"],
+        serde_json::json!({"file": "main.tf", "line": 62})
+    );
+    assert_eq!(shared["resource"]["region"], "us-east-1");
 }

@@ -2,7 +2,7 @@
 //! type's mapping from the [registry](super::registry) (resources first, then relations),
 //! and assembles the snapshot with its coverage and plan information.
 
-use super::document::{self, DocumentKind};
+use super::document::{self, DocumentKind, RawInstance};
 use super::instances::{self, Configuration, Instance};
 use super::locations::LocationIndex;
 use super::registry::{self, TypeMapping};
@@ -30,6 +30,9 @@ pub(super) struct Builder<'a> {
     ignored: BTreeMap<String, usize>,
     /// Unknowns to mark on every resource of a kind ([`Builder::spread_unknown`]).
     pub spread: Vec<(ResourceKind, UnknownValue)>,
+    /// Data sources read only during apply, by (module address, type, name)
+    /// ([`document::deferred_data_sources`]).
+    pub data: HashMap<(&'a str, &'a str, &'a str), Vec<RawInstance<'a>>>,
 }
 
 pub(crate) fn build(
@@ -48,6 +51,12 @@ pub(crate) fn build(
     let configuration = Configuration::new(document.get("configuration"));
     let (raw, deleted) = document::raw_instances(document, kind, options)?;
     let expansion = instances::expand(raw, &configuration, options, locations, &plan_file);
+    let mut data: HashMap<_, Vec<RawInstance<'_>>> = HashMap::new();
+    for source in document::deferred_data_sources(document) {
+        data.entry((source.module_address, source.rtype, source.name))
+            .or_default()
+            .push(source);
+    }
     let mut builder = Builder {
         instances: expansion.instances,
         by_block: expansion.by_block,
@@ -58,6 +67,7 @@ pub(crate) fn build(
         now,
         ignored: BTreeMap::new(),
         spread: Vec::new(),
+        data,
     };
 
     let mappings: Vec<Option<&'static TypeMapping>> = builder
@@ -180,6 +190,12 @@ impl Builder<'_> {
         };
         let region = match &config {
             ResourceConfig::GcsBucket(bucket) => bucket.location.clone(),
+            // Listed once per account, but a bucket lives in a region: its own `region`
+            // (an argument since AWS provider 6), else its provider's.
+            ResourceConfig::S3Bucket(_) => instance
+                .str("region")
+                .map(str::to_string)
+                .unwrap_or_else(|| instance.region.clone()),
             _ => region,
         };
         let mut tags = BTreeMap::new();

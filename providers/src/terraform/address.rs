@@ -246,6 +246,19 @@ pub fn managed_reference(reference: &str) -> Option<(&str, &str, Option<&str>)> 
     Some((first.name, second.name, second.key))
 }
 
+/// A reference to a data source (`data.aws_iam_policy_document.p.json`,
+/// `data.aws_iam_policy_document.p["a"]`), as `(type, name, key)`.
+pub fn data_reference(reference: &str) -> Option<(&str, &str, Option<&str>)> {
+    let mut steps = steps(reference, false);
+    let (Some(Ok(data)), Some(Ok(rtype)), Some(Ok(name))) =
+        (steps.next(), steps.next(), steps.next())
+    else {
+        return None;
+    };
+    (data.name == "data" && data.key.is_none() && rtype.key.is_none())
+        .then_some((rtype.name, name.name, name.key))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,6 +309,25 @@ mod tests {
             Some(r#"["a"]"#)
         );
         assert_eq!(index_text(&serde_json::json!(2)).as_deref(), Some("[2]"));
+    }
+
+    #[test]
+    fn data_references_name_the_data_source() {
+        assert_eq!(
+            data_reference("data.aws_iam_policy_document.tls.json"),
+            Some(("aws_iam_policy_document", "tls", None))
+        );
+        assert_eq!(
+            data_reference(r#"data.aws_iam_policy_document.p["a"]"#),
+            Some(("aws_iam_policy_document", "p", Some(r#"["a"]"#)))
+        );
+        assert_eq!(
+            data_reference("data.aws_iam_policy_document.p[each.key].json"),
+            Some(("aws_iam_policy_document", "p", Some("[each.key]")))
+        );
+        assert_eq!(data_reference("aws_s3_bucket.b.id"), None);
+        assert_eq!(data_reference("data.aws_vpc"), None);
+        assert_eq!(data_reference("module.x.data"), None);
     }
 
     fn parsed(

@@ -112,6 +112,9 @@ pub(super) struct RawInstance<'a> {
     pub after: &'a Value,
     /// The `after_unknown` mirror, or `Null`.
     pub unknown: &'a Value,
+    /// Whether the plan creates it (a create or a replacement), so what a new resource of
+    /// its type gets by default applies; `false` for existing resources and states.
+    pub created: bool,
 }
 
 static NULL: Value = Value::Null;
@@ -183,6 +186,7 @@ pub(super) fn raw_instances<'a>(
                     index: change.get("index"),
                     after,
                     unknown: body.get("after_unknown").unwrap_or(&NULL),
+                    created: actions.contains(&"create"),
                 });
             }
             return Ok((out, deleted));
@@ -242,6 +246,7 @@ fn walk_module<'a>(
                 index: resource.get("index"),
                 after: values,
                 unknown: &NULL,
+                created: false,
             });
         }
     }
@@ -251,4 +256,36 @@ fn walk_module<'a>(
         }
     }
     Ok(())
+}
+
+/// The data sources a plan reads only during apply (`resource_changes` entries of mode
+/// `data` with the action `read`), with the arguments the plan already knows: a mapping
+/// can rebuild what such a data source will return (an `aws_iam_policy_document` whose
+/// statements are known). Data sources read while planning are not needed: the values
+/// that use them are known.
+pub(super) fn deferred_data_sources(document: &Value) -> Vec<RawInstance<'_>> {
+    document
+        .get("resource_changes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|change| change.get("mode").and_then(Value::as_str) == Some("data"))
+        .filter_map(|change| {
+            let body = change.get("change")?;
+            let after = body.get("after").filter(|a| a.is_object())?;
+            Some(RawInstance {
+                address: change.get("address")?.as_str()?.to_string(),
+                module_address: change
+                    .get("module_address")
+                    .and_then(Value::as_str)
+                    .unwrap_or(""),
+                rtype: change.get("type")?.as_str()?,
+                name: change.get("name")?.as_str()?,
+                index: change.get("index"),
+                after,
+                unknown: body.get("after_unknown").unwrap_or(&NULL),
+                created: false,
+            })
+        })
+        .collect()
 }

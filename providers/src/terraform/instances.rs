@@ -29,6 +29,8 @@ pub(super) struct Instance<'a> {
     pub source: SourceRef,
     pub region: String,
     pub account: String,
+    /// Whether the plan creates it ([`RawInstance::created`]).
+    pub created: bool,
 }
 
 /// A step into a JSON value.
@@ -415,6 +417,7 @@ pub(super) fn expand<'a>(
             source,
             region,
             account,
+            created: raw.created,
         };
         let position = expansion.instances.len();
         expansion

@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 pub(super) const SERVICES: &[&[TypeMapping]] = &[
     aws::ec2::TYPES,
     aws::iam::TYPES,
+    aws::s3::TYPES,
     aws::rds::TYPES,
     google::storage::TYPES,
 ];

@@ -5,6 +5,7 @@
 
 use super::adapt::Builder;
 use super::address::managed_reference;
+use super::instances::Instance;
 use crate::model::{ResourceKind, UnknownValue};
 
 /// An attribute that names another resource, and what it can name.
@@ -44,41 +45,37 @@ impl Builder<'_> {
                 return Target::Resource(index);
             }
         }
-        for reference in i.references(link.attribute) {
-            let Some((rtype, name, key)) = managed_reference(reference) else {
-                continue;
-            };
-            if !link.types.contains(&rtype) {
-                continue;
-            }
-            let Some(candidates) = self.by_block.get(&(i.module_address, rtype, name)) else {
-                continue;
-            };
-            // A key that is an expression (`[count.index]`, `[each.key]`) means "the
-            // instance with the referrer's key", like a reference without a key.
-            let literal = key.filter(|k| {
-                let inner = k.trim_start_matches('[').trim_end_matches(']');
-                inner.starts_with('"') || inner.parse::<i64>().is_ok()
-            });
-            let chosen = match (literal, candidates.as_slice()) {
-                (Some(key), _) => candidates
-                    .iter()
-                    .find(|&&c| self.instances[c].key_text().as_deref() == Some(key)),
-                (None, [only]) => Some(only),
-                // `aws_security_group.web[count.index]` and `[each.key]` refer to the
-                // instance with the same key as the referrer.
-                (None, _) => candidates
-                    .iter()
-                    .find(|&&c| self.instances[c].key_text() == i.key_text() && i.index.is_some()),
-            };
-            if let Some(index) = chosen.and_then(|c| self.resource_of.get(c)) {
-                return Target::Resource(*index);
-            }
+        if let Some(index) = self
+            .references_to(position, link.attribute, link.types)
+            .find_map(|c| self.resource_of.get(&c))
+        {
+            return Target::Resource(*index);
         }
         match known {
             Some(value) => Target::Outside(value),
             None => Target::Unknown,
         }
+    }
+
+    /// The instances of `types` that the attribute's expression references, by position,
+    /// in the order of the references.
+    pub(super) fn references_to<'s>(
+        &'s self,
+        position: usize,
+        attribute: &str,
+        types: &'s [&'s str],
+    ) -> impl Iterator<Item = usize> + 's {
+        let i = &self.instances[position];
+        i.references(attribute)
+            .into_iter()
+            .filter_map(move |reference| {
+                let (rtype, name, key) = managed_reference(reference)?;
+                if !types.contains(&rtype) {
+                    return None;
+                }
+                let candidates = self.by_block.get(&(i.module_address, rtype, name))?;
+                pick_by_key(i, key, candidates, |&c| self.instances[c].key_text()).copied()
+            })
     }
 
     /// Marks `value` unknown on every resource of `kind` once all are mapped: a relation
@@ -101,5 +98,30 @@ impl Builder<'_> {
                     .map(|(_, value)| value.clone()),
             );
         }
+    }
+}
+
+/// The candidate a reference from `referrer` with instance `key` (as written) means: the
+/// one with that key for a literal key; without one, the only candidate; and for an
+/// expression key (`[count.index]`, `[each.key]`) or none among several, the candidate with
+/// the referrer's own key.
+pub(super) fn pick_by_key<'c, T>(
+    referrer: &Instance<'_>,
+    key: Option<&str>,
+    candidates: &'c [T],
+    key_of: impl Fn(&T) -> Option<String>,
+) -> Option<&'c T> {
+    let literal = key.filter(|k| {
+        let inner = k.trim_start_matches('[').trim_end_matches(']');
+        inner.starts_with('"') || inner.parse::<i64>().is_ok()
+    });
+    match (literal, candidates) {
+        (Some(key), _) => candidates
+            .iter()
+            .find(|&c| key_of(c).as_deref() == Some(key)),
+        (None, [only]) => Some(only),
+        (None, _) => candidates
+            .iter()
+            .find(|&c| key_of(c) == referrer.key_text() && referrer.index.is_some()),
     }
 }

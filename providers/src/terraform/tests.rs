@@ -799,8 +799,8 @@ fn deletes_data_sources_and_unsupported_types_are_not_resources() {
             deleted,
             replaced,
             data,
-            change("aws_s3_bucket", "b", json!({}), json!({})),
-            change("aws_s3_bucket", "c", json!({}), json!({})),
+            change("aws_sqs_queue", "b", json!({}), json!({})),
+            change("aws_sqs_queue", "c", json!({}), json!({})),
         ],
         vec![],
     ));
@@ -808,7 +808,7 @@ fn deletes_data_sources_and_unsupported_types_are_not_resources() {
     assert_eq!(ids, vec!["aws_ebs_volume.replaced"]);
     let plan = snapshot.plan.as_ref().expect("plan");
     assert_eq!(plan.deleted, 1);
-    assert_eq!(plan.ignored_types.get("aws_s3_bucket"), Some(&2));
+    assert_eq!(plan.ignored_types.get("aws_sqs_queue"), Some(&2));
 }
 
 #[test]
@@ -1023,7 +1023,7 @@ fn every_type_is_registered_once_with_unknowns_of_its_own_kinds() {
             );
         }
     }
-    assert!(registry::mapping("aws_s3_bucket").is_none());
+    assert!(registry::mapping("aws_sqs_queue").is_none());
 }
 
 /// Panics if the snapshot carries an unknown field the registry does not declare for the
@@ -1055,6 +1055,8 @@ fn every_unknown_field_the_fixture_plans_emit_is_declared() {
         "tests/fixtures/terraform/acme-plan/plan.json",
         "tests/fixtures/terraform/legacy-state/state.json",
         "tests/fixtures/terraform/rds-plan/plan.json",
+        "tests/fixtures/terraform/s3-plan/plan.json",
+        "tests/fixtures/terraform/s3-provider3-plan/plan.json",
         "providers/tests/fixtures/terraform-locations/plan.json",
     ] {
         let bytes = std::fs::read(root.join(fixture)).expect("fixture");
@@ -1325,4 +1327,921 @@ fn rds_instances_clusters_and_snapshots_map_settings_unknowns_and_sources() {
             ),
         ]
     );
+}
+
+// --- S3 ------------------------------------------------------------------
+
+fn load_fixture(name: &str) -> Snapshot {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/terraform")
+        .join(name);
+    let plan = root.join("plan.json");
+    let snapshot = load(&PlanOptions {
+        plan_path: &plan,
+        tf_root: Some(&root),
+        tool_version: "test",
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_unknowns_declared(&snapshot);
+    snapshot
+}
+
+fn s3<'s>(snapshot: &'s Snapshot, id: &str) -> &'s S3Bucket {
+    match &resource(snapshot, id).config {
+        ResourceConfig::S3Bucket(bucket) => bucket,
+        other => panic!("{id} is not a bucket: {other:?}"),
+    }
+}
+
+fn block(on: bool) -> S3PublicAccessBlock {
+    S3PublicAccessBlock {
+        block_public_acls: on,
+        ignore_public_acls: on,
+        block_public_policy: on,
+        restrict_public_buckets: on,
+    }
+}
+
+fn sse(algorithm: &str, key: Option<&str>, bucket_key: Option<bool>) -> S3DefaultEncryption {
+    S3DefaultEncryption {
+        algorithm: Some(algorithm.to_string()),
+        kms_key_id: key.map(str::to_string),
+        bucket_key_enabled: bucket_key,
+    }
+}
+
+fn versioning(status: &str, mfa_delete: Option<bool>) -> S3Versioning {
+    S3Versioning {
+        status: status.to_string(),
+        mfa_delete,
+    }
+}
+
+fn logging_to(target: Option<&str>, prefix: Option<&str>) -> S3Logging {
+    S3Logging {
+        target_bucket: target.map(str::to_string),
+        target_prefix: prefix.map(str::to_string),
+    }
+}
+
+fn grant(grantee_type: &str, grantee: &str, permission: &str) -> S3AclGrant {
+    S3AclGrant {
+        grantee_type: grantee_type.to_string(),
+        grantee: Some(grantee.to_string()),
+        permission: permission.to_string(),
+    }
+}
+
+/// A bucket the plan creates with nothing but its name: S3's defaults for new buckets.
+fn new_bucket(name: &str) -> S3Bucket {
+    S3Bucket {
+        name: name.to_string(),
+        creation_date: None,
+        acl: Some(S3Acl::default()),
+        policy: Some(S3PolicyState::None),
+        public_access_block: Some(block(true)),
+        default_encryption: Some(sse("AES256", None, Some(false))),
+        versioning: Some(versioning("Off", None)),
+        logging: Some(logging_to(None, None)),
+        object_ownership: Some("BucketOwnerEnforced".to_string()),
+    }
+}
+
+fn policy_of(json: Value) -> Option<S3PolicyState> {
+    Some(S3PolicyState::Set {
+        document: serde_json::from_value(json).expect("a policy document"),
+    })
+}
+
+fn tls_deny(principal: Value, resources: &[&str]) -> Value {
+    json!({
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": principal,
+        "Action": "s3:*",
+        "Resource": resources,
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}}
+    })
+}
+
+#[test]
+fn s3_buckets_take_their_split_resources_and_the_defaults_of_new_buckets() {
+    let snapshot = load_fixture("s3-plan");
+    snapshot
+        .validate(Path::new("plan"))
+        .expect("coverage rules accept the plan");
+    let ids: Vec<&str> = snapshot
+        .resources
+        .iter()
+        .filter(|r| r.kind() == ResourceKind::S3Bucket)
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        vec![
+            "aws_s3_bucket.logs",
+            "aws_s3_bucket.data",
+            "aws_s3_bucket.website",
+            "aws_s3_bucket.dropbox",
+            "aws_s3_bucket.reports",
+            "aws_s3_bucket.tenant[0]",
+            "aws_s3_bucket.tenant[1]",
+            "module.archive[\"audit\"].aws_s3_bucket.this",
+            "module.archive[\"exports\"].aws_s3_bucket.this",
+            "aws_s3_bucket.legacy_reports",
+            "aws_s3_bucket_policy.uploads",
+        ]
+    );
+    // Buckets are in their provider's region; the units of S3 kinds are global.
+    assert_eq!(
+        resource(&snapshot, "aws_s3_bucket.logs").region,
+        "eu-west-1"
+    );
+    assert_eq!(
+        Snapshot::coverage_region(resource(&snapshot, "aws_s3_bucket.logs")),
+        GLOBAL_REGION
+    );
+
+    let logs = S3Bucket {
+        policy: policy_of(json!({"Version": "2012-10-17", "Statement": [
+            {
+                "Sid": "S3ServerAccessLogs",
+                "Effect": "Allow",
+                "Principal": {"Service": "logging.s3.amazonaws.com"},
+                "Action": "s3:PutObject",
+                "Resource": "arn:aws:s3:::acme-logs/*",
+                "Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}}
+            },
+            tls_deny(json!("*"), &["arn:aws:s3:::acme-logs", "arn:aws:s3:::acme-logs/*"])
+        ]})),
+        versioning: Some(versioning("Suspended", None)),
+        ..new_bucket("acme-logs")
+    };
+    assert_eq!(s3(&snapshot, "aws_s3_bucket.logs"), &logs);
+
+    // Every split resource, joined by reference (`bucket = aws_s3_bucket.data.id`): the
+    // policy rebuilt from the policy document read during apply, the log target and the
+    // KMS key (ids not known yet) named by what they reference.
+    let data = S3Bucket {
+        policy: policy_of(json!({"Version": "2012-10-17", "Statement": [tls_deny(
+            json!("*"),
+            &["arn:aws:s3:::acme-customer-data", "arn:aws:s3:::acme-customer-data/*"]
+        )]})),
+        default_encryption: Some(sse("aws:kms", Some("aws_kms_key.s3"), Some(true))),
+        versioning: Some(versioning("Enabled", None)),
+        logging: Some(logging_to(Some("acme-logs"), Some("customer-data/"))),
+        ..new_bucket("acme-customer-data")
+    };
+    assert_eq!(s3(&snapshot, "aws_s3_bucket.data"), &data);
+
+    let website = S3Bucket {
+        policy: policy_of(json!({"Version": "2012-10-17", "Statement": [{
+            "Sid": "PublicRead",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::acme-website/*"
+        }]})),
+        public_access_block: Some(block(false)),
+        ..new_bucket("acme-website")
+    };
+    assert_eq!(s3(&snapshot, "aws_s3_bucket.website"), &website);
+
+    let dropbox = S3Bucket {
+        acl: Some(S3Acl {
+            grants: vec![
+                grant("Group", S3_ALL_USERS, "READ"),
+                grant("Group", S3_ALL_USERS, "WRITE"),
+            ],
+        }),
+        public_access_block: Some(block(false)),
+        object_ownership: Some("ObjectWriter".to_string()),
+        ..new_bucket("acme-partner-dropbox")
+    };
+    assert_eq!(s3(&snapshot, "aws_s3_bucket.dropbox"), &dropbox);
+
+    // The policy document waits for the bucket's ARN: the policy is unknown, named by the
+    // data source's argument, and every other part is known.
+    let reports = S3Bucket {
+        policy: None,
+        ..new_bucket("acme-reports")
+    };
+    assert_eq!(s3(&snapshot, "aws_s3_bucket.reports"), &reports);
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_s3_bucket.reports"),
+        vec![(
+            "policy".to_string(),
+            "data.aws_iam_policy_document.reports.statement[0].resources (the policy of \
+             aws_s3_bucket_policy.reports)"
+                .to_string()
+        )]
+    );
+
+    // count: each versioning resource joins the bucket with its own index.
+    assert_eq!(
+        s3(&snapshot, "aws_s3_bucket.tenant[0]").versioning,
+        Some(versioning("Enabled", None))
+    );
+    assert_eq!(
+        s3(&snapshot, "aws_s3_bucket.tenant[1]").versioning,
+        Some(versioning("Suspended", None))
+    );
+
+    // A module with for_each: the audit archive logs to a bucket named by a known value;
+    // the exports archive's log bucket is known only after apply.
+    let archive = |key: &str, logging: Option<S3Logging>| S3Bucket {
+        versioning: Some(versioning("Enabled", None)),
+        logging,
+        object_ownership: Some("BucketOwnerPreferred".to_string()),
+        ..new_bucket(&format!("acme-{key}-archive"))
+    };
+    assert_eq!(
+        s3(&snapshot, "module.archive[\"audit\"].aws_s3_bucket.this"),
+        &archive("audit", Some(logging_to(Some("acme-logs"), Some("audit/"))))
+    );
+    assert_eq!(
+        s3(&snapshot, "module.archive[\"exports\"].aws_s3_bucket.this"),
+        &archive("exports", None)
+    );
+    assert_eq!(
+        unknown_fields(&snapshot, "module.archive[\"exports\"].aws_s3_bucket.this"),
+        vec![(
+            "logging".to_string(),
+            "module.archive[\"exports\"].aws_s3_bucket_logging.this.target_bucket".to_string()
+        )]
+    );
+
+    // An existing bucket: what the refresh read, and no Block Public Access or ownership.
+    let legacy = S3Bucket {
+        name: "acme-legacy-reports".to_string(),
+        creation_date: None,
+        acl: Some(S3Acl {
+            grants: vec![grant(
+                "CanonicalUser",
+                "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be",
+                "FULL_CONTROL",
+            )],
+        }),
+        policy: Some(S3PolicyState::None),
+        public_access_block: None,
+        default_encryption: Some(sse("AES256", None, Some(false))),
+        versioning: Some(versioning("Enabled", Some(false))),
+        logging: Some(logging_to(None, None)),
+        object_ownership: None,
+    };
+    assert_eq!(s3(&snapshot, "aws_s3_bucket.legacy_reports"), &legacy);
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_s3_bucket.legacy_reports"),
+        vec![
+            (
+                "public_access_block".to_string(),
+                "aws_s3_bucket.legacy_reports (an existing bucket: its Block Public Access is \
+                 not in the plan without an aws_s3_bucket_public_access_block)"
+                    .to_string()
+            ),
+            (
+                "object_ownership".to_string(),
+                "aws_s3_bucket.legacy_reports (an existing bucket: its Object Ownership is not \
+                 in the plan without an aws_s3_bucket_ownership_controls)"
+                    .to_string()
+            ),
+        ]
+    );
+
+    // A policy for a bucket outside the plan: a bucket of its own, with only that part.
+    let uploads = s3(&snapshot, "aws_s3_bucket_policy.uploads");
+    assert_eq!(uploads.name, "acme-legacy-uploads");
+    assert!(uploads.policy.is_some());
+    assert_eq!(
+        (uploads.acl.as_ref(), uploads.versioning.as_ref()),
+        (None, None)
+    );
+    let unknown = unknown_fields(&snapshot, "aws_s3_bucket_policy.uploads");
+    let fields: Vec<&str> = unknown.iter().map(|(field, _)| field.as_str()).collect();
+    assert_eq!(
+        fields,
+        vec![
+            "acl",
+            "public_access_block",
+            "default_encryption",
+            "versioning",
+            "logging",
+            "object_ownership"
+        ]
+    );
+    assert_eq!(
+        unknown[0].1,
+        "aws_s3_bucket_policy.uploads.bucket (a bucket outside the plan: its ACL is not in the \
+         plan without an aws_s3_bucket_acl)"
+    );
+
+    let ResourceConfig::S3AccountPublicAccessBlock(account) =
+        &resource(&snapshot, "aws_s3_account_public_access_block.this").config
+    else {
+        panic!("not the account's Block Public Access")
+    };
+    assert_eq!(
+        account,
+        &S3AccountPublicAccessBlock {
+            configured: true,
+            settings: block(false),
+        }
+    );
+    assert_eq!(
+        resource(&snapshot, "aws_s3_account_public_access_block.this").region,
+        GLOBAL_REGION
+    );
+
+    // Every other bucket's parts are known.
+    for id in [
+        "aws_s3_bucket.logs",
+        "aws_s3_bucket.data",
+        "aws_s3_bucket.website",
+        "aws_s3_bucket.dropbox",
+        "aws_s3_bucket.tenant[0]",
+        "aws_s3_bucket.tenant[1]",
+        "module.archive[\"audit\"].aws_s3_bucket.this",
+        "aws_s3_account_public_access_block.this",
+    ] {
+        assert!(unknown_fields(&snapshot, id).is_empty(), "{id}");
+    }
+    // The KMS key and the random suffix are not modelled (yet).
+    let plan = snapshot.plan.as_ref().expect("plan");
+    assert_eq!(plan.ignored_types.get("aws_kms_key"), Some(&1));
+    assert_eq!(plan.ignored_types.get("aws_s3_bucket_policy"), None);
+}
+
+#[test]
+fn s3_resources_point_at_their_blocks_modules_included() {
+    let snapshot = load_fixture("s3-plan");
+    let plan = snapshot.plan.as_ref().expect("plan");
+    let at = |id: &str| {
+        let source = &plan.resources[id].source;
+        (source.file.as_str(), source.line)
+    };
+    assert_eq!(
+        at("aws_s3_account_public_access_block.this"),
+        ("main.tf", Some(14))
+    );
+    assert_eq!(at("aws_s3_bucket.data"), ("main.tf", Some(70)));
+    assert_eq!(at("aws_s3_bucket.tenant[1]"), ("main.tf", Some(221)));
+    assert_eq!(at("aws_s3_bucket.legacy_reports"), ("main.tf", Some(246)));
+    // The bucket outside the plan is where its policy is.
+    assert_eq!(at("aws_s3_bucket_policy.uploads"), ("main.tf", Some(252)));
+    assert_eq!(
+        at("module.archive[\"exports\"].aws_s3_bucket.this"),
+        ("modules/archive/main.tf", Some(9))
+    );
+    assert!(plan.unresolved_modules.is_empty());
+}
+
+#[test]
+fn s3_buckets_of_provider_3_take_their_inline_blocks() {
+    let snapshot = load_fixture("s3-provider3-plan");
+    let group = |uri: &str, permission: &str| grant("Group", uri, permission);
+    const LOG_DELIVERY: &str = "http://acs.amazonaws.com/groups/s3/LogDelivery";
+    assert_eq!(
+        s3(&snapshot, "aws_s3_bucket.logs"),
+        &S3Bucket {
+            acl: Some(S3Acl {
+                grants: vec![
+                    group(LOG_DELIVERY, "WRITE"),
+                    group(LOG_DELIVERY, "READ_ACP")
+                ],
+            }),
+            ..new_bucket("acme-v3-logs")
+        }
+    );
+    assert_eq!(
+        resource(&snapshot, "aws_s3_bucket.logs").region,
+        "us-east-1"
+    );
+    let key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    assert_eq!(
+        s3(&snapshot, "aws_s3_bucket.assets"),
+        &S3Bucket {
+            acl: Some(S3Acl {
+                grants: vec![group(S3_ALL_USERS, "READ")],
+            }),
+            policy: policy_of(json!({"Version": "2012-10-17", "Statement": [tls_deny(
+                json!("*"),
+                &["arn:aws:s3:::acme-v3-assets", "arn:aws:s3:::acme-v3-assets/*"]
+            )]})),
+            default_encryption: Some(sse("aws:kms", Some(key), Some(false))),
+            versioning: Some(versioning("Enabled", Some(false))),
+            // The inline target is a planned bucket's id: its name.
+            logging: Some(logging_to(Some("acme-v3-logs"), Some("assets/"))),
+            ..new_bucket("acme-v3-assets")
+        }
+    );
+    assert!(unknown_fields(&snapshot, "aws_s3_bucket.assets").is_empty());
+    assert_eq!(
+        s3(&snapshot, "aws_s3_bucket.shared"),
+        &S3Bucket {
+            acl: Some(S3Acl {
+                grants: vec![
+                    group(S3_AUTHENTICATED_USERS, "READ"),
+                    group(S3_AUTHENTICATED_USERS, "WRITE"),
+                    grant(
+                        "CanonicalUser",
+                        "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be",
+                        "FULL_CONTROL"
+                    ),
+                ],
+            }),
+            policy: None,
+            ..new_bucket("acme-v3-shared")
+        }
+    );
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_s3_bucket.shared"),
+        vec![(
+            "policy".to_string(),
+            "data.aws_iam_policy_document.shared.statement[0].principals[0].identifiers (the \
+             policy of aws_s3_bucket.shared)"
+                .to_string()
+        )]
+    );
+    let ResourceConfig::S3AccountPublicAccessBlock(account) =
+        &resource(&snapshot, "aws_s3_account_public_access_block.this").config
+    else {
+        panic!("not the account's Block Public Access")
+    };
+    assert_eq!(account.settings, block(true));
+}
+
+/// `aws_s3_bucket.NAME` created with nothing but its name (AWS provider 5).
+fn new_bucket_change(name: &str, bucket: &str) -> Value {
+    change(
+        "aws_s3_bucket",
+        name,
+        json!({"bucket": bucket, "force_destroy": false}),
+        json!({"id": true, "arn": true, "acl": true, "grant": true, "policy": true,
+               "versioning": true, "logging": true,
+               "server_side_encryption_configuration": true, "region": true}),
+    )
+}
+
+/// Configuration blocks of buckets that set nothing but their name.
+fn bucket_configs(names: &[&str]) -> Vec<Value> {
+    names
+        .iter()
+        .map(|name| config("aws_s3_bucket", name, json!({})))
+        .collect()
+}
+
+#[test]
+fn s3_acls_canned_and_explicit_join_their_bucket_by_name_or_reference() {
+    let canned = [
+        ("private", vec![]),
+        ("bucket-owner-full-control", vec![]),
+        ("public-read", vec![grant("Group", S3_ALL_USERS, "READ")]),
+        (
+            "public-read-write",
+            vec![
+                grant("Group", S3_ALL_USERS, "READ"),
+                grant("Group", S3_ALL_USERS, "WRITE"),
+            ],
+        ),
+        (
+            "authenticated-read",
+            vec![grant("Group", S3_AUTHENTICATED_USERS, "READ")],
+        ),
+    ];
+    let mut changes = Vec::new();
+    for (n, (acl, _)) in canned.iter().enumerate() {
+        changes.push(new_bucket_change(&format!("b{n}"), &format!("bucket-{n}")));
+        // Joined by the bucket's known name.
+        changes.push(change(
+            "aws_s3_bucket_acl",
+            &format!("b{n}"),
+            json!({"bucket": format!("bucket-{n}"), "acl": acl}),
+            json!({"id": true, "access_control_policy": true}),
+        ));
+    }
+    changes.push(new_bucket_change("explicit", "explicit"));
+    changes.push(change(
+        "aws_s3_bucket_acl",
+        "explicit",
+        json!({"access_control_policy": [{
+            "grant": [
+                {"grantee": [{"type": "Group", "uri": S3_ALL_USERS}], "permission": "READ_ACP"},
+                {"grantee": [{"type": "AmazonCustomerByEmail", "email_address": "a@example.com"}],
+                 "permission": "WRITE"},
+                {"grantee": [{"type": "CanonicalUser", "id": "abc123"}], "permission": "FULL_CONTROL"}
+            ],
+            "owner": [{"id": "abc123"}]
+        }]}),
+        json!({"id": true, "bucket": true, "acl": true}),
+    ));
+    changes.push(new_bucket_change("odd", "odd"));
+    changes.push(change(
+        "aws_s3_bucket_acl",
+        "odd",
+        json!({"acl": "everyone-please"}),
+        json!({"id": true, "bucket": true, "access_control_policy": true}),
+    ));
+    let mut configuration = bucket_configs(&["b0", "b1", "b2", "b3", "b4", "explicit", "odd"]);
+    configuration.extend([
+        config(
+            "aws_s3_bucket_acl",
+            "explicit",
+            json!({"bucket": ["aws_s3_bucket.explicit.id", "aws_s3_bucket.explicit"]}),
+        ),
+        config(
+            "aws_s3_bucket_acl",
+            "odd",
+            json!({"bucket": ["aws_s3_bucket.odd.id", "aws_s3_bucket.odd"]}),
+        ),
+    ]);
+    let snapshot = scan(&document(changes, configuration));
+    for (n, (acl, grants)) in canned.into_iter().enumerate() {
+        assert_eq!(
+            s3(&snapshot, &format!("aws_s3_bucket.b{n}")).acl,
+            Some(S3Acl { grants }),
+            "{acl}"
+        );
+    }
+    assert_eq!(
+        s3(&snapshot, "aws_s3_bucket.explicit").acl,
+        Some(S3Acl {
+            grants: vec![
+                grant("Group", S3_ALL_USERS, "READ_ACP"),
+                S3AclGrant {
+                    grantee_type: "AmazonCustomerByEmail".to_string(),
+                    grantee: None,
+                    permission: "WRITE".to_string(),
+                },
+                grant("CanonicalUser", "abc123", "FULL_CONTROL"),
+            ]
+        })
+    );
+    // No bucket of its own for a split resource of a planned bucket.
+    assert_eq!(snapshot.resources.len(), 7);
+    assert_eq!(s3(&snapshot, "aws_s3_bucket.odd").acl, None);
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_s3_bucket.odd"),
+        vec![(
+            "acl".to_string(),
+            "aws_s3_bucket_acl.odd.acl (canned ACL \"everyone-please\" is not one S3 defines)"
+                .to_string()
+        )]
+    );
+}
+
+#[test]
+fn a_split_resource_of_an_unresolvable_bucket_makes_that_part_unknown_everywhere() {
+    let snapshot = scan(&document(
+        vec![
+            new_bucket_change("a", "a"),
+            new_bucket_change("b", "b"),
+            change(
+                "aws_s3_bucket_versioning",
+                "v",
+                json!({"versioning_configuration": [{"status": "Enabled"}]}),
+                json!({"id": true, "bucket": true}),
+            ),
+        ],
+        [
+            bucket_configs(&["a", "b"]),
+            vec![config(
+                "aws_s3_bucket_versioning",
+                "v",
+                json!({"bucket": ["module.storage.bucket_id", "module.storage"]}),
+            )],
+        ]
+        .concat(),
+    ));
+    for id in ["aws_s3_bucket.a", "aws_s3_bucket.b"] {
+        assert_eq!(
+            unknown_fields(&snapshot, id),
+            vec![(
+                "versioning".to_string(),
+                "aws_s3_bucket_versioning.v.bucket".to_string()
+            )],
+            "{id}"
+        );
+        // The value the bucket block gives stays beside the unknown.
+        assert_eq!(s3(&snapshot, id).versioning, Some(versioning("Off", None)));
+    }
+    assert_eq!(snapshot.resources.len(), 2);
+}
+
+#[test]
+fn s3_parts_known_only_after_apply_are_unknown_and_split_resources_replace_inline_values() {
+    let policy_document = |statement: Value, extra: Value| {
+        let mut after = json!({"statement": [statement], "version": null});
+        for (k, v) in extra.as_object().expect("object") {
+            after[k] = v.clone();
+        }
+        let mut entry = change(
+            "aws_iam_policy_document",
+            "p",
+            after,
+            json!({"id": true, "json": true}),
+        );
+        entry["mode"] = json!("data");
+        entry["address"] = json!("data.aws_iam_policy_document.p");
+        entry["change"]["actions"] = json!(["read"]);
+        entry
+    };
+    let statement = json!({
+        "effect": null,
+        "actions": ["s3:GetObject", "s3:ListBucket"],
+        "resources": ["arn:aws:s3:::x", "arn:aws:s3:::x/*"],
+        "principals": [
+            {"type": "AWS", "identifiers": ["arn:aws:iam::111122223333:root"]},
+            {"type": "Service", "identifiers": ["cloudfront.amazonaws.com"]},
+            {"type": "AWS", "identifiers": ["arn:aws:iam::444455556666:root"]}
+        ],
+        "not_principals": [],
+        "condition": [
+            {"test": "StringEquals", "variable": "aws:SourceVpce", "values": ["vpce-1", "vpce-2"]},
+            {"test": "Bool", "variable": "aws:SecureTransport", "values": ["true"]}
+        ]
+    });
+    let policy_ref = json!({"policy": ["data.aws_iam_policy_document.p.json", "data.aws_iam_policy_document.p"]});
+    let bucket_ref = |name: &str| {
+        json!([
+            format!("aws_s3_bucket.{name}.id"),
+            format!("aws_s3_bucket.{name}")
+        ])
+    };
+    let mut policy_config = config("aws_s3_bucket_policy", "rebuilt", policy_ref.clone());
+    policy_config["expressions"]["bucket"] = json!({"references": bucket_ref("rebuilt")});
+    let snapshot = scan(&document(
+        vec![
+            new_bucket_change("rebuilt", "rebuilt"),
+            policy_document(statement.clone(), json!({})),
+            change(
+                "aws_s3_bucket_policy",
+                "rebuilt",
+                json!({}),
+                json!({"id": true, "bucket": true, "policy": true}),
+            ),
+            // An inline policy the configuration sets, from a data source the plan does not
+            // list: unknown; its split versioning is known, the inline one was computed.
+            change(
+                "aws_s3_bucket",
+                "inline",
+                json!({"bucket": "inline"}),
+                json!({"id": true, "policy": true, "versioning": true,
+                       "server_side_encryption_configuration": true}),
+            ),
+            change(
+                "aws_s3_bucket_server_side_encryption_configuration",
+                "inline",
+                json!({"bucket": "inline", "rule": [{"apply_server_side_encryption_by_default":
+                    [{"sse_algorithm": "aws:kms:dsse"}]}]}),
+                json!({"id": true, "rule": [{"apply_server_side_encryption_by_default":
+                    [{"kms_master_key_id": true}]}]}),
+            ),
+            change(
+                "aws_s3_account_public_access_block",
+                "this",
+                json!({"block_public_acls": true, "ignore_public_acls": true,
+                       "block_public_policy": true}),
+                json!({"id": true, "restrict_public_buckets": true}),
+            ),
+        ],
+        vec![
+            policy_config,
+            config("aws_s3_bucket", "rebuilt", json!({})),
+            config(
+                "aws_s3_bucket",
+                "inline",
+                json!({"policy": ["data.aws_iam_policy_document.missing.json"]}),
+            ),
+            config(
+                "aws_s3_bucket_server_side_encryption_configuration",
+                "inline",
+                json!({}),
+            ),
+        ],
+    ));
+    // Statement defaults (Allow), principals merged by type, one-element lists as strings,
+    // conditions by test and key.
+    assert_eq!(
+        s3(&snapshot, "aws_s3_bucket.rebuilt").policy,
+        policy_of(json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:ListBucket"],
+            "Resource": ["arn:aws:s3:::x", "arn:aws:s3:::x/*"],
+            "Principal": {
+                "AWS": ["arn:aws:iam::111122223333:root", "arn:aws:iam::444455556666:root"],
+                "Service": "cloudfront.amazonaws.com"
+            },
+            "Condition": {
+                "StringEquals": {"aws:SourceVpce": ["vpce-1", "vpce-2"]},
+                "Bool": {"aws:SecureTransport": "true"}
+            }
+        }]}))
+    );
+    assert!(unknown_fields(&snapshot, "aws_s3_bucket.rebuilt").is_empty());
+    let inline = s3(&snapshot, "aws_s3_bucket.inline");
+    assert_eq!(inline.policy, None);
+    // The key is known only after apply and references no planned key: the algorithm is
+    // known, the key is not.
+    assert_eq!(
+        inline.default_encryption,
+        Some(sse("aws:kms:dsse", None, None))
+    );
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_s3_bucket.inline"),
+        vec![
+            (
+                "policy".to_string(),
+                "aws_s3_bucket.inline.policy".to_string()
+            ),
+            (
+                "default_encryption.kms_key_id".to_string(),
+                "aws_s3_bucket_server_side_encryption_configuration.inline.rule.apply_server_side_encryption_by_default.kms_master_key_id".to_string()
+            ),
+        ]
+    );
+    let account = "aws_s3_account_public_access_block.this";
+    assert_eq!(
+        unknown_fields(&snapshot, account),
+        vec![(
+            "settings.restrict_public_buckets".to_string(),
+            format!("{account}.restrict_public_buckets")
+        )]
+    );
+
+    // A document merged from others is not rebuilt: the argument is named.
+    let snapshot = scan(&document(
+        vec![
+            new_bucket_change("rebuilt", "rebuilt"),
+            policy_document(
+                statement,
+                json!({"source_policy_documents": ["{\"Statement\": []}"]}),
+            ),
+            change(
+                "aws_s3_bucket_policy",
+                "rebuilt",
+                json!({}),
+                json!({"id": true, "bucket": true, "policy": true}),
+            ),
+        ],
+        vec![
+            {
+                let mut c = config("aws_s3_bucket_policy", "rebuilt", policy_ref);
+                c["expressions"]["bucket"] = json!({"references": bucket_ref("rebuilt")});
+                c
+            },
+            config("aws_s3_bucket", "rebuilt", json!({})),
+        ],
+    ));
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_s3_bucket.rebuilt"),
+        vec![(
+            "policy".to_string(),
+            "data.aws_iam_policy_document.p.source_policy_documents (the policy of \
+             aws_s3_bucket_policy.rebuilt)"
+                .to_string()
+        )]
+    );
+}
+
+#[test]
+fn a_state_bucket_is_what_it_holds_with_split_resources_on_top() {
+    let text = json!({
+        "format_version": "1.0",
+        "terraform_version": "1.9.8",
+        "values": {"root_module": {"resources": [
+            {
+                "address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket",
+                "name": "b",
+                "values": {
+                    "bucket": "b", "id": "b", "arn": "arn:aws:s3:::b", "region": "eu-central-1",
+                    "acl": null, "grant": [], "policy": "", "logging": [], "versioning": [],
+                    "server_side_encryption_configuration": []
+                }
+            },
+            {
+                "address": "aws_s3_bucket_public_access_block.b", "mode": "managed",
+                "type": "aws_s3_bucket_public_access_block", "name": "b",
+                "values": {"bucket": "b", "block_public_acls": true, "ignore_public_acls": true,
+                           "block_public_policy": false, "restrict_public_buckets": false}
+            },
+            {
+                "address": "aws_s3_bucket_ownership_controls.b", "mode": "managed",
+                "type": "aws_s3_bucket_ownership_controls", "name": "b",
+                "values": {"bucket": "b", "rule": [{"object_ownership": "BucketOwnerPreferred"}]}
+            }
+        ]}}
+    });
+    let snapshot = scan(&text);
+    let bucket = resource(&snapshot, "aws_s3_bucket.b");
+    assert_eq!(bucket.region, "eu-central-1");
+    // Empty values of an existing bucket are "not configured", not the new-bucket defaults.
+    assert_eq!(
+        s3(&snapshot, "aws_s3_bucket.b"),
+        &S3Bucket {
+            name: "b".to_string(),
+            creation_date: None,
+            acl: Some(S3Acl::default()),
+            policy: Some(S3PolicyState::None),
+            public_access_block: Some(S3PublicAccessBlock {
+                block_public_acls: true,
+                ignore_public_acls: true,
+                block_public_policy: false,
+                restrict_public_buckets: false,
+            }),
+            default_encryption: Some(S3DefaultEncryption {
+                algorithm: None,
+                kms_key_id: None,
+                bucket_key_enabled: None,
+            }),
+            versioning: Some(versioning("Off", None)),
+            logging: Some(logging_to(None, None)),
+            object_ownership: Some("BucketOwnerPreferred".to_string()),
+        }
+    );
+    // The split resources replaced what the bucket block could not say.
+    assert!(unknown_fields(&snapshot, "aws_s3_bucket.b").is_empty());
+}
+
+#[test]
+fn s3_split_values_known_only_after_apply_are_unknowns_of_their_part() {
+    let by_ref = |rtype: &str| {
+        config(
+            rtype,
+            "x",
+            json!({"bucket": ["aws_s3_bucket.x.id", "aws_s3_bucket.x"]}),
+        )
+    };
+    let split = |rtype: &str, after: Value, unknown: Value| {
+        let mut unknown = unknown;
+        unknown["bucket"] = json!(true);
+        change(rtype, "x", after, unknown)
+    };
+    let snapshot = scan(&document(
+        vec![
+            new_bucket_change("x", "x"),
+            split(
+                "aws_s3_bucket_versioning",
+                json!({"versioning_configuration": [{}]}),
+                json!({"versioning_configuration": [{"status": true, "mfa_delete": true}]}),
+            ),
+            split(
+                "aws_s3_bucket_ownership_controls",
+                json!({"rule": [{}]}),
+                json!({"rule": [{"object_ownership": true}]}),
+            ),
+            split(
+                "aws_s3_bucket_public_access_block",
+                json!({"block_public_acls": true}),
+                json!({"ignore_public_acls": true}),
+            ),
+            split(
+                "aws_s3_bucket_logging",
+                json!({"target_prefix": "x/"}),
+                json!({"target_bucket": true}),
+            ),
+        ],
+        [
+            bucket_configs(&["x"]),
+            vec![
+                by_ref("aws_s3_bucket_versioning"),
+                by_ref("aws_s3_bucket_ownership_controls"),
+                by_ref("aws_s3_bucket_public_access_block"),
+                by_ref("aws_s3_bucket_logging"),
+            ],
+        ]
+        .concat(),
+    ));
+    let bucket = s3(&snapshot, "aws_s3_bucket.x");
+    assert_eq!(
+        (
+            &bucket.versioning,
+            &bucket.object_ownership,
+            &bucket.public_access_block,
+            &bucket.logging
+        ),
+        (&None, &None, &None, &None)
+    );
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_s3_bucket.x"),
+        vec![
+            (
+                "versioning".to_string(),
+                "aws_s3_bucket_versioning.x.versioning_configuration.status".to_string()
+            ),
+            (
+                "object_ownership".to_string(),
+                "aws_s3_bucket_ownership_controls.x.rule.object_ownership".to_string()
+            ),
+            (
+                "public_access_block".to_string(),
+                "aws_s3_bucket_public_access_block.x.ignore_public_acls".to_string()
+            ),
+            (
+                "logging".to_string(),
+                "aws_s3_bucket_logging.x.target_bucket".to_string()
+            ),
+        ]
+    );
+    // The parts no split resource sets keep the defaults of a new bucket.
+    assert_eq!(bucket.policy, Some(S3PolicyState::None));
 }

@@ -3,3 +3,4 @@
 pub(super) mod ec2;
 pub(super) mod iam;
 pub(super) mod rds;
+pub(super) mod s3;
