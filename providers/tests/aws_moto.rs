@@ -3948,6 +3948,8 @@ async fn denied_rds_calls_leave_exactly_the_rds_rules_that_need_them_not_evaluat
     let mut granted = documented_actions();
     assert!(granted.remove("rds:DescribeDBInstances"));
     assert!(granted.remove("rds:DescribeDBClusterSnapshotAttributes"));
+    // moto's spelling of S3 Control's GetPublicAccessBlock (see the test above).
+    granted.insert("s3:GetPublicAccessBlock".to_string());
     let policy = serde_json::json!({
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Action": granted, "Resource": "*"}],

@@ -803,9 +803,10 @@ fn services_selection_collects_only_those_services_and_skips_the_others_rules() 
     assert_eq!(code(&bogus), 2, "{}", stderr(&bogus));
     assert!(stdout(&bogus).is_empty());
     assert!(
-        stderr(&bogus).contains(
-            "--services: \"bogus\" is not an AWS service soc2scan collects; choose from ec2, iam, rds"
-        ),
+        stderr(&bogus).contains(&format!(
+            "--services: \"bogus\" is not an AWS service soc2scan collects; choose from {}",
+            soc2scan_providers::aws::service_names().join(", ")
+        )),
         "{}",
         stderr(&bogus)
     );

@@ -65,7 +65,7 @@ declare_rule! {
         targets: [S3Bucket],
         also_reads: [S3BucketEncryption],
         params: [],
-        reads: ["default_encryption"],
+        reads: ["default_encryption.algorithm"],
     }
 }
 
