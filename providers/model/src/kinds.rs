@@ -172,7 +172,14 @@ mod tests {
             .collect();
         assert_eq!(
             coverage_only,
-            ["iam_credential_report", "gcs_bucket_iam_policy"]
+            [
+                "iam_credential_report",
+                "kms_key_rotation",
+                "kms_key_policy",
+                "dynamodb_continuous_backups",
+                "efs_backup_policy",
+                "gcs_bucket_iam_policy"
+            ]
         );
     }
 }

@@ -612,12 +612,19 @@ mod tests {
         for entry in &snapshot.coverage {
             assert!(units.insert(entry.unit.clone()), "duplicate {}", entry.unit);
         }
+        // A service is collected whole: every kind of every service the example collected
+        // has its entries. Services newer than the example have none at all (not
+        // collected), as in any snapshot written before they existed.
+        let services: HashSet<&str> = snapshot
+            .attempted_kinds()
+            .iter()
+            .map(|kind| kind.service())
+            .collect();
         for target in &snapshot.metadata.targets {
             let regional_scopes: Vec<&str> = target.regions.iter().map(String::as_str).collect();
-            for kind in ResourceKind::ALL
-                .iter()
-                .filter(|kind| kind.provider() == target.provider)
-            {
+            for kind in ResourceKind::ALL.iter().filter(|kind| {
+                kind.provider() == target.provider && services.contains(kind.service())
+            }) {
                 let regions = match kind.collection_scope() {
                     CollectionScope::Regional => regional_scopes.clone(),
                     CollectionScope::Global => vec![GLOBAL_REGION],
