@@ -10,6 +10,10 @@ pub fn all_rules() -> &'static [&'static dyn Rule] {
         let mut rules = Vec::new();
         rules.extend_from_slice(crate::aws::ec2::RULES);
         rules.extend_from_slice(crate::aws::iam::RULES);
+        rules.extend_from_slice(crate::aws::kms::RULES);
+        rules.extend_from_slice(crate::aws::dynamodb::RULES);
+        rules.extend_from_slice(crate::aws::efs::RULES);
+        rules.extend_from_slice(crate::aws::backup::RULES);
         rules.extend_from_slice(crate::gcp::gcs::RULES);
         rules
     })

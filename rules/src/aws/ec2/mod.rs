@@ -61,7 +61,7 @@ pub const RULES: &[&dyn Rule] = &[
 
 /// How a message names a resource: its display name, followed by its own id when the
 /// display name is a `Name` tag (`web-1 (i-0abc)`), so the finding can be found either way.
-fn named(resource: &Resource) -> String {
+pub(crate) fn named(resource: &Resource) -> String {
     let display = resource.display_name();
     match resource.config.native_id() {
         Some(id) if id != display => format!("{display} ({id})"),
@@ -71,7 +71,7 @@ fn named(resource: &Resource) -> String {
 
 /// The verdict for a resource whose configuration is not the kind the rule targets (the
 /// engine only hands a rule its target kinds, so this means a programming error).
-fn wrong_kind(resource: &Resource, expected: &str) -> crate::rule::Verdict {
+pub(crate) fn wrong_kind(resource: &Resource, expected: &str) -> crate::rule::Verdict {
     crate::rule::Verdict::NotEvaluated(format!(
         "{} is a {}, not {expected}",
         resource.id,

@@ -74,7 +74,10 @@ impl KmsKey {
     /// generated (`AWS_KMS`). Asymmetric, HMAC, imported and custom-key-store keys cannot.
     /// `None` when the key spec or origin is not known.
     pub fn supports_automatic_rotation(&self) -> Option<bool> {
-        Some(self.key_spec.as_deref()? == "SYMMETRIC_DEFAULT" && self.origin.as_deref()? == "AWS_KMS")
+        Some(
+            self.key_spec.as_deref()? == "SYMMETRIC_DEFAULT"
+                && self.origin.as_deref()? == "AWS_KMS",
+        )
     }
 
     /// Whether the key is scheduled for deletion (of itself, or as a multi-Region replica).
