@@ -57,9 +57,22 @@ impl CallCounter {
     }
 }
 
+/// SDK service ids (lower-cased) whose IAM action prefix is another name.
+const IAM_PREFIXES: &[(&str, &str)] = &[("efs", "elasticfilesystem")];
+
+/// The IAM action prefix of an SDK service id: `EC2` → `ec2`, `EFS` → `elasticfilesystem`.
+pub(crate) fn iam_prefix(service: &str) -> String {
+    let service = service.to_ascii_lowercase();
+    IAM_PREFIXES
+        .iter()
+        .find(|(id, _)| *id == service)
+        .map(|(_, prefix)| prefix.to_string())
+        .unwrap_or(service)
+}
+
 /// `EC2` + `DescribeVolumes` → `ec2:DescribeVolumes`, the IAM action's spelling.
 pub(crate) fn action_name(service: &str, operation: &str) -> String {
-    format!("{}:{operation}", service.to_ascii_lowercase())
+    format!("{}:{operation}", iam_prefix(service))
 }
 
 impl Intercept for CallCounter {
@@ -118,5 +131,10 @@ mod tests {
             action_name("IAM", "GetAccountSummary"),
             "iam:GetAccountSummary"
         );
+        assert_eq!(
+            action_name("EFS", "DescribeFileSystems"),
+            "elasticfilesystem:DescribeFileSystems"
+        );
+        assert_eq!(action_name("DynamoDB", "ListTables"), "dynamodb:ListTables");
     }
 }

@@ -14,13 +14,17 @@
 //! Nothing secret is collected: no credentials, session tokens, access key ids, key
 //! material or EC2 user data.
 
+mod backup;
 mod calls;
 mod clients;
 mod convert;
 mod credential_report;
+mod dynamodb;
 mod ec2;
+mod efs;
 mod errors;
 mod iam;
+mod kms;
 mod options;
 mod service;
 

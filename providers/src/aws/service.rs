@@ -26,7 +26,14 @@ use std::time::Duration;
 
 /// Every AWS service soc2scan collects, in coverage order. Adding a service is one module
 /// and one line here.
-pub(crate) static SERVICES: &[&dyn AwsService] = &[&super::ec2::Ec2, &super::iam::Iam];
+pub(crate) static SERVICES: &[&dyn AwsService] = &[
+    &super::ec2::Ec2,
+    &super::iam::Iam,
+    &super::kms::Kms,
+    &super::dynamodb::Dynamodb,
+    &super::efs::Efs,
+    &super::backup::Backup,
+];
 
 /// How a service's kinds are listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,7 +85,9 @@ impl Job {
 
 /// One AWS service: what it lists, the kinds it fills, and the IAM actions it calls.
 pub(crate) trait AwsService: Send + Sync {
-    /// The name `--services` and `[aws] services` use (`ec2`); the service of its kinds.
+    /// The name `--services` and `[aws] services` use (`ec2`); the service of its kinds,
+    /// and (but for [`calls::iam_prefix`](super::calls::iam_prefix)'s exceptions, such as
+    /// `efs` → `elasticfilesystem`) the prefix of its IAM actions.
     fn name(&self) -> &'static str;
 
     /// Whether it lists per region or once per account.
@@ -376,7 +385,10 @@ mod tests {
             }
             for action in service.actions() {
                 assert!(
-                    action.starts_with(&format!("{}:", service.name())),
+                    action.starts_with(&format!(
+                        "{}:",
+                        super::super::calls::iam_prefix(service.name())
+                    )),
                     "{} lists {action}",
                     service.name()
                 );
