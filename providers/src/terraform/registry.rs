@@ -10,8 +10,15 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Every service's mappings, in the order of the table in docs/terraform.md.
-pub(super) const SERVICES: &[&[TypeMapping]] =
-    &[aws::ec2::TYPES, aws::iam::TYPES, google::storage::TYPES];
+pub(super) const SERVICES: &[&[TypeMapping]] = &[
+    aws::ec2::TYPES,
+    aws::iam::TYPES,
+    aws::kms::TYPES,
+    aws::dynamodb::TYPES,
+    aws::efs::TYPES,
+    aws::backup::TYPES,
+    google::storage::TYPES,
+];
 
 /// Maps the instance at a position of the builder.
 pub(super) type MapFn = fn(&mut Builder<'_>, usize);
