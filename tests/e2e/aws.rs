@@ -242,6 +242,26 @@ fn a_denied_call_is_a_coverage_gap_that_the_exit_code_and_sarif_show() {
             "never a pass without data: {verdict}"
         );
     }
+    // The restricted user may not list KMS keys: every KMS rule reports the gap, and none
+    // passes.
+    let kms_verdicts: Vec<&Value> = report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| {
+            r["rule_id"]
+                .as_str()
+                .is_some_and(|id| id.starts_with("aws-kms-"))
+        })
+        .collect();
+    assert_eq!(
+        kms_verdicts.len(),
+        3 * 2,
+        "three rules, two regions: {kms_verdicts:#?}"
+    );
+    for verdict in &kms_verdicts {
+        assert_eq!(verdict["verdict"], "not_evaluated", "{verdict}");
+    }
     assert!(
         report["results"]
             .as_array()
@@ -475,8 +495,20 @@ fn an_account_that_cannot_be_opened_is_a_gap_while_the_others_are_scanned() {
         .iter()
         .filter(|gap| gap["unit"]["account"] == "222222222222")
         .collect();
-    // Seven IAM units and nine EC2 units in each of the two listed regions.
-    assert_eq!(blocked_gaps.len(), 7 + 2 * 9, "{blocked_gaps:#?}");
+    // Every IAM unit, and every regional unit in each of the two listed regions.
+    let (regional, global): (Vec<soc2scan_providers::ResourceKind>, Vec<_>) =
+        soc2scan_providers::ResourceKind::ALL
+            .iter()
+            .copied()
+            .filter(|kind| kind.provider() == soc2scan_providers::Provider::Aws)
+            .partition(|kind| {
+                kind.collection_scope() == soc2scan_providers::CollectionScope::Regional
+            });
+    assert_eq!(
+        blocked_gaps.len(),
+        global.len() + 2 * regional.len(),
+        "{blocked_gaps:#?}"
+    );
     for gap in blocked_gaps {
         let message = gap["message"].as_str().unwrap_or_default();
         assert!(message.contains("could not be opened"), "{message}");
@@ -572,6 +604,15 @@ fn services_selection_collects_only_those_services_and_skips_the_others_rules() 
         .map(|meta| meta.id)
         .collect();
     assert!(iam_rules.len() >= 5);
+    // With EC2 alone, every AWS rule that needs a kind of another service is skipped.
+    let needs_more_than_ec2: BTreeSet<&str> = soc2scan_rules::all_rules()
+        .iter()
+        .map(|rule| rule.meta())
+        .filter(|meta| meta.provider() == soc2scan_providers::Provider::Aws)
+        .filter(|meta| meta.needed_kinds().any(|kind| kind.service() != "ec2"))
+        .map(|meta| meta.id)
+        .collect();
+    assert!(needs_more_than_ec2.is_superset(&iam_rules));
 
     // --services ec2: not one IAM call, no IAM unit, and every IAM rule skipped as not
     // collected — in the snapshot, and in a live scan.
@@ -642,10 +683,10 @@ fn services_selection_collects_only_those_services_and_skips_the_others_rules() 
             .filter(|s| s["id"].as_str().is_some_and(|id| id.starts_with("aws-")))
             .map(|s| s["id"].as_str().expect("id"))
             .collect();
-        assert_eq!(skipped, iam_rules, "{args:?}");
+        assert_eq!(skipped, needs_more_than_ec2, "{args:?}");
         assert!(verdicts(&report)
             .iter()
-            .all(|(rule, _, _)| !iam_rules.contains(rule.as_str())));
+            .all(|(rule, _, _)| !needs_more_than_ec2.contains(rule.as_str())));
         assert!(verdicts(&report)
             .iter()
             .any(|(rule, _, _)| rule.starts_with("aws-ec2-")));
@@ -683,9 +724,10 @@ fn services_selection_collects_only_those_services_and_skips_the_others_rules() 
     assert_eq!(code(&bogus), 2, "{}", stderr(&bogus));
     assert!(stdout(&bogus).is_empty());
     assert!(
-        stderr(&bogus).contains(
-            "--services: \"bogus\" is not an AWS service soc2scan collects; choose from ec2, iam"
-        ),
+        stderr(&bogus).contains(&format!(
+            "--services: \"bogus\" is not an AWS service soc2scan collects; choose from {}",
+            soc2scan_providers::aws::service_names().join(", ")
+        )),
         "{}",
         stderr(&bogus)
     );
