@@ -2768,7 +2768,6 @@ fn expected_data_store_verdicts(
         backup_arn(c, R2, "backup-region"),
         fail,
     );
-    let _ = d;
     e
 }
 
