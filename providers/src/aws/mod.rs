@@ -68,7 +68,7 @@ pub fn api_actions() -> Vec<&'static str> {
         .collect()
 }
 
-/// The names of the AWS services soc2scan collects (`ec2`, `iam`), as `--services` and
+/// The names of the AWS services soc2scan collects (`ec2`, `iam`, `kms`, …), as `--services` and
 /// `[aws] services` take them.
 pub fn service_names() -> Vec<&'static str> {
     SERVICES.iter().map(|service| service.name()).collect()
