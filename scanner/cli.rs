@@ -143,8 +143,9 @@ pub struct AwsArgs {
     #[arg(long, conflicts_with = "regions")]
     pub all_regions: bool,
 
-    /// Collect only these AWS services, comma-separated (ec2, iam); the other services'
-    /// rules are reported as not collected [default: every service].
+    /// Collect only these AWS services, comma-separated (ec2, iam, kms, dynamodb, efs,
+    /// backup); the other services' rules are reported as not collected [default: every
+    /// service].
     #[arg(long, value_delimiter = ',', value_name = "SERVICES")]
     pub services: Vec<String>,
 

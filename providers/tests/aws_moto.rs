@@ -1526,9 +1526,25 @@ async fn two_accounts_two_regions_every_aws_rule_passes_and_fails() {
             ("rds:DescribeDBClusters", 1),
             ("rds:DescribeDBSnapshots", 1),
             ("rds:DescribeDBClusterSnapshots", 1),
+            // The data-store services list once per region and find nothing here.
+            ("kms:ListKeys", 1),
+            ("dynamodb:ListTables", 1),
+            ("elasticfilesystem:DescribeFileSystems", 1),
+            ("backup:ListBackupPlans", 1),
+            ("backup:ListBackupVaults", 1),
         ]
     };
     let mut expected_calls: BTreeMap<String, u64> = BTreeMap::new();
+    // moto makes an `alias/aws/ebs` key for account A's encrypted volume in eu-west-1; it
+    // is customer-managed there (AWS would make it AWS-managed), so it is described, its
+    // policy read and its rotation asked.
+    for (operation, count) in [
+        ("kms:DescribeKey", 1),
+        ("kms:GetKeyPolicy", 1),
+        ("kms:GetKeyRotationStatus", 1),
+    ] {
+        expected_calls.insert(operation.into(), count);
+    }
     // moto ignores RestorableByUserIds, so every own snapshot is a candidate that
     // DescribeSnapshotAttribute confirms: 3 + 2 in account A, none in B.
     for (operation, count) in per_region(3)
@@ -1562,7 +1578,36 @@ async fn two_accounts_two_regions_every_aws_rule_passes_and_fails() {
 
     // --- verdicts ---
     let snapshot = snapshot_of_collection(&collection);
-    let expected = expected_verdicts(&a, &b_defaults, A, B);
+    let mut expected = expected_verdicts(&a, &b_defaults, A, B);
+    // moto's own `alias/aws/ebs` key (see the calls above), judged as a customer key: it
+    // does not rotate; it is not pending deletion; its default policy names the account.
+    let ebs_keys = ids_of(&collection, A, R1, ResourceKind::KmsKey);
+    assert_eq!(ebs_keys.len(), 1, "{ebs_keys:?}");
+    let ResourceConfig::KmsKey(ebs_key) = &find(&collection, ebs_keys.first().unwrap()).config
+    else {
+        panic!("not a key")
+    };
+    assert!(
+        ebs_key
+            .description
+            .as_deref()
+            .unwrap_or_default()
+            .contains("EBS volumes"),
+        "{ebs_key:?}"
+    );
+    for (rule, verdict) in [
+        ("aws-kms-key-rotation-off", "fail"),
+        ("aws-kms-key-pending-deletion", "pass"),
+        ("aws-kms-key-policy-public", "pass"),
+    ] {
+        expected.insert(
+            (rule.to_string(), ebs_keys.first().unwrap().clone()),
+            verdict,
+        );
+    }
+    for (account, region) in [(A, R2), (B, R1), (B, R2)] {
+        assert!(ids_of(&collection, account, region, ResourceKind::KmsKey).is_empty());
+    }
     let actual = verdicts(&snapshot);
     assert_verdicts(&actual, &expected);
 
@@ -1871,6 +1916,15 @@ fn expected_verdicts(
             fail,
         );
     }
+    // AWS Backup: account A's regions hold in-use EBS volumes (us-east-1's attached to a
+    // stopped instance still count) and no backup plan; account B holds no data store.
+    for region in [R1, R2] {
+        put(
+            "aws-backup-no-plan",
+            format!("arn:aws:backup:{region}:{account_a}:backup-region"),
+            fail,
+        );
+    }
     // Instances (the stopped one is not judged).
     for (region, instance, verdict) in [(R1, &a.inst1, pass), (R2, &a.inst2, fail)] {
         for rule in [
@@ -1980,10 +2034,11 @@ async fn missing_permissions_become_coverage_gaps_and_never_passes() {
     let moto = start_moto(&python, &[("INITIAL_NO_AUTH_ACTION_COUNT", "1000000")]);
     const ACCOUNT: &str = "123456789012"; // moto's default account
 
-    // The scanning user gets docs/permissions.md's policy, less two actions.
+    // The scanning user gets docs/permissions.md's policy, less three actions.
     let mut granted = documented_actions();
     assert!(granted.remove("ec2:DescribeVolumes"));
     assert!(granted.remove("iam:GenerateCredentialReport"));
+    assert!(granted.remove("kms:ListKeys"));
     // moto authorises S3 Control's GetPublicAccessBlock as s3:GetPublicAccessBlock (AWS:
     // s3:GetAccountPublicAccessBlock), so it needs that spelling too.
     granted.insert("s3:GetPublicAccessBlock".to_string());
@@ -2012,7 +2067,13 @@ async fn missing_permissions_become_coverage_gaps_and_never_passes() {
     let (status, body) = http(moto.port, "POST", "/moto-api/reset-auth", &[], "0").unwrap();
     assert_eq!(status, 200, "{body}");
 
+    // moto cannot check the SigV4 signature of REST-JSON GET requests when it enforces IAM
+    // (boto3's fail too), so EFS and AWS Backup would fail with SignatureDoesNotMatch here;
+    // their denied calls are tested through the fault proxy instead
+    // (`data_stores_and_backups_in_two_regions_pass_and_fail_every_rule`).
+    let services = ["ec2", "iam", "kms", "dynamodb"];
     let options = AwsScanOptions {
+        services: services.iter().map(|s| s.to_string()).collect(),
         static_credentials: Some(StaticCredentials {
             access_key_id: key_id.clone(),
             secret_access_key: secret.clone(),
@@ -2031,11 +2092,16 @@ async fn missing_permissions_become_coverage_gaps_and_never_passes() {
 
     // Exactly the units that need the missing actions failed, as access_denied, with a
     // message that names the action to add; everything else was collected.
-    let mut expected = all_ok_coverage(&[ACCOUNT], &[R1, R2]);
+    let mut expected = services_ok_coverage(&[ACCOUNT], &[R1, R2], &services);
     for entry in &mut expected {
         let failed_action = match entry.unit.kind {
             ResourceKind::EbsVolume => "ec2:DescribeVolumes",
             ResourceKind::IamCredentialReport => "iam:GenerateCredentialReport",
+            // Without the key listing neither the keys nor their rotation and policies
+            // are known.
+            ResourceKind::KmsKey | ResourceKind::KmsKeyRotation | ResourceKind::KmsKeyPolicy => {
+                "kms:ListKeys"
+            }
             _ => continue,
         };
         let actual = collection
@@ -2068,6 +2134,8 @@ async fn missing_permissions_become_coverage_gaps_and_never_passes() {
     assert_eq!(collection.api_calls["ec2:DescribeVolumes"], 2);
     assert_eq!(collection.api_calls["iam:GenerateCredentialReport"], 1);
     assert!(!collection.api_calls.contains_key("iam:GetCredentialReport"));
+    assert_eq!(collection.api_calls["kms:ListKeys"], 2);
+    assert!(!collection.api_calls.contains_key("kms:DescribeKey"));
     assert_calls_are_documented(&collection);
 
     // Users are still collected, without credential facts.
@@ -2108,6 +2176,29 @@ async fn missing_permissions_become_coverage_gaps_and_never_passes() {
             .collect();
         assert_eq!(of_rule(rule), expected, "{rule}");
     }
+    // The KMS rules, and only they: one "not evaluated" per region, nothing else.
+    for rule in soc2scan_rules::all_rules()
+        .iter()
+        .map(|rule| rule.meta())
+        .filter(|meta| meta.service() == "kms")
+        .map(|meta| meta.id)
+    {
+        let expected: BTreeMap<String, &str> = [R1, R2]
+            .iter()
+            .map(|region| {
+                (
+                    format!("unit:aws/{ACCOUNT}/{region} kms_key"),
+                    "not_evaluated",
+                )
+            })
+            .collect();
+        assert_eq!(of_rule(rule), expected, "{rule}");
+    }
+    let kms_gaps: Vec<&CoverageEntry> = snapshot
+        .gaps()
+        .filter(|gap| gap.unit.kind.service() == "kms")
+        .collect();
+    assert_eq!(kms_gaps.len(), 2 * 3, "three KMS units in each region");
     // Rules that read the credential report: not evaluated for every user.
     for rule in [
         "aws-iam-user-console-no-mfa",
@@ -2223,10 +2314,11 @@ async fn user_data_and_secret_keys_never_reach_the_snapshot() {
     started.sort();
     let units: Vec<CollectionUnit> = collection.coverage.iter().map(|e| e.unit.clone()).collect();
     assert_eq!(started, units);
+    assert_eq!(units.len(), all_ok_coverage(&[ACCOUNT], &[R1]).len());
     assert_eq!(
         units.len(),
-        9 + 4 + 7 + 9,
-        "EC2 and RDS units in the region, IAM and S3 units"
+        9 + 4 + 3 + 2 + 2 + 3 + 7 + 9,
+        "EC2, RDS, KMS, DynamoDB, EFS and AWS Backup units in the region, IAM and S3 units"
     );
     let mut finished = recorder.finished.lock().unwrap().clone();
     finished.sort();
@@ -3936,6 +4028,10 @@ async fn rds_in_two_regions_every_rds_rule_passes_and_fails() {
     assert_no_secrets(&json, &[], &[]);
 }
 
+/// The services whose calls moto can authorise when it enforces IAM: it cannot check the
+/// signatures of EFS's and AWS Backup's REST-JSON GETs (see missing_permissions_…).
+const SERVICES_MOTO_ENFORCES: &[&str] = &["ec2", "iam", "s3", "rds", "kms", "dynamodb"];
+
 /// A scanning user without `rds:DescribeDBInstances` and
 /// `rds:DescribeDBClusterSnapshotAttributes`: the instance units fail in both regions (the
 /// instance rules are not evaluated there), one public-snapshot candidate gets a gap
@@ -3984,6 +4080,12 @@ async fn denied_rds_calls_leave_exactly_the_rds_rules_that_need_them_not_evaluat
         regions: RegionSelection::List(vec![R1.into(), R2.into()]),
         endpoint_url: Some(moto.endpoint()),
         call_timeout: Duration::from_secs(30),
+        // With IAM enforced, moto cannot check the signatures of EFS's and AWS Backup's
+        // REST-JSON GETs (see missing_permissions_…): scan the services it can judge.
+        services: SERVICES_MOTO_ENFORCES
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         ..AwsScanOptions::default()
     };
     let collection = collect(&options, Arc::new(NoProgress)).await.expect("scan");
@@ -3991,7 +4093,7 @@ async fn denied_rds_calls_leave_exactly_the_rds_rules_that_need_them_not_evaluat
     // The instance units failed as access_denied, naming the action; one cluster snapshot
     // has a gap of its own; every other unit was collected.
     let export = rds_arn(ACCOUNT, R1, "cluster-snapshot", "legacy-aurora-export");
-    let mut expected = all_ok_coverage(&[ACCOUNT], &[R1, R2]);
+    let mut expected = services_ok_coverage(&[ACCOUNT], &[R1, R2], SERVICES_MOTO_ENFORCES);
     for entry in &mut expected {
         if entry.unit.kind != ResourceKind::RdsDbInstance {
             continue;
@@ -4101,4 +4203,776 @@ async fn denied_rds_calls_leave_exactly_the_rds_rules_that_need_them_not_evaluat
         "the other services were collected"
     );
     assert_no_secrets(&snapshot.to_json_pretty().unwrap(), &[secret], &[key_id]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Data stores and backups: KMS, DynamoDB, EFS and AWS Backup in two regions
+// ---------------------------------------------------------------------------------------
+
+#[path = "../../tests/support/fault_proxy.rs"]
+mod fault_proxy;
+
+/// The services of the data-store scenario: EC2 and RDS too, since in-use EBS volumes and
+/// databases are data stores `aws-backup-no-plan` counts.
+const DATA_STORE_SERVICES: &[&str] = &["ec2", "rds", "kms", "dynamodb", "efs", "backup"];
+
+/// The rules of the data-store services.
+fn is_data_store_rule(rule: &str) -> bool {
+    ["aws-kms-", "aws-dynamodb-", "aws-efs-", "aws-backup-"]
+        .iter()
+        .any(|prefix| rule.starts_with(prefix))
+}
+
+/// An `ok` entry for every unit of `services` in every region of every account.
+fn services_ok_coverage(
+    accounts: &[&str],
+    regions: &[&str],
+    services: &[&str],
+) -> Vec<CoverageEntry> {
+    let mut entries: Vec<CoverageEntry> = all_ok_coverage(accounts, regions)
+        .into_iter()
+        .filter(|entry| services.contains(&entry.unit.kind.service()))
+        .collect();
+    entries.sort_by(|a, b| a.unit.cmp(&b.unit));
+    entries
+}
+
+const PUBLIC_DECRYPT: &str = r#"{"Version":"2012-10-17","Statement":[
+    {"Sid":"Owner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::555555555555:root"},"Action":"kms:*","Resource":"*"},
+    {"Sid":"Everyone","Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:Decrypt","Resource":"*"}]}"#;
+const ACCOUNT_ONLY_VERIFY: &str = r#"{"Version":"2012-10-17","Statement":[
+    {"Sid":"AccountOnly","Effect":"Allow","Principal":"*","Action":["kms:Verify","kms:GetPublicKey"],"Resource":"*",
+     "Condition":{"StringEquals":{"kms:CallerAccount":"555555555555"}}}]}"#;
+/// moto refuses `DescribeKey` to everyone when a key's policy denies it: a per-key denial.
+const DENY_DESCRIBE: &str = r#"{"Version":"2012-10-17","Statement":[
+    {"Effect":"Deny","Principal":"*","Action":"kms:DescribeKey","Resource":"*"}]}"#;
+
+/// Ids of what the data-store scenario seeded.
+#[derive(Default)]
+struct SeededData {
+    // eu-west-1
+    key_rotating: String,
+    key_static: String,
+    key_sign: String,
+    key_doomed: String,
+    fs_sealed: String,
+    fs_plain: String,
+    plan_daily: String,
+    plan_hourly: String,
+    // us-east-1
+    key_east: String,
+    fs_onezone: String,
+}
+
+async fn create_key(
+    kms: &aws_sdk_kms::Client,
+    description: &str,
+    policy: Option<&str>,
+    spec: Option<(
+        aws_sdk_kms::types::KeySpec,
+        aws_sdk_kms::types::KeyUsageType,
+    )>,
+) -> String {
+    let mut request = kms
+        .create_key()
+        .description(description)
+        .set_policy(policy.map(str::to_string));
+    if let Some((spec, usage)) = spec {
+        request = request.key_spec(spec).key_usage(usage);
+    }
+    request
+        .send()
+        .await
+        .unwrap()
+        .key_metadata()
+        .unwrap()
+        .key_id()
+        .to_string()
+}
+
+async fn create_table(
+    dynamodb: &aws_sdk_dynamodb::Client,
+    name: &str,
+    deletion_protection: bool,
+    pitr: bool,
+) {
+    use aws_sdk_dynamodb::types as ddbt;
+    dynamodb
+        .create_table()
+        .table_name(name)
+        .attribute_definitions(
+            ddbt::AttributeDefinition::builder()
+                .attribute_name("id")
+                .attribute_type(ddbt::ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .key_schema(
+            ddbt::KeySchemaElement::builder()
+                .attribute_name("id")
+                .key_type(ddbt::KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
+        .billing_mode(ddbt::BillingMode::PayPerRequest)
+        .deletion_protection_enabled(deletion_protection)
+        .send()
+        .await
+        .unwrap();
+    if pitr {
+        dynamodb
+            .update_continuous_backups()
+            .table_name(name)
+            .point_in_time_recovery_specification(
+                ddbt::PointInTimeRecoverySpecification::builder()
+                    .point_in_time_recovery_enabled(true)
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
+/// A file system; moto has no `PutBackupPolicy`, so automatic backups are chosen at creation
+/// (`Backup`; One Zone file systems have them on by default).
+async fn create_file_system(
+    efs: &aws_sdk_efs::Client,
+    token: &str,
+    name: &str,
+    encrypted: bool,
+    backup: Option<bool>,
+    zone: Option<&str>,
+) -> String {
+    efs.create_file_system()
+        .creation_token(token)
+        .encrypted(encrypted)
+        .set_backup(backup)
+        .set_availability_zone_name(zone.map(str::to_string))
+        .tags(
+            aws_sdk_efs::types::Tag::builder()
+                .key("Name")
+                .value(name)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .file_system_id()
+        .to_string()
+}
+
+async fn create_plan(
+    backup: &aws_sdk_backup::Client,
+    name: &str,
+    rules: &[(&str, Option<i64>)],
+) -> String {
+    use aws_sdk_backup::types as bt;
+    let mut plan = bt::BackupPlanInput::builder().backup_plan_name(name);
+    for (rule, delete_after) in rules {
+        let mut input = bt::BackupRuleInput::builder()
+            .rule_name(*rule)
+            .target_backup_vault_name("locked")
+            .schedule_expression("cron(0 3 * * ? *)");
+        if let Some(days) = delete_after {
+            input = input.lifecycle(bt::Lifecycle::builder().delete_after_days(*days).build());
+        }
+        plan = plan.rules(input.build().unwrap());
+    }
+    backup
+        .create_backup_plan()
+        .backup_plan(plan.build().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .backup_plan_id()
+        .unwrap()
+        .to_string()
+}
+
+async fn seed_data_stores(moto: &Moto, account: &str) -> SeededData {
+    use aws_sdk_kms::types::{KeySpec, KeyUsageType};
+    let mut s = SeededData::default();
+
+    // --- eu-west-1: one of everything, passing and failing, and a plan with rules ---
+    let config = account_config(moto, account, R1).await;
+    let kms = aws_sdk_kms::Client::new(&config);
+    // Created without KeyUsage: moto then leaves KeyUsage out of DescribeKey.
+    s.key_rotating = create_key(&kms, "orders data", None, None).await;
+    kms.enable_key_rotation()
+        .key_id(&s.key_rotating)
+        .send()
+        .await
+        .unwrap();
+    s.key_static = create_key(&kms, "shared exports", Some(PUBLIC_DECRYPT), None).await;
+    s.key_sign = create_key(
+        &kms,
+        "release signing",
+        Some(ACCOUNT_ONLY_VERIFY),
+        Some((KeySpec::Rsa2048, KeyUsageType::SignVerify)),
+    )
+    .await;
+    s.key_doomed = create_key(&kms, "old tenant", None, None).await;
+    kms.schedule_key_deletion()
+        .key_id(&s.key_doomed)
+        .pending_window_in_days(7)
+        .send()
+        .await
+        .unwrap();
+    let dynamodb = aws_sdk_dynamodb::Client::new(&config);
+    create_table(&dynamodb, "orders", true, true).await;
+    create_table(&dynamodb, "sessions", false, false).await;
+    let efs = aws_sdk_efs::Client::new(&config);
+    s.fs_sealed = create_file_system(&efs, "sealed", "app-data", true, Some(true), None).await;
+    s.fs_plain = create_file_system(&efs, "plain", "scratch", false, None, None).await;
+    let backup = aws_sdk_backup::Client::new(&config);
+    for vault in ["locked", "open"] {
+        backup
+            .create_backup_vault()
+            .backup_vault_name(vault)
+            .send()
+            .await
+            .unwrap();
+    }
+    backup
+        .put_backup_vault_lock_configuration()
+        .backup_vault_name("locked")
+        .min_retention_days(35)
+        .max_retention_days(365)
+        .send()
+        .await
+        .unwrap();
+    s.plan_daily = create_plan(&backup, "daily", &[("daily", Some(35)), ("monthly", None)]).await;
+    s.plan_hourly = create_plan(&backup, "hourly", &[("hourly", Some(7))]).await;
+
+    // --- us-east-1: data stores but no backup plan ---
+    let config = account_config(moto, account, R2).await;
+    let kms = aws_sdk_kms::Client::new(&config);
+    s.key_east = create_key(
+        &kms,
+        "east data",
+        None,
+        Some((KeySpec::SymmetricDefault, KeyUsageType::EncryptDecrypt)),
+    )
+    .await;
+    kms.enable_key_rotation()
+        .key_id(&s.key_east)
+        .send()
+        .await
+        .unwrap();
+    let dynamodb = aws_sdk_dynamodb::Client::new(&config);
+    create_table(&dynamodb, "audit", false, true).await;
+    let efs = aws_sdk_efs::Client::new(&config);
+    s.fs_onezone = create_file_system(
+        &efs,
+        "onezone",
+        "east-share",
+        true,
+        None,
+        Some("us-east-1a"),
+    )
+    .await;
+    aws_sdk_backup::Client::new(&config)
+        .create_backup_vault()
+        .backup_vault_name("east")
+        .send()
+        .await
+        .unwrap();
+    s
+}
+
+fn kms_arn(account: &str, region: &str, id: &str) -> String {
+    format!("arn:aws:kms:{region}:{account}:key/{id}")
+}
+
+fn table_arn(account: &str, region: &str, name: &str) -> String {
+    format!("arn:aws:dynamodb:{region}:{account}:table/{name}")
+}
+
+fn efs_arn(account: &str, region: &str, id: &str) -> String {
+    format!("arn:aws:elasticfilesystem:{region}:{account}:file-system/{id}")
+}
+
+fn backup_arn(account: &str, region: &str, what: &str) -> String {
+    format!("arn:aws:backup:{region}:{account}:{what}")
+}
+
+/// The verdicts of the data-store rules in the scenario, with why.
+fn expected_data_store_verdicts(
+    s: &SeededData,
+    c: &str,
+) -> BTreeMap<(String, String), &'static str> {
+    let mut e: BTreeMap<(String, String), &'static str> = BTreeMap::new();
+    let mut put = |rule: &str, id: String, verdict: &'static str| {
+        assert!(
+            e.insert((rule.to_string(), id.clone()), verdict).is_none(),
+            "{rule} {id} twice in the expectations"
+        );
+    };
+    let (pass, fail) = ("pass", "fail");
+    // KMS: (key, rotation, pending deletion, public policy); None: the rule does not apply.
+    for (region, key, rotation, pending, public) in [
+        (R1, &s.key_rotating, Some(pass), pass, pass),
+        (R1, &s.key_static, Some(fail), pass, fail),
+        (R1, &s.key_sign, None, pass, pass), // RSA: cannot rotate; account-only condition
+        (R1, &s.key_doomed, None, fail, pass), // pending deletion: not enabled
+        (R2, &s.key_east, Some(pass), pass, pass),
+    ] {
+        let arn = kms_arn(c, region, key);
+        if let Some(rotation) = rotation {
+            put("aws-kms-key-rotation-off", arn.clone(), rotation);
+        }
+        put("aws-kms-key-pending-deletion", arn.clone(), pending);
+        put("aws-kms-key-policy-public", arn, public);
+    }
+    // DynamoDB: (table, PITR, deletion protection).
+    for (region, table, pitr, protection) in [
+        (R1, "orders", pass, pass),
+        (R1, "sessions", fail, fail),
+        (R2, "audit", pass, fail),
+    ] {
+        put(
+            "aws-dynamodb-table-pitr-off",
+            table_arn(c, region, table),
+            pitr,
+        );
+        put(
+            "aws-dynamodb-table-deletion-protection-off",
+            table_arn(c, region, table),
+            protection,
+        );
+    }
+    // EFS: (file system, encryption, automatic backups).
+    for (region, fs, encrypted, backups) in [
+        (R1, &s.fs_sealed, pass, pass),
+        (R1, &s.fs_plain, fail, fail), // no backup policy at all (PolicyNotFound)
+        (R2, &s.fs_onezone, pass, pass), // One Zone: backups on by default
+    ] {
+        put(
+            "aws-efs-filesystem-unencrypted",
+            efs_arn(c, region, fs),
+            encrypted,
+        );
+        put(
+            "aws-efs-filesystem-backup-off",
+            efs_arn(c, region, fs),
+            backups,
+        );
+    }
+    // AWS Backup.
+    put(
+        "aws-backup-plan-retention-short",
+        backup_arn(c, R1, &format!("backup-plan:{}", s.plan_daily)),
+        pass,
+    );
+    put(
+        "aws-backup-plan-retention-short",
+        backup_arn(c, R1, &format!("backup-plan:{}", s.plan_hourly)),
+        fail,
+    );
+    for (region, vault, verdict) in [(R1, "locked", pass), (R1, "open", fail), (R2, "east", fail)] {
+        put(
+            "aws-backup-vault-lock-off",
+            backup_arn(c, region, &format!("backup-vault:{vault}")),
+            verdict,
+        );
+    }
+    // eu-west-1 has data stores and plans with rules; us-east-1 has data stores and no
+    // plan; account D has no data store anywhere, so its regions are not judged.
+    put(
+        "aws-backup-no-plan",
+        backup_arn(c, R1, "backup-region"),
+        pass,
+    );
+    put(
+        "aws-backup-no-plan",
+        backup_arn(c, R2, "backup-region"),
+        fail,
+    );
+    e
+}
+
+fn data_store_verdicts(snapshot: &Snapshot) -> BTreeMap<(String, String), &'static str> {
+    verdicts(snapshot)
+        .into_iter()
+        .filter(|((rule, _), _)| is_data_store_rule(rule))
+        .collect()
+}
+
+fn config_of<'a>(collection: &'a AwsCollection, id: &str) -> &'a ResourceConfig {
+    &find(collection, id).config
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn data_stores_and_backups_in_two_regions_pass_and_fail_every_rule() {
+    let Some(moto) = shared_moto() else { return };
+    const C: &str = "555555555555";
+    const D: &str = "666666666666";
+    let s = seed_data_stores(moto, C).await;
+
+    let options = AwsScanOptions {
+        services: DATA_STORE_SERVICES.iter().map(|s| s.to_string()).collect(),
+        ..scan_options(moto, &[C, D], &[R1, R2])
+    };
+    let collection = collect(&options, Arc::new(NoProgress)).await.expect("scan");
+    assert_coverage(
+        &collection.coverage,
+        &services_ok_coverage(&[C, D], &[R1, R2], DATA_STORE_SERVICES),
+    );
+
+    // --- the model ---
+    let ResourceConfig::KmsKey(rotating) = config_of(&collection, &kms_arn(C, R1, &s.key_rotating))
+    else {
+        panic!("not a key")
+    };
+    assert_eq!(rotating.key_manager.as_deref(), Some("CUSTOMER"));
+    assert_eq!(rotating.key_state.as_deref(), Some("Enabled"));
+    assert_eq!(rotating.key_spec.as_deref(), Some("SYMMETRIC_DEFAULT"));
+    assert_eq!(
+        rotating.key_usage, None,
+        "moto leaves KeyUsage out for keys created without it: unknown, not a crash"
+    );
+    assert_eq!(rotating.rotation_enabled, Some(true));
+    assert_eq!(rotating.description.as_deref(), Some("orders data"));
+    assert_eq!(
+        rotating.policy.as_ref().unwrap().statements[0]
+            .sid
+            .as_deref(),
+        Some("Enable IAM User Permissions"),
+        "moto's default key policy"
+    );
+    let ResourceConfig::KmsKey(east) = config_of(&collection, &kms_arn(C, R2, &s.key_east)) else {
+        panic!("not a key")
+    };
+    assert_eq!(east.key_usage.as_deref(), Some("ENCRYPT_DECRYPT"));
+    let ResourceConfig::KmsKey(doomed) = config_of(&collection, &kms_arn(C, R1, &s.key_doomed))
+    else {
+        panic!("not a key")
+    };
+    assert_eq!(doomed.key_state.as_deref(), Some("PendingDeletion"));
+    let deletion = doomed.deletion_date.expect("a deletion date");
+    let days = (deletion - chrono::Utc::now()).num_days();
+    assert!((6..=7).contains(&days), "{deletion}");
+    assert_eq!(
+        doomed.rotation_enabled, None,
+        "rotation is asked of enabled keys only"
+    );
+    let ResourceConfig::KmsKey(sign) = config_of(&collection, &kms_arn(C, R1, &s.key_sign)) else {
+        panic!("not a key")
+    };
+    assert_eq!(sign.key_spec.as_deref(), Some("RSA_2048"));
+    assert_eq!(sign.key_usage.as_deref(), Some("SIGN_VERIFY"));
+    assert_eq!(sign.rotation_enabled, None);
+    assert!(sign.policy.as_ref().unwrap().statements[0]
+        .condition
+        .is_some());
+
+    assert_eq!(
+        config_of(&collection, &table_arn(C, R1, "sessions")),
+        &ResourceConfig::DynamodbTable(DynamodbTable {
+            table_name: "sessions".into(),
+            table_status: Some("ACTIVE".into()),
+            deletion_protection_enabled: Some(false),
+            billing_mode: Some("PAY_PER_REQUEST".into()),
+            sse_type: None,
+            kms_key_arn: None,
+            creation_time: match config_of(&collection, &table_arn(C, R1, "sessions")) {
+                ResourceConfig::DynamodbTable(t) => t.creation_time,
+                _ => None,
+            },
+            point_in_time_recovery_enabled: Some(false),
+            point_in_time_recovery_days: None,
+        })
+    );
+    let ResourceConfig::DynamodbTable(orders) = config_of(&collection, &table_arn(C, R1, "orders"))
+    else {
+        panic!("not a table")
+    };
+    assert_eq!(orders.point_in_time_recovery_enabled, Some(true));
+    assert_eq!(orders.deletion_protection_enabled, Some(true));
+    assert!(orders.creation_time.is_some());
+
+    let sealed = find(&collection, &efs_arn(C, R1, &s.fs_sealed));
+    assert_eq!(sealed.name.as_deref(), Some("app-data"));
+    let ResourceConfig::EfsFileSystem(sealed) = &sealed.config else {
+        panic!("not a file system")
+    };
+    assert!(sealed.encrypted);
+    assert_eq!(sealed.backup_policy_status.as_deref(), Some("ENABLED"));
+    assert_eq!(sealed.life_cycle_state, "available");
+    let ResourceConfig::EfsFileSystem(plain) = config_of(&collection, &efs_arn(C, R1, &s.fs_plain))
+    else {
+        panic!("not a file system")
+    };
+    assert!(!plain.encrypted);
+    assert_eq!(
+        plain.backup_policy_status.as_deref(),
+        Some("NONE"),
+        "PolicyNotFound is an answer: no backup policy"
+    );
+    let ResourceConfig::EfsFileSystem(onezone) =
+        config_of(&collection, &efs_arn(C, R2, &s.fs_onezone))
+    else {
+        panic!("not a file system")
+    };
+    assert_eq!(
+        onezone.availability_zone_name.as_deref(),
+        Some("us-east-1a")
+    );
+
+    let daily = find(
+        &collection,
+        &backup_arn(C, R1, &format!("backup-plan:{}", s.plan_daily)),
+    );
+    assert_eq!(daily.name.as_deref(), Some("daily"));
+    let ResourceConfig::BackupPlan(daily) = &daily.config else {
+        panic!("not a plan")
+    };
+    assert_eq!(
+        daily.rules.as_ref().unwrap(),
+        &vec![
+            BackupRule {
+                rule_name: "daily".into(),
+                target_vault_name: "locked".into(),
+                schedule_expression: Some("cron(0 3 * * ? *)".into()),
+                enable_continuous_backup: None,
+                lifecycle: Some(BackupLifecycle {
+                    delete_after_days: Some(35),
+                    move_to_cold_storage_after_days: None
+                }),
+            },
+            BackupRule {
+                rule_name: "monthly".into(),
+                target_vault_name: "locked".into(),
+                schedule_expression: Some("cron(0 3 * * ? *)".into()),
+                enable_continuous_backup: None,
+                lifecycle: None,
+            },
+        ]
+    );
+    let ResourceConfig::BackupVault(locked) =
+        config_of(&collection, &backup_arn(C, R1, "backup-vault:locked"))
+    else {
+        panic!("not a vault")
+    };
+    assert_eq!(locked.locked, Some(true));
+    assert_eq!(
+        (locked.min_retention_days, locked.max_retention_days),
+        (Some(35), Some(365))
+    );
+    assert_eq!(locked.lock_date, None, "governance mode");
+    for (account, region, plans) in [(C, R1, 2), (C, R2, 0), (D, R1, 0), (D, R2, 0)] {
+        assert_eq!(
+            config_of(&collection, &backup_arn(account, region, "backup-region")),
+            &ResourceConfig::BackupRegion(BackupRegion { plan_count: plans }),
+            "{account} {region}"
+        );
+    }
+
+    // --- calls: listings once per region, per-resource calls only where needed ---
+    assert_calls_are_documented(&collection);
+    let mut expected_calls: BTreeMap<String, u64> = BTreeMap::new();
+    let mut add = |operation: &str, count: u64| {
+        *expected_calls.entry(operation.to_string()).or_default() += count;
+    };
+    add("sts:GetCallerIdentity", 2);
+    for operation in [
+        "ec2:DescribeVolumes",
+        "ec2:GetEbsEncryptionByDefault",
+        "ec2:DescribeImages",
+        "ec2:DescribeVpcs",
+        "ec2:DescribeFlowLogs",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeNetworkAcls",
+        "ec2:DescribeInstances",
+        "kms:ListKeys",
+        "dynamodb:ListTables",
+        "elasticfilesystem:DescribeFileSystems",
+        "backup:ListBackupPlans",
+        "backup:ListBackupVaults",
+        // No databases here (the RDS test has its own accounts): one listing each.
+        "rds:DescribeDBInstances",
+        "rds:DescribeDBClusters",
+        "rds:DescribeDBSnapshots",
+        "rds:DescribeDBClusterSnapshots",
+    ] {
+        add(operation, 4);
+    }
+    add("ec2:DescribeSnapshots", 8);
+    // 5 keys: each described and its policy read; rotation asked of the 3 enabled
+    // symmetric ones.
+    add("kms:DescribeKey", 5);
+    add("kms:GetKeyPolicy", 5);
+    add("kms:GetKeyRotationStatus", 3);
+    add("dynamodb:DescribeTable", 3);
+    add("dynamodb:DescribeContinuousBackups", 3);
+    add("elasticfilesystem:DescribeBackupPolicy", 3);
+    add("backup:GetBackupPlan", 2);
+    assert_eq!(collection.api_calls, expected_calls);
+
+    // --- verdicts ---
+    let snapshot = snapshot_of_collection(&collection);
+    assert_verdicts(
+        &data_store_verdicts(&snapshot),
+        &expected_data_store_verdicts(&s, C),
+    );
+    let report = engine().evaluate(&snapshot);
+    let doomed_message = report
+        .evaluations
+        .iter()
+        .find(|e| {
+            report.rule_of(e).rule.meta().id == "aws-kms-key-pending-deletion"
+                && report.resource_of(e).map(|r| r.id.as_str())
+                    == Some(kms_arn(C, R1, &s.key_doomed).as_str())
+        })
+        .and_then(|e| e.verdict.message())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        doomed_message.contains(&format!("on {}", deletion.format("%Y-%m-%d"))),
+        "{doomed_message}"
+    );
+    assert!(
+        report
+            .skipped
+            .iter()
+            .all(|skipped| !is_data_store_rule(skipped.run.rule.meta().id)),
+        "every data-store rule ran"
+    );
+
+    // --- one denied call per resource narrows the gap to that resource and that rule ---
+    // A key whose own policy denies DescribeKey to everyone (moto enforces that), and a
+    // proxy that denies one call of each other kind for one resource.
+    let kms = aws_sdk_kms::Client::new(&account_config(moto, C, R1).await);
+    let locked_out = create_key(&kms, "locked out", Some(DENY_DESCRIBE), None).await;
+    let proxy = fault_proxy::start_denying_proxy(
+        moto.port,
+        vec![
+            vec!["TrentService.GetKeyPolicy".into(), s.key_static.clone()],
+            vec![
+                "TrentService.GetKeyRotationStatus".into(),
+                s.key_rotating.clone(),
+            ],
+            vec![
+                "DynamoDB_20120810.DescribeContinuousBackups".into(),
+                "\"sessions\"".into(),
+            ],
+            vec![format!("/file-systems/{}/backup-policy", s.fs_plain)],
+            vec![format!("/backup/plans/{}", s.plan_hourly)],
+        ],
+    );
+    let proxied = Moto::external(proxy.port);
+    let options = AwsScanOptions {
+        services: DATA_STORE_SERVICES.iter().map(|s| s.to_string()).collect(),
+        ..scan_options(&proxied, &[C], &[R1, R2])
+    };
+    let narrowed = collect(&options, Arc::new(NoProgress)).await.expect("scan");
+    for denial in 0..5 {
+        assert_eq!(proxy.denied(denial), 1, "denial {denial} was made once");
+    }
+    let gap = |kind: ResourceKind, resource: String, action: &str| {
+        CoverageEntry {
+        unit: CollectionUnit {
+            provider: Provider::Aws,
+            account: C.to_string(),
+            region: R1.to_string(),
+            kind,
+            resource: Some(resource),
+        },
+        status: CoverageStatus::Failed {
+            kind: FailureKind::AccessDenied,
+            message: format!(
+                "{R1} {action}: AccessDeniedException: {} — add {action} to the scanning role (see docs/permissions.md)",
+                if action == "kms:DescribeKey" {
+                    // moto's KMS error carries its text where the SDK does not look.
+                    "no message"
+                } else {
+                    "not authorized to perform this action on this resource (soc2scan fault proxy)"
+                }
+            ),
+        },
+    }
+    };
+    let mut expected = services_ok_coverage(&[C], &[R1, R2], DATA_STORE_SERVICES);
+    expected.extend([
+        gap(
+            ResourceKind::KmsKey,
+            kms_arn(C, R1, &locked_out),
+            "kms:DescribeKey",
+        ),
+        gap(
+            ResourceKind::KmsKeyRotation,
+            kms_arn(C, R1, &s.key_rotating),
+            "kms:GetKeyRotationStatus",
+        ),
+        gap(
+            ResourceKind::KmsKeyPolicy,
+            kms_arn(C, R1, &s.key_static),
+            "kms:GetKeyPolicy",
+        ),
+        gap(
+            ResourceKind::DynamodbContinuousBackups,
+            table_arn(C, R1, "sessions"),
+            "dynamodb:DescribeContinuousBackups",
+        ),
+        gap(
+            ResourceKind::EfsBackupPolicy,
+            efs_arn(C, R1, &s.fs_plain),
+            "elasticfilesystem:DescribeBackupPolicy",
+        ),
+        gap(
+            ResourceKind::BackupPlan,
+            backup_arn(C, R1, &format!("backup-plan:{}", s.plan_hourly)),
+            "backup:GetBackupPlan",
+        ),
+    ]);
+    expected.sort_by(|a, b| a.unit.cmp(&b.unit));
+    assert_coverage(&narrowed.coverage, &expected);
+    let ResourceConfig::KmsKey(unknown) = config_of(&narrowed, &kms_arn(C, R1, &locked_out)) else {
+        panic!("not a key")
+    };
+    assert_eq!(
+        (unknown.key_manager.as_ref(), unknown.policy.as_ref()),
+        (None, None),
+        "a key DescribeKey refused is kept with its id alone"
+    );
+
+    let snapshot = snapshot_of_collection(&narrowed);
+    let mut expected = expected_data_store_verdicts(&s, C);
+    for (rule, id) in [
+        // Only the rule that reads the denied answer is not evaluated…
+        ("aws-kms-key-rotation-off", kms_arn(C, R1, &s.key_rotating)),
+        ("aws-kms-key-policy-public", kms_arn(C, R1, &s.key_static)),
+        ("aws-dynamodb-table-pitr-off", table_arn(C, R1, "sessions")),
+        ("aws-efs-filesystem-backup-off", efs_arn(C, R1, &s.fs_plain)),
+        (
+            "aws-backup-plan-retention-short",
+            backup_arn(C, R1, &format!("backup-plan:{}", s.plan_hourly)),
+        ),
+    ] {
+        assert!(
+            expected.contains_key(&(rule.to_string(), id.clone())),
+            "{rule} {id}"
+        );
+        expected.insert((rule.to_string(), id), "not_evaluated");
+    }
+    // …and a key that could not be described is not evaluated by every KMS rule.
+    for rule in [
+        "aws-kms-key-rotation-off",
+        "aws-kms-key-pending-deletion",
+        "aws-kms-key-policy-public",
+    ] {
+        expected.insert(
+            (rule.to_string(), kms_arn(C, R1, &locked_out)),
+            "not_evaluated",
+        );
+    }
+    // Account D was not scanned this time; the unread plan does not change eu-west-1,
+    // whose other plan has rules.
+    assert_verdicts(&data_store_verdicts(&snapshot), &expected);
+    let report = engine().evaluate(&snapshot);
+    let gaps = report.relevant_gaps();
+    assert_eq!(gaps.len(), 6, "the scan is incomplete: {gaps:?}");
 }

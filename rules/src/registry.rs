@@ -12,6 +12,10 @@ pub fn all_rules() -> &'static [&'static dyn Rule] {
         rules.extend_from_slice(crate::aws::iam::RULES);
         rules.extend_from_slice(crate::aws::s3::RULES);
         rules.extend_from_slice(crate::aws::rds::RULES);
+        rules.extend_from_slice(crate::aws::kms::RULES);
+        rules.extend_from_slice(crate::aws::dynamodb::RULES);
+        rules.extend_from_slice(crate::aws::efs::RULES);
+        rules.extend_from_slice(crate::aws::backup::RULES);
         rules.extend_from_slice(crate::gcp::gcs::RULES);
         rules
     })

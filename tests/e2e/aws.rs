@@ -258,6 +258,26 @@ fn a_denied_call_is_a_coverage_gap_that_the_exit_code_and_sarif_show() {
             "never a pass without data: {verdict}"
         );
     }
+    // The restricted user may not list KMS keys: every KMS rule reports the gap, and none
+    // passes.
+    let kms_verdicts: Vec<&Value> = report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| {
+            r["rule_id"]
+                .as_str()
+                .is_some_and(|id| id.starts_with("aws-kms-"))
+        })
+        .collect();
+    assert_eq!(
+        kms_verdicts.len(),
+        3 * 2,
+        "three rules, two regions: {kms_verdicts:#?}"
+    );
+    for verdict in &kms_verdicts {
+        assert_eq!(verdict["verdict"], "not_evaluated", "{verdict}");
+    }
     assert!(
         report["results"]
             .as_array()

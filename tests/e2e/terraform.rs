@@ -368,6 +368,8 @@ const RUNTIME_ONLY_RULES: &[&str] = &[
     "aws-iam-user-console-no-mfa",
     "aws-iam-access-key-not-rotated",
     "aws-iam-credentials-unused",
+    "aws-kms-key-pending-deletion",
+    "aws-backup-no-plan",
 ];
 
 #[test]
@@ -580,8 +582,14 @@ fn runtime_only_rules_are_skipped_and_every_output_says_so() {
     }
 
     let table = scan_plan(&["--fail-on", "none"]);
-    assert!(stdout(&table).contains("Rules not run on this Terraform plan (7)"));
-    assert!(stderr(&table).contains("7 runtime-only rules not run on the plan"));
+    assert!(stdout(&table).contains(&format!(
+        "Rules not run on this Terraform plan ({})",
+        RUNTIME_ONLY_RULES.len()
+    )));
+    assert!(stderr(&table).contains(&format!(
+        "{} runtime-only rules not run on the plan",
+        RUNTIME_ONLY_RULES.len()
+    )));
     let markdown = stdout(&scan_plan(&["--format", "markdown", "--fail-on", "none"]));
     assert!(markdown.contains("### Rules not run on this Terraform plan"));
     assert!(markdown.contains("`aws-iam-credentials-unused`"));
@@ -1706,7 +1714,13 @@ fn s3_plan_verdicts_are_exact() {
     ] {
         let output = scan_fixture(name, &["--format", "json", "--fail-on", "none"]);
         assert_eq!(code(&output), 0, "{name}: {}", stderr(&output));
-        assert_eq!(verdicts(&json_of(&output)), expected(rows), "{name}");
+        // The fixtures' KMS key is judged by the KMS rules (data-stores fixture); here
+        // only the S3 verdicts.
+        let s3: Vec<_> = verdicts(&json_of(&output))
+            .into_iter()
+            .filter(|(rule, _, _)| rule.starts_with("aws-s3-"))
+            .collect();
+        assert_eq!(s3, expected(rows), "{name}");
     }
     // Failing critical findings make the exit 1; unknowns never make it 3.
     assert_eq!(code(&scan_fixture("s3-plan", &[])), 1);
@@ -1839,4 +1853,198 @@ fn s3_results_point_at_the_tf_file_and_line_of_their_block() {
         serde_json::json!({"file": "main.tf", "line": 62})
     );
     assert_eq!(shared["resource"]["region"], "us-east-1");
+}
+
+/// The data-store fixture: KMS keys (one policy rendered from an `aws_iam_policy_document`,
+/// one waiting for a role's ARN), DynamoDB tables by `for_each`, EFS file systems with and
+/// without backup policies, and AWS Backup plans and vaults from a module called twice.
+const DATA_STORES_VERDICTS: &[(&str, &str, &str)] = &[
+    ("aws-iam-admin-privileges", "aws_iam_role.app", "pass"),
+    ("aws-kms-key-rotation-off", "aws_kms_key.orders", "pass"),
+    ("aws-kms-key-rotation-off", "aws_kms_key.legacy", "fail"),
+    ("aws-kms-key-rotation-off", "aws_kms_key.shared", "pass"),
+    ("aws-kms-key-policy-public", "aws_kms_key.orders", "pass"),
+    ("aws-kms-key-policy-public", "aws_kms_key.legacy", "fail"),
+    (
+        "aws-kms-key-policy-public",
+        "aws_kms_key.shared",
+        "not_evaluated",
+    ),
+    (
+        "aws-dynamodb-table-pitr-off",
+        "aws_dynamodb_table.app[\"orders\"]",
+        "pass",
+    ),
+    (
+        "aws-dynamodb-table-pitr-off",
+        "aws_dynamodb_table.app[\"sessions\"]",
+        "fail",
+    ),
+    (
+        "aws-dynamodb-table-deletion-protection-off",
+        "aws_dynamodb_table.app[\"orders\"]",
+        "pass",
+    ),
+    (
+        "aws-dynamodb-table-deletion-protection-off",
+        "aws_dynamodb_table.app[\"sessions\"]",
+        "fail",
+    ),
+    (
+        "aws-efs-filesystem-unencrypted",
+        "aws_efs_file_system.shared",
+        "pass",
+    ),
+    (
+        "aws-efs-filesystem-unencrypted",
+        "aws_efs_file_system.scratch",
+        "fail",
+    ),
+    (
+        "aws-efs-filesystem-unencrypted",
+        "aws_efs_file_system.cache",
+        "pass",
+    ),
+    (
+        "aws-efs-filesystem-backup-off",
+        "aws_efs_file_system.shared",
+        "pass",
+    ),
+    (
+        "aws-efs-filesystem-backup-off",
+        "aws_efs_file_system.scratch",
+        "fail",
+    ),
+    // One Zone: EFS turns automatic backups on at creation.
+    (
+        "aws-efs-filesystem-backup-off",
+        "aws_efs_file_system.cache",
+        "pass",
+    ),
+    (
+        "aws-backup-plan-retention-short",
+        "module.backup.aws_backup_plan.this",
+        "pass",
+    ),
+    (
+        "aws-backup-plan-retention-short",
+        "module.backup_short.aws_backup_plan.this",
+        "fail",
+    ),
+    (
+        "aws-backup-vault-lock-off",
+        "module.backup.aws_backup_vault.this",
+        "pass",
+    ),
+    (
+        "aws-backup-vault-lock-off",
+        "module.backup_short.aws_backup_vault.this",
+        "fail",
+    ),
+    // Locked by a configuration that names it by its id, known only after apply.
+    (
+        "aws-backup-vault-lock-off",
+        "aws_backup_vault.reports",
+        "pass",
+    ),
+];
+
+fn scan_data_stores(extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["scan", "--terraform-plan", "plan.json", "--tf-root", "."];
+    args.extend_from_slice(extra);
+    soc2scan_in(&fixture("data-stores"), &args)
+}
+
+#[test]
+fn data_stores_plan_verdicts_are_exact_and_unknown_policies_name_the_attribute() {
+    let output = scan_data_stores(&["--format", "json", "--fail-on", "none"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let report = json_of(&output);
+    assert_eq!(verdicts(&report), expected(DATA_STORES_VERDICTS));
+    let shared = report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| {
+            r["rule_id"] == "aws-kms-key-policy-public"
+                && r["resource"]["id"] == "aws_kms_key.shared"
+        })
+        .expect("a verdict for the shared key");
+    assert!(
+        shared["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("aws_kms_key.shared.policy is known only after apply"),
+        "{shared}"
+    );
+    let skipped: Vec<&str> = report["skipped_rules"]
+        .as_array()
+        .expect("skipped_rules")
+        .iter()
+        .filter(|s| s["cause"] == "runtime_only")
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    for rule in ["aws-kms-key-pending-deletion", "aws-backup-no-plan"] {
+        assert!(
+            skipped.contains(&rule),
+            "{rule} is runtime-only: {skipped:?}"
+        );
+    }
+    assert_eq!(
+        report["snapshot"]["terraform_plan"]["ignored_types"],
+        serde_json::json!({}),
+        "every type of the fixture is mapped"
+    );
+    // The failures are high and above (an unencrypted file system, a public key policy).
+    assert_eq!(code(&scan_data_stores(&[])), 1);
+}
+
+#[test]
+fn data_store_results_point_at_the_tf_file_and_line_of_their_block() {
+    let sarif = sarif_results(
+        &["--format", "sarif", "--fail-on", "none"],
+        &fixture("data-stores"),
+        &["scan", "--terraform-plan", "plan.json", "--tf-root", "."],
+    );
+    for (rule, address, uri, line) in [
+        (
+            "aws-kms-key-policy-public",
+            "aws_kms_key.legacy",
+            "main.tf",
+            34,
+        ),
+        (
+            "aws-dynamodb-table-pitr-off",
+            "aws_dynamodb_table.app[\"sessions\"]",
+            "main.tf",
+            80,
+        ),
+        (
+            "aws-efs-filesystem-backup-off",
+            "aws_efs_file_system.scratch",
+            "main.tf",
+            115,
+        ),
+        (
+            "aws-backup-plan-retention-short",
+            "module.backup_short.aws_backup_plan.this",
+            "modules/backup/main.tf",
+            25,
+        ),
+        (
+            "aws-backup-vault-lock-off",
+            "module.backup_short.aws_backup_vault.this",
+            "modules/backup/main.tf",
+            13,
+        ),
+    ] {
+        let (actual_uri, actual_line, message) = location_of(&sarif, rule, address);
+        assert_eq!(
+            (actual_uri.as_str(), actual_line),
+            (uri, line),
+            "{rule} {address}"
+        );
+        assert!(message.contains(address), "{message}");
+    }
+    validate_sarif(&serde_json::to_string(&sarif).expect("SARIF"));
 }

@@ -3,8 +3,9 @@
 Usage:
     python seed_moto.py --endpoint http://127.0.0.1:PORT --regions eu-west-1,us-east-1 \
         [--volumes N] [--security-groups N] [--instances N] [--snapshots N] [--users N] \
-        [--buckets N] [--db-instances N] [--db-clusters N] [--db-snapshots N] [--canary]
-        [--restricted-user]
+        [--buckets N] [--db-instances N] [--db-clusters N] [--db-snapshots N] \
+        [--keys N] [--tables N] [--file-systems N] [--vaults N] [--backup-plans N] \
+        [--canary] [--restricted-user]
 
 Per region: one VPC (with a flow log in the first region only), N volumes (half encrypted,
 some attached), N security groups (every third open to the internet on 22, every fifth on
@@ -15,7 +16,11 @@ logging and ACLs disabled; a public ACL grant with versioning suspended); N RDS 
 (even ones private, encrypted, Multi-AZ, protected, with 7 days of backups and their logs
 exported; odd ones the opposite), N Aurora clusters (even ones encrypted) with one instance
 each (public in odd clusters), and N manual DB snapshots of the instances (those of
-unencrypted instances public on every other one). In IAM: N users with console passwords and
+unencrypted instances public on every other one); N customer-managed KMS keys (rotation on
+even ones, a key policy open to everyone on every fourth), N DynamoDB tables (point-in-time
+recovery and deletion protection on even ones), N EFS file systems (encrypted and backed up on
+even ones), N backup vaults (Vault Lock on even ones) and N backup plans (the first keeps 35
+days, the others 7). In IAM: N users with console passwords and
 access keys, some with AdministratorAccess attached or an inline `*`/`*` policy, a group and
 a role.
 
@@ -23,7 +28,7 @@ a role.
 access key and uses a marker as the databases' master password; the values are printed so
 the caller can assert they never reach any output.
 --restricted-user creates a user allowed everything except ec2:DescribeVolumes,
-ec2:DescribeSnapshotAttribute and rds:DescribeDBInstances (and each --restricted-deny-action,
+ec2:DescribeSnapshotAttribute, rds:DescribeDBInstances and kms:ListKeys (and each --restricted-deny-action,
 and sts:AssumeRole on each --restricted-deny-role) and prints its keys (for coverage-gap
 tests with IAM enforcement on).
 
@@ -46,6 +51,14 @@ ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 CANARY_DB_PASSWORD = "soc2scan-canary-db-password-7d1e"
 ADMIN_POLICY = json.dumps(
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+)
+PUBLIC_KEY_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*"}
+        ],
+    }
 )
 
 
@@ -282,6 +295,59 @@ def seed_buckets(args, region, out):
             out["canary_object_body"] = CANARY_OBJECT_BODY
 
 
+def seed_data_stores(args, region):
+    kms = client("kms", args.endpoint, region)
+    for n in range(args.keys):
+        extra = {"Policy": PUBLIC_KEY_POLICY} if n % 4 == 3 else {}
+        key = kms.create_key(Description="data key %d" % n, **extra)["KeyMetadata"]["KeyId"]
+        if n % 2 == 0:
+            kms.enable_key_rotation(KeyId=key)
+    dynamodb = client("dynamodb", args.endpoint, region)
+    for n in range(args.tables):
+        name = "table-%d" % n
+        dynamodb.create_table(
+            TableName=name,
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            BillingMode="PAY_PER_REQUEST",
+            DeletionProtectionEnabled=n % 2 == 0,
+        )
+        if n % 2 == 0:
+            dynamodb.update_continuous_backups(
+                TableName=name,
+                PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True},
+            )
+    efs = client("efs", args.endpoint, region)
+    for n in range(args.file_systems):
+        # moto has no PutBackupPolicy: automatic backups are chosen at creation.
+        efs.create_file_system(
+            CreationToken="fs-%d" % n,
+            Encrypted=n % 2 == 0,
+            Backup=n % 2 == 0,
+            Tags=[{"Key": "Name", "Value": "share-%d" % n}],
+        )
+    backup = client("backup", args.endpoint, region)
+    for n in range(args.vaults):
+        name = "vault-%d" % n
+        backup.create_backup_vault(BackupVaultName=name)
+        if n % 2 == 0:
+            backup.put_backup_vault_lock_configuration(BackupVaultName=name, MinRetentionDays=35)
+    for n in range(args.backup_plans):
+        backup.create_backup_plan(
+            BackupPlan={
+                "BackupPlanName": "plan-%d" % n,
+                "Rules": [
+                    {
+                        "RuleName": "daily",
+                        "TargetBackupVaultName": "vault-0",
+                        "ScheduleExpression": "cron(0 3 * * ? *)",
+                        "Lifecycle": {"DeleteAfterDays": 35 if n == 0 else 7},
+                    }
+                ],
+            }
+        )
+
+
 def seed_iam(args, out):
     iam = client("iam", args.endpoint, "us-east-1")
     iam.create_group(GroupName="engineers")
@@ -331,6 +397,7 @@ def seed_iam(args, out):
                                 "ec2:DescribeVolumes",
                                 "ec2:DescribeSnapshotAttribute",
                                 "rds:DescribeDBInstances",
+                                "kms:ListKeys",
                             ]
                             + args.restricted_deny_action,
                             "Resource": "*",
@@ -363,6 +430,11 @@ def main():
     parser.add_argument("--db-instances", type=int, default=2)
     parser.add_argument("--db-clusters", type=int, default=2)
     parser.add_argument("--db-snapshots", type=int, default=2)
+    parser.add_argument("--keys", type=int, default=4, help="customer-managed KMS keys per region")
+    parser.add_argument("--tables", type=int, default=2, help="DynamoDB tables per region")
+    parser.add_argument("--file-systems", type=int, default=2, help="EFS file systems per region")
+    parser.add_argument("--vaults", type=int, default=2, help="backup vaults per region")
+    parser.add_argument("--backup-plans", type=int, default=2, help="backup plans per region")
     parser.add_argument("--canary", action="store_true")
     parser.add_argument("--restricted-user", action="store_true")
     parser.add_argument(
@@ -381,6 +453,7 @@ def main():
     out = {}
     for index, region in enumerate(r for r in args.regions.split(",") if r):
         seed_region(args, region, index, out)
+        seed_data_stores(args, region)
         seed_buckets(args, region, out)
     seed_iam(args, out)
     json.dump(out, sys.stdout)

@@ -181,6 +181,10 @@ mod tests {
                 "s3_bucket_versioning",
                 "s3_bucket_logging",
                 "s3_bucket_ownership_controls",
+                "kms_key_rotation",
+                "kms_key_policy",
+                "dynamodb_continuous_backups",
+                "efs_backup_policy",
                 "gcs_bucket_iam_policy"
             ]
         );

@@ -28,8 +28,12 @@ pub mod snapshot;
 
 pub use kinds::kinds_markdown_table;
 
+pub use aws::backup::*;
+pub use aws::dynamodb::*;
 pub use aws::ec2::*;
+pub use aws::efs::*;
 pub use aws::iam::*;
+pub use aws::kms::*;
 pub use aws::policy_document::*;
 pub use aws::rds::*;
 pub use aws::s3::*;
@@ -267,6 +271,73 @@ resource_kinds! {
     S3BucketOwnershipControls {
         name: "s3_bucket_ownership_controls", provider: Aws, service: "s3", scope: Global,
         label: "S3 bucket Object Ownership", canonical_id: "coverage only",
+    },
+    /// A KMS key, customer-managed or AWS-managed.
+    KmsKey {
+        name: "kms_key", provider: Aws, service: "kms", scope: Regional, label: "KMS key",
+        canonical_id: "`arn:aws:kms:REGION:ACCOUNT:key/KEY-ID`",
+        config: KmsKey, native_id: key_id,
+    },
+    /// Customer-managed keys' rotation status (coverage-only: the status lives in
+    /// [`KmsKey::rotation_enabled`]; a failure for one key is a unit narrowed to that key).
+    KmsKeyRotation {
+        name: "kms_key_rotation", provider: Aws, service: "kms", scope: Regional,
+        label: "KMS key rotation status", canonical_id: "coverage only",
+    },
+    /// Customer-managed keys' key policies (coverage-only: the policy lives in
+    /// [`KmsKey::policy`]; a failure for one key is a unit narrowed to that key).
+    KmsKeyPolicy {
+        name: "kms_key_policy", provider: Aws, service: "kms", scope: Regional,
+        label: "KMS key policy", canonical_id: "coverage only",
+    },
+    /// A DynamoDB table.
+    DynamodbTable {
+        name: "dynamodb_table", provider: Aws, service: "dynamodb", scope: Regional,
+        label: "DynamoDB table",
+        canonical_id: "`arn:aws:dynamodb:REGION:ACCOUNT:table/NAME`",
+        config: DynamodbTable, native_id: table_name,
+    },
+    /// Tables' continuous backups (coverage-only: point-in-time recovery lives in
+    /// [`DynamodbTable::point_in_time_recovery_enabled`]; a failure for one table is a unit
+    /// narrowed to that table).
+    DynamodbContinuousBackups {
+        name: "dynamodb_continuous_backups", provider: Aws, service: "dynamodb",
+        scope: Regional, label: "DynamoDB continuous backups", canonical_id: "coverage only",
+    },
+    /// An EFS file system.
+    EfsFileSystem {
+        name: "efs_file_system", provider: Aws, service: "efs", scope: Regional,
+        label: "EFS file system",
+        canonical_id: "`arn:aws:elasticfilesystem:REGION:ACCOUNT:file-system/fs-…`",
+        config: EfsFileSystem, native_id: file_system_id,
+    },
+    /// File systems' backup policies (coverage-only: the status lives in
+    /// [`EfsFileSystem::backup_policy_status`]; a failure for one file system is a unit
+    /// narrowed to that file system).
+    EfsBackupPolicy {
+        name: "efs_backup_policy", provider: Aws, service: "efs", scope: Regional,
+        label: "EFS backup policy", canonical_id: "coverage only",
+    },
+    /// An AWS Backup plan with its rules.
+    BackupPlan {
+        name: "backup_plan", provider: Aws, service: "backup", scope: Regional,
+        label: "backup plan",
+        canonical_id: "`arn:aws:backup:REGION:ACCOUNT:backup-plan:ID`",
+        config: BackupPlan, native_id: backup_plan_id,
+    },
+    /// An AWS Backup vault with its Vault Lock settings.
+    BackupVault {
+        name: "backup_vault", provider: Aws, service: "backup", scope: Regional,
+        label: "backup vault",
+        canonical_id: "`arn:aws:backup:REGION:ACCOUNT:backup-vault:NAME`",
+        config: BackupVault, native_id: backup_vault_name,
+    },
+    /// AWS Backup in one region, whether it has plans or not.
+    BackupRegion {
+        name: "backup_region", provider: Aws, service: "backup", scope: Regional,
+        label: "AWS Backup region",
+        canonical_id: "`arn:aws:backup:REGION:ACCOUNT:backup-region` (synthetic)",
+        config: BackupRegion,
     },
     /// A Cloud Storage bucket.
     GcsBucket {

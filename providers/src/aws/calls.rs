@@ -162,5 +162,6 @@ mod tests {
             "s3:GetAccountPublicAccessBlock"
         );
         assert_eq!(action_name("S3", "GetBucketAcl"), "s3:GetBucketAcl");
+        assert_eq!(action_name("DynamoDB", "ListTables"), "dynamodb:ListTables");
     }
 }

@@ -14,13 +14,17 @@
 //! Nothing secret is collected: no credentials, session tokens, access key ids, key
 //! material or EC2 user data.
 
+mod backup;
 mod calls;
 mod clients;
 mod convert;
 mod credential_report;
+mod dynamodb;
 mod ec2;
+mod efs;
 mod errors;
 mod iam;
+mod kms;
 mod options;
 mod rds;
 mod s3;
@@ -66,7 +70,7 @@ pub fn api_actions() -> Vec<&'static str> {
         .collect()
 }
 
-/// The names of the AWS services soc2scan collects (`ec2`, `iam`), as `--services` and
+/// The names of the AWS services soc2scan collects (`ec2`, `iam`, `kms`, …), as `--services` and
 /// `[aws] services` take them.
 pub fn service_names() -> Vec<&'static str> {
     SERVICES.iter().map(|service| service.name()).collect()

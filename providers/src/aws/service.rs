@@ -31,6 +31,10 @@ pub(crate) static SERVICES: &[&dyn AwsService] = &[
     &super::iam::Iam,
     &super::s3::S3,
     &super::rds::Rds,
+    &super::kms::Kms,
+    &super::dynamodb::Dynamodb,
+    &super::efs::Efs,
+    &super::backup::Backup,
 ];
 
 /// How a service's kinds are listed.
@@ -83,7 +87,9 @@ impl Job {
 
 /// One AWS service: what it lists, the kinds it fills, and the IAM actions it calls.
 pub(crate) trait AwsService: Send + Sync {
-    /// The name `--services` and `[aws] services` use (`ec2`); the service of its kinds.
+    /// The name `--services` and `[aws] services` use (`ec2`); the service of its kinds,
+    /// and (but for [`calls::iam_prefix`](super::calls::iam_prefix)'s exceptions, such as
+    /// `efs` → `elasticfilesystem`) the prefix of its IAM actions.
     fn name(&self) -> &'static str;
 
     /// Whether it lists per region or once per account.

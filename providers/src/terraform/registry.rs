@@ -15,6 +15,10 @@ pub(super) const SERVICES: &[&[TypeMapping]] = &[
     aws::iam::TYPES,
     aws::s3::TYPES,
     aws::rds::TYPES,
+    aws::kms::TYPES,
+    aws::dynamodb::TYPES,
+    aws::efs::TYPES,
+    aws::backup::TYPES,
     google::storage::TYPES,
 ];
 

@@ -1665,9 +1665,9 @@ fn s3_buckets_take_their_split_resources_and_the_defaults_of_new_buckets() {
     ] {
         assert!(unknown_fields(&snapshot, id).is_empty(), "{id}");
     }
-    // The KMS key and the random suffix are not modelled (yet).
+    // The KMS key is modelled (its own kind); the random suffix is not.
     let plan = snapshot.plan.as_ref().expect("plan");
-    assert_eq!(plan.ignored_types.get("aws_kms_key"), Some(&1));
+    assert_eq!(plan.ignored_types.get("aws_kms_key"), None);
     assert_eq!(plan.ignored_types.get("aws_s3_bucket_policy"), None);
 }
 
@@ -2244,4 +2244,366 @@ fn s3_split_values_known_only_after_apply_are_unknowns_of_their_part() {
     );
     // The parts no split resource sets keep the defaults of a new bucket.
     assert_eq!(bucket.policy, Some(S3PolicyState::None));
+}
+
+#[test]
+fn kms_keys_map_rotation_state_and_policies_and_key_policies_join_them() {
+    let public = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Everyone","Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*"}]}"#;
+    let snapshot = scan(&document(
+        vec![
+            // No policy in the configuration: the provider computes KMS's default one.
+            change(
+                "aws_kms_key",
+                "rotating",
+                json!({"description": "orders", "enable_key_rotation": true, "rotation_period_in_days": 180, "deletion_window_in_days": 7}),
+                json!({"id": true, "key_id": true, "arn": true, "policy": true}),
+            ),
+            change(
+                "aws_kms_key",
+                "open",
+                json!({"enable_key_rotation": false, "is_enabled": false, "policy": public}),
+                json!({"id": true, "key_id": true}),
+            ),
+            // A policy rendered from something known only after apply.
+            change(
+                "aws_kms_key",
+                "later",
+                json!({"customer_master_key_spec": "RSA_2048", "key_usage": "SIGN_VERIFY"}),
+                json!({"id": true, "key_id": true, "policy": true}),
+            ),
+            change(
+                "aws_kms_key_policy",
+                "rotating",
+                json!({"policy": public}),
+                json!({"id": true, "key_id": true}),
+            ),
+        ],
+        vec![
+            config(
+                "aws_kms_key",
+                "rotating",
+                json!({"enable_key_rotation": []}),
+            ),
+            config(
+                "aws_kms_key",
+                "later",
+                json!({"policy": ["aws_iam_role.app.arn"]}),
+            ),
+            config(
+                "aws_kms_key_policy",
+                "rotating",
+                json!({"key_id": ["aws_kms_key.rotating.id", "aws_kms_key.rotating"]}),
+            ),
+        ],
+    ));
+    let key = |id: &str| match &resource(&snapshot, id).config {
+        ResourceConfig::KmsKey(key) => key.clone(),
+        _ => panic!("not a key"),
+    };
+    let rotating = key("aws_kms_key.rotating");
+    assert_eq!(rotating.key_manager.as_deref(), Some("CUSTOMER"));
+    assert_eq!(rotating.key_state.as_deref(), Some("Enabled"));
+    assert_eq!(rotating.key_spec.as_deref(), Some("SYMMETRIC_DEFAULT"));
+    assert_eq!(rotating.origin.as_deref(), Some("AWS_KMS"));
+    assert_eq!(rotating.rotation_enabled, Some(true));
+    assert_eq!(rotating.rotation_period_days, Some(180));
+    assert_eq!(
+        rotating.pending_deletion(),
+        Some(false),
+        "deletion_window_in_days is not a scheduled deletion"
+    );
+    assert_eq!(
+        rotating.policy.as_ref().unwrap().statements[0]
+            .sid
+            .as_deref(),
+        Some("Everyone"),
+        "the aws_kms_key_policy replaced the default policy"
+    );
+    assert!(unknown_fields(&snapshot, "aws_kms_key.rotating").is_empty());
+    let open = key("aws_kms_key.open");
+    assert_eq!(open.key_state.as_deref(), Some("Disabled"));
+    assert_eq!(open.rotation_enabled, Some(false));
+    assert!(open.policy.is_some());
+    let later = key("aws_kms_key.later");
+    assert_eq!(later.supports_automatic_rotation(), Some(false));
+    assert_eq!(later.policy, None);
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_kms_key.later"),
+        vec![("policy".to_string(), "aws_kms_key.later.policy".to_string())]
+    );
+    // Without a policy at all, the default policy names the key's own account.
+    let snapshot = scan(&document(
+        vec![change(
+            "aws_kms_key",
+            "plain",
+            json!({"enable_key_rotation": true}),
+            json!({"id": true}),
+        )],
+        vec![],
+    ));
+    let ResourceConfig::KmsKey(plain) = &resource(&snapshot, "aws_kms_key.plain").config else {
+        panic!("not a key")
+    };
+    assert_eq!(
+        plain.policy.as_ref().unwrap().statements[0].principal,
+        Some(json!({"AWS": "arn:aws:iam::plan:root"}))
+    );
+}
+
+#[test]
+fn a_key_policy_whose_key_is_unknown_makes_every_key_policy_unknown() {
+    let snapshot = scan(&document(
+        vec![
+            change(
+                "aws_kms_key",
+                "a",
+                json!({"policy": "{\"Statement\":[]}"}),
+                json!({"id": true}),
+            ),
+            change(
+                "aws_kms_key_policy",
+                "p",
+                json!({"policy": "{\"Statement\":[]}"}),
+                json!({"key_id": true}),
+            ),
+        ],
+        vec![],
+    ));
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_kms_key.a"),
+        vec![(
+            "policy".to_string(),
+            "aws_kms_key_policy.p.key_id".to_string()
+        )]
+    );
+}
+
+#[test]
+fn dynamodb_tables_map_point_in_time_recovery_and_deletion_protection() {
+    let snapshot = scan(&document(
+        vec![
+            change(
+                "aws_dynamodb_table",
+                "orders",
+                json!({"name": "orders", "billing_mode": "PAY_PER_REQUEST", "deletion_protection_enabled": true,
+                       "point_in_time_recovery": [{"enabled": true, "recovery_period_in_days": 35}],
+                       "server_side_encryption": [{"enabled": true, "kms_key_arn": "arn:aws:kms:eu-west-1:111122223333:key/k"}]}),
+                json!({"arn": true, "point_in_time_recovery": [{"recovery_period_in_days": true}]}),
+            ),
+            change(
+                "aws_dynamodb_table",
+                "sessions",
+                json!({"name": "sessions", "point_in_time_recovery": []}),
+                json!({"arn": true, "deletion_protection_enabled": true, "point_in_time_recovery": [{"enabled": true}]}),
+            ),
+        ],
+        vec![config(
+            "aws_dynamodb_table",
+            "sessions",
+            json!({"point_in_time_recovery": [], "deletion_protection_enabled": ["var.protect"]}),
+        )],
+    ));
+    let ResourceConfig::DynamodbTable(orders) =
+        &resource(&snapshot, "aws_dynamodb_table.orders").config
+    else {
+        panic!("not a table")
+    };
+    assert_eq!(orders.table_name, "orders");
+    assert_eq!(orders.point_in_time_recovery_enabled, Some(true));
+    assert_eq!(orders.point_in_time_recovery_days, Some(35));
+    assert_eq!(orders.deletion_protection_enabled, Some(true));
+    assert_eq!(orders.sse_type.as_deref(), Some("KMS"));
+    assert!(
+        unknown_fields(&snapshot, "aws_dynamodb_table.orders").is_empty(),
+        "a computed recovery period does not make recovery unknown"
+    );
+    let ResourceConfig::DynamodbTable(sessions) =
+        &resource(&snapshot, "aws_dynamodb_table.sessions").config
+    else {
+        panic!("not a table")
+    };
+    assert_eq!(sessions.point_in_time_recovery_enabled, Some(false));
+    assert_eq!(sessions.billing_mode.as_deref(), Some("PROVISIONED"));
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_dynamodb_table.sessions"),
+        vec![
+            (
+                "point_in_time_recovery_enabled".to_string(),
+                "aws_dynamodb_table.sessions.point_in_time_recovery.enabled".to_string()
+            ),
+            (
+                "deletion_protection_enabled".to_string(),
+                "aws_dynamodb_table.sessions.deletion_protection_enabled".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn efs_file_systems_take_their_backup_policies() {
+    let snapshot = scan(&document(
+        vec![
+            change(
+                "aws_efs_file_system",
+                "regional",
+                json!({"encrypted": true}),
+                json!({"id": true}),
+            ),
+            change(
+                "aws_efs_file_system",
+                "onezone",
+                json!({"encrypted": false, "availability_zone_name": "eu-west-1a"}),
+                json!({"id": true}),
+            ),
+            change(
+                "aws_efs_file_system",
+                "existing",
+                json!({"id": "fs-0existing", "encrypted": true}),
+                json!({}),
+            ),
+            change(
+                "aws_efs_file_system",
+                "later",
+                json!({}),
+                json!({"id": true, "encrypted": true}),
+            ),
+            change(
+                "aws_efs_backup_policy",
+                "regional",
+                json!({"backup_policy": [{"status": "ENABLED"}]}),
+                json!({"id": true, "file_system_id": true}),
+            ),
+            change(
+                "aws_efs_backup_policy",
+                "existing",
+                json!({"file_system_id": "fs-0existing", "backup_policy": [{"status": "DISABLED"}]}),
+                json!({"id": true}),
+            ),
+        ],
+        vec![config(
+            "aws_efs_backup_policy",
+            "regional",
+            json!({"file_system_id": ["aws_efs_file_system.regional.id", "aws_efs_file_system.regional"]}),
+        )],
+    ));
+    let fs = |id: &str| match &resource(&snapshot, id).config {
+        ResourceConfig::EfsFileSystem(fs) => fs.clone(),
+        _ => panic!("not a file system"),
+    };
+    assert_eq!(
+        fs("aws_efs_file_system.regional")
+            .backup_policy_status
+            .as_deref(),
+        Some("ENABLED")
+    );
+    let onezone = fs("aws_efs_file_system.onezone");
+    assert!(!onezone.encrypted);
+    assert_eq!(
+        onezone.backup_policy_status.as_deref(),
+        Some("ENABLED"),
+        "One Zone file systems get automatic backups at creation"
+    );
+    assert_eq!(
+        fs("aws_efs_file_system.existing")
+            .backup_policy_status
+            .as_deref(),
+        Some("DISABLED")
+    );
+    assert_eq!(
+        fs("aws_efs_file_system.later")
+            .backup_policy_status
+            .as_deref(),
+        Some("DISABLED")
+    );
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_efs_file_system.later"),
+        vec![(
+            "encrypted".to_string(),
+            "aws_efs_file_system.later.encrypted".to_string()
+        )]
+    );
+}
+
+#[test]
+fn backup_plans_keep_their_rules_and_vault_locks_join_their_vaults() {
+    let snapshot = scan(&document(
+        vec![
+            change(
+                "aws_backup_plan",
+                "daily",
+                json!({"name": "daily", "rule": [
+                    {"rule_name": "daily", "target_vault_name": "main", "schedule": "cron(0 3 * * ? *)",
+                     "lifecycle": [{"delete_after": 35, "cold_storage_after": 0}]},
+                    {"rule_name": "forever", "target_vault_name": "main", "lifecycle": []}
+                ]}),
+                json!({"id": true, "arn": true, "version": true}),
+            ),
+            change(
+                "aws_backup_plan",
+                "computed",
+                json!({"name": "computed", "rule": [{"rule_name": "r", "target_vault_name": "main", "lifecycle": [{}]}]}),
+                json!({"id": true, "rule": [{"lifecycle": [{"delete_after": true}]}]}),
+            ),
+            change(
+                "aws_backup_vault",
+                "main",
+                json!({"name": "main"}),
+                json!({"id": true, "arn": true}),
+            ),
+            change(
+                "aws_backup_vault",
+                "open",
+                json!({"name": "open"}),
+                json!({"id": true}),
+            ),
+            change(
+                "aws_backup_vault_lock_configuration",
+                "main",
+                json!({"backup_vault_name": "main", "min_retention_days": 35, "max_retention_days": 365, "changeable_for_days": 3}),
+                json!({"id": true}),
+            ),
+        ],
+        vec![],
+    ));
+    let ResourceConfig::BackupPlan(daily) = &resource(&snapshot, "aws_backup_plan.daily").config
+    else {
+        panic!("not a plan")
+    };
+    let rules = daily.rules.as_ref().unwrap();
+    assert_eq!(rules.len(), 2);
+    assert_eq!(
+        rules[0].lifecycle,
+        Some(BackupLifecycle {
+            delete_after_days: Some(35),
+            move_to_cold_storage_after_days: None
+        })
+    );
+    assert_eq!(
+        rules[0].schedule_expression.as_deref(),
+        Some("cron(0 3 * * ? *)")
+    );
+    assert_eq!(rules[1].lifecycle, None, "no lifecycle: kept until deleted");
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_backup_plan.computed"),
+        vec![(
+            "rules".to_string(),
+            "aws_backup_plan.computed.rule[0].lifecycle.delete_after".to_string()
+        )]
+    );
+    let vault = |id: &str| match &resource(&snapshot, id).config {
+        ResourceConfig::BackupVault(vault) => vault.clone(),
+        _ => panic!("not a vault"),
+    };
+    let main = vault("aws_backup_vault.main");
+    assert_eq!(main.locked, Some(true));
+    assert_eq!(
+        (main.min_retention_days, main.max_retention_days),
+        (Some(35), Some(365))
+    );
+    assert_eq!(
+        main.lock_date.map(|d| d.to_rfc3339()),
+        Some("2026-11-29T09:00:00+00:00".to_string()),
+        "compliance mode: immutable three days after the plan's apply"
+    );
+    assert_eq!(vault("aws_backup_vault.open").locked, Some(false));
 }

@@ -1,7 +1,11 @@
 //! Rules for Amazon Web Services.
 
+pub mod backup;
+pub mod dynamodb;
 pub mod ec2;
+pub mod efs;
 pub mod iam;
+pub mod kms;
 pub mod rds;
 pub mod resource_policy;
 pub mod s3;

@@ -1,7 +1,11 @@
 //! AWS resource kinds, one file per kind under the service's folder.
 
+pub mod backup;
+pub mod dynamodb;
 pub mod ec2;
+pub mod efs;
 pub mod iam;
+pub mod kms;
 pub mod policy_document;
 pub mod rds;
 pub mod s3;

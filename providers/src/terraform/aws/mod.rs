@@ -1,6 +1,10 @@
 //! Mappings of the AWS provider's types, one module per service.
 
+pub(super) mod backup;
+pub(super) mod dynamodb;
 pub(super) mod ec2;
+pub(super) mod efs;
 pub(super) mod iam;
+pub(super) mod kms;
 pub(super) mod rds;
 pub(super) mod s3;

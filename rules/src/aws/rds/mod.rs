@@ -9,7 +9,7 @@
 
 mod cluster_unencrypted;
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 mod instance_backup_retention_short;
 mod instance_deletion_protection_off;
 mod instance_log_exports_off;
