@@ -1,7 +1,7 @@
-use super::{named, wrong_kind};
+use super::{bucket_part, named};
 use crate::declare_rule;
 use crate::rule::{CheckContext, Rule, RuleMeta, Verdict};
-use soc2scan_model::{Resource, ResourceConfig};
+use soc2scan_model::Resource;
 
 declare_rule! {
     /// ## What it checks
@@ -70,14 +70,9 @@ impl Rule for BucketAccessLoggingOff {
     }
 
     fn check(&self, resource: &Resource, _ctx: &CheckContext<'_>) -> Verdict {
-        let ResourceConfig::S3Bucket(bucket) = &resource.config else {
-            return wrong_kind(resource, "an S3 bucket");
-        };
-        let Some(logging) = &bucket.logging else {
-            return Verdict::NotEvaluated(format!(
-                "S3 bucket {}: its logging configuration was not collected",
-                named(resource)
-            ));
+        let logging = match bucket_part(resource, |b| b.logging.as_ref(), "logging configuration") {
+            Ok(part) => part,
+            Err(verdict) => return verdict,
         };
         match &logging.target_bucket {
             Some(_) => Verdict::Pass,

@@ -1,7 +1,7 @@
-use super::{named, wrong_kind};
+use super::{bucket_part, named};
 use crate::declare_rule;
 use crate::rule::{CheckContext, Rule, RuleMeta, Verdict};
-use soc2scan_model::{Resource, ResourceConfig};
+use soc2scan_model::Resource;
 
 declare_rule! {
     /// ## What it checks
@@ -72,14 +72,13 @@ impl Rule for BucketAclsEnabled {
     }
 
     fn check(&self, resource: &Resource, _ctx: &CheckContext<'_>) -> Verdict {
-        let ResourceConfig::S3Bucket(bucket) = &resource.config else {
-            return wrong_kind(resource, "an S3 bucket");
-        };
-        let Some(object_ownership) = &bucket.object_ownership else {
-            return Verdict::NotEvaluated(format!(
-                "S3 bucket {}: its Object Ownership was not collected",
-                named(resource)
-            ));
+        let object_ownership = match bucket_part(
+            resource,
+            |b| b.object_ownership.as_ref(),
+            "Object Ownership",
+        ) {
+            Ok(part) => part,
+            Err(verdict) => return verdict,
         };
         if object_ownership == "BucketOwnerEnforced" {
             Verdict::Pass

@@ -1,7 +1,7 @@
-use super::{named, wrong_kind};
+use super::{bucket_part, named};
 use crate::declare_rule;
 use crate::rule::{CheckContext, Rule, RuleMeta, Verdict};
-use soc2scan_model::{Resource, ResourceConfig};
+use soc2scan_model::Resource;
 
 declare_rule! {
     /// ## What it checks
@@ -80,14 +80,13 @@ impl Rule for BucketKmsEncryptionOff {
     }
 
     fn check(&self, resource: &Resource, _ctx: &CheckContext<'_>) -> Verdict {
-        let ResourceConfig::S3Bucket(bucket) = &resource.config else {
-            return wrong_kind(resource, "an S3 bucket");
-        };
-        let Some(default_encryption) = &bucket.default_encryption else {
-            return Verdict::NotEvaluated(format!(
-                "S3 bucket {}: its default encryption was not collected",
-                named(resource)
-            ));
+        let default_encryption = match bucket_part(
+            resource,
+            |b| b.default_encryption.as_ref(),
+            "default encryption",
+        ) {
+            Ok(part) => part,
+            Err(verdict) => return verdict,
         };
         if default_encryption.uses_kms() {
             return Verdict::Pass;

@@ -96,75 +96,16 @@ impl Rule for BucketPublicWrite {
 
 #[cfg(test)]
 mod tests {
-    use crate::aws::s3::fixtures::*;
-    use crate::cases::{Case, Cases};
-    use soc2scan_model::{S3PublicAccessBlock, S3_AUTHENTICATED_USERS};
-
-    fn open(mut b: soc2scan_model::S3Bucket) -> soc2scan_model::S3Bucket {
-        b.public_access_block = Some(S3PublicAccessBlock::default());
-        b
-    }
+    use crate::aws::s3::fixtures::public_access_cases;
+    use crate::cases::Cases;
+    use soc2scan_model::S3_AUTHENTICATED_USERS;
 
     pub(super) fn cases() -> Cases {
-        let mut acl = open(private_bucket("acl-public"));
-        acl.object_ownership = Some("ObjectWriter".into());
-        acl.acl
-            .as_mut()
-            .unwrap()
-            .grants
-            .push(group_grant(S3_AUTHENTICATED_USERS, "WRITE"));
-        let mut acl_ignored = acl.clone();
-        acl_ignored.name = "acl-ignored".into();
-        acl_ignored.public_access_block = Some(S3PublicAccessBlock {
-            ignore_public_acls: true,
-            ..Default::default()
-        });
-        let mut acl_disabled = acl.clone();
-        acl_disabled.name = "acl-disabled".into();
-        acl_disabled.object_ownership = Some("BucketOwnerEnforced".into());
-        let mut policy_public = open(private_bucket("policy-public"));
-        policy_public.policy = Some(policy(
-            r#"{"Statement":[{"Sid":"Open","Effect":"Allow","Principal":{"AWS":"*"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::policy-public/*"}]}"#,
-        ));
-        let mut policy_restricted = open(private_bucket("policy-restricted"));
-        policy_restricted.policy = Some(policy(
-            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:PutObject","Resource":"*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1a2b"}}}]}"#,
-        ));
-        let mut other_access = open(private_bucket("other-access"));
-        other_access.policy = Some(policy(
-            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#,
-        ));
-        let mut unknown_acl = acl.clone();
-        unknown_acl.name = "unknown-ownership".into();
-        unknown_acl.object_ownership = None;
-        unknown_acl.public_access_block = None;
-        Cases::new()
-            .case(Case::new("a private bucket passes").pass(bucket_resource(private_bucket("private"))))
-            .case(
-                Case::new("a public ACL grant fails unless IgnorePublicAcls or disabled ACLs neutralise it")
-                    .fail(bucket_resource(acl), &["acl-public", "can be written or deleted by anyone", "ACL grants WRITE to AuthenticatedUsers", "expected no public access"])
-                    .pass(bucket_resource(acl_ignored))
-                    .pass(bucket_resource(acl_disabled)),
-            )
-            .case(
-                Case::new("a policy open to everyone fails; one restricted to a VPC endpoint passes; other actions do not count")
-                    .fail(bucket_resource(policy_public), &["policy-public", "statement \"Open\" allows s3:PutObject", "RestrictPublicBuckets"])
-                    .pass(bucket_resource(policy_restricted))
-                    .pass(bucket_resource(other_access)),
-            )
-            .case(
-                Case::new("the account's RestrictPublicBuckets neutralises a public policy")
-                    .pass(bucket_resource({
-                        let mut b = open(private_bucket("account-restricted"));
-                        b.policy = Some(policy(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:PutObject","Resource":"*"}]}"#));
-                        b
-                    }))
-                    .with(account_block(true, S3PublicAccessBlock { restrict_public_buckets: true, ..Default::default() })),
-            )
-            .case(
-                Case::new("a public ACL whose neutralising settings were not read is not evaluated")
-                    .not_evaluated(bucket_resource(unknown_acl), &["unknown-ownership", "could not be decided"]),
-            )
-            .applies_to_every_resource("any bucket can be opened by an ACL or a policy, so every one is judged")
+        public_access_cases(
+            (S3_AUTHENTICATED_USERS, "AuthenticatedUsers", "WRITE"),
+            "s3:PutObject",
+            "s3:GetObject",
+            "written or deleted",
+        )
     }
 }

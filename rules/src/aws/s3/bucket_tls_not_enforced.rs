@@ -1,8 +1,8 @@
-use super::{named, wrong_kind};
+use super::{bucket_part, named};
 use crate::declare_rule;
 use crate::rule::{CheckContext, Rule, RuleMeta, Verdict};
+use soc2scan_model::Resource;
 use soc2scan_model::{Effect, PolicyStatement};
-use soc2scan_model::{Resource, ResourceConfig};
 
 declare_rule! {
     /// ## What it checks
@@ -94,14 +94,9 @@ impl Rule for BucketTlsNotEnforced {
     }
 
     fn check(&self, resource: &Resource, _ctx: &CheckContext<'_>) -> Verdict {
-        let ResourceConfig::S3Bucket(bucket) = &resource.config else {
-            return wrong_kind(resource, "an S3 bucket");
-        };
-        let Some(policy) = &bucket.policy else {
-            return Verdict::NotEvaluated(format!(
-                "S3 bucket {}: its policy was not collected",
-                named(resource)
-            ));
+        let policy = match bucket_part(resource, |b| b.policy.as_ref(), "policy") {
+            Ok(part) => part,
+            Err(verdict) => return verdict,
         };
         let Some(document) = policy.document() else {
             return Verdict::Fail(format!(

@@ -1,7 +1,7 @@
-use super::{named, wrong_kind};
+use super::{bucket_part, named};
 use crate::declare_rule;
 use crate::rule::{CheckContext, Rule, RuleMeta, Verdict};
-use soc2scan_model::{Resource, ResourceConfig};
+use soc2scan_model::Resource;
 
 declare_rule! {
     /// ## What it checks
@@ -68,14 +68,10 @@ impl Rule for BucketVersioningOff {
     }
 
     fn check(&self, resource: &Resource, _ctx: &CheckContext<'_>) -> Verdict {
-        let ResourceConfig::S3Bucket(bucket) = &resource.config else {
-            return wrong_kind(resource, "an S3 bucket");
-        };
-        let Some(versioning) = &bucket.versioning else {
-            return Verdict::NotEvaluated(format!(
-                "S3 bucket {}: its versioning status was not collected",
-                named(resource)
-            ));
+        let versioning = match bucket_part(resource, |b| b.versioning.as_ref(), "versioning status")
+        {
+            Ok(part) => part,
+            Err(verdict) => return verdict,
         };
         if versioning.status == "Enabled" {
             Verdict::Pass

@@ -1,5 +1,6 @@
 //! Test buckets: a private, fully configured bucket to vary from.
 
+use crate::cases::{Case, Cases};
 use crate::testing::resource;
 use soc2scan_model::*;
 
@@ -89,4 +90,81 @@ pub(crate) fn account_block(configured: bool, settings: S3PublicAccessBlock) -> 
     );
     r.region = GLOBAL_REGION.to_string();
     r
+}
+
+fn open(mut b: soc2scan_model::S3Bucket) -> soc2scan_model::S3Bucket {
+    b.public_access_block = Some(S3PublicAccessBlock::default());
+    b
+}
+
+/// The cases of a public-access rule: `grant` a public ACL grant that gives the access
+/// (`(group URI, group name, permission)`), `action` a policy action that gives it,
+/// `other_action` one that does not, `verb` how the message says it.
+pub(crate) fn public_access_cases(
+    grant: (&str, &str, &str),
+    action: &str,
+    other_action: &str,
+    verb: &str,
+) -> Cases {
+    let (group, group_name, permission) = grant;
+    let mut acl = open(private_bucket("acl-public"));
+    acl.object_ownership = Some("ObjectWriter".into());
+    acl.acl
+        .as_mut()
+        .unwrap()
+        .grants
+        .push(group_grant(group, permission));
+    let mut acl_ignored = acl.clone();
+    acl_ignored.name = "acl-ignored".into();
+    acl_ignored.public_access_block = Some(S3PublicAccessBlock {
+        ignore_public_acls: true,
+        ..Default::default()
+    });
+    let mut acl_disabled = acl.clone();
+    acl_disabled.name = "acl-disabled".into();
+    acl_disabled.object_ownership = Some("BucketOwnerEnforced".into());
+    let mut policy_public = open(private_bucket("policy-public"));
+    policy_public.policy = Some(policy(&format!(
+        r#"{{"Statement":[{{"Sid":"Open","Effect":"Allow","Principal":{{"AWS":"*"}},"Action":"{action}","Resource":"arn:aws:s3:::policy-public/*"}}]}}"#,
+    )));
+    let mut policy_restricted = open(private_bucket("policy-restricted"));
+    policy_restricted.policy = Some(policy(&format!(
+        r#"{{"Statement":[{{"Effect":"Allow","Principal":"*","Action":"{action}","Resource":"*","Condition":{{"StringEquals":{{"aws:SourceVpce":"vpce-1a2b"}}}}}}]}}"#,
+    )));
+    let mut other_access = open(private_bucket("other-access"));
+    other_access.policy = Some(policy(&format!(
+        r#"{{"Statement":[{{"Effect":"Allow","Principal":"*","Action":"{other_action}","Resource":"*"}}]}}"#,
+    )));
+    let mut unknown_acl = acl.clone();
+    unknown_acl.name = "unknown-ownership".into();
+    unknown_acl.object_ownership = None;
+    unknown_acl.public_access_block = None;
+    Cases::new()
+        .case(Case::new("a private bucket passes").pass(bucket_resource(private_bucket("private"))))
+        .case(
+            Case::new("a public ACL grant fails unless IgnorePublicAcls or disabled ACLs neutralise it")
+                .fail(bucket_resource(acl), &["acl-public", &format!("can be {verb} by anyone"), &format!("ACL grants {permission} to {group_name}"), "expected no public access"])
+                .pass(bucket_resource(acl_ignored))
+                .pass(bucket_resource(acl_disabled)),
+        )
+        .case(
+            Case::new("a policy open to everyone fails; one restricted to a VPC endpoint passes; other actions do not count")
+                .fail(bucket_resource(policy_public), &["policy-public", &format!("statement \"Open\" allows {action}"), "RestrictPublicBuckets"])
+                .pass(bucket_resource(policy_restricted))
+                .pass(bucket_resource(other_access)),
+        )
+        .case(
+            Case::new("the account's RestrictPublicBuckets neutralises a public policy")
+                .pass(bucket_resource({
+                    let mut b = open(private_bucket("account-restricted"));
+                    b.policy = Some(policy(&format!(r#"{{"Statement":[{{"Effect":"Allow","Principal":"*","Action":"{action}","Resource":"*"}}]}}"#)));
+                    b
+                }))
+                .with(account_block(true, S3PublicAccessBlock { restrict_public_buckets: true, ..Default::default() })),
+        )
+        .case(
+            Case::new("a public ACL whose neutralising settings were not read is not evaluated")
+                .not_evaluated(bucket_resource(unknown_acl), &["unknown-ownership", "could not be decided"]),
+        )
+        .applies_to_every_resource("any bucket can be opened by an ACL or a policy, so every one is judged")
 }

@@ -210,6 +210,25 @@ pub(crate) fn neutralising_settings(block: &S3PublicAccessBlock) -> String {
     }
 }
 
+/// A bucket's part that a rule reads, or the verdict when it cannot: not evaluated when the
+/// part was not collected (its call failed for this bucket), and the wrong-kind verdict for
+/// anything but a bucket.
+pub(crate) fn bucket_part<'r, T>(
+    resource: &'r Resource,
+    part: fn(&S3Bucket) -> Option<&T>,
+    label: &str,
+) -> Result<&'r T, crate::rule::Verdict> {
+    let soc2scan_model::ResourceConfig::S3Bucket(bucket) = &resource.config else {
+        return Err(wrong_kind(resource, "an S3 bucket"));
+    };
+    part(bucket).ok_or_else(|| {
+        crate::rule::Verdict::NotEvaluated(format!(
+            "S3 bucket {}: its {label} was not collected",
+            named(resource)
+        ))
+    })
+}
+
 /// The verdict of a public-read or public-write rule on one bucket.
 pub(crate) fn public_verdict(
     resource: &Resource,
