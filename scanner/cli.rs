@@ -100,7 +100,8 @@ pub struct ListArgs {
 /// A provider that can be collected live.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ProviderName {
-    /// Amazon Web Services: EC2 (per region) and IAM.
+    /// Amazon Web Services: EC2, RDS, KMS, DynamoDB, EFS and AWS Backup (per region), IAM and
+    /// S3 (per account).
     Aws,
     /// Google Cloud: Cloud Storage buckets and their IAM policies.
     Gcp,
@@ -143,8 +144,8 @@ pub struct AwsArgs {
     #[arg(long, conflicts_with = "regions")]
     pub all_regions: bool,
 
-    /// Collect only these AWS services, comma-separated (ec2, iam, kms, dynamodb, efs,
-    /// backup); the other services' rules are reported as not collected [default: every
+    /// Collect only these AWS services, comma-separated (ec2, iam, s3, rds, kms, dynamodb,
+    /// efs, backup); the other services' rules are reported as not collected [default: every
     /// service].
     #[arg(long, value_delimiter = ',', value_name = "SERVICES")]
     pub services: Vec<String>,

@@ -398,3 +398,20 @@ fn docs_rules_md_is_generated_from_the_rule_docs() {
         "docs/rules.md is out of date: run `UPDATE_DOCS=1 cargo test --test e2e docs_rules_md` and commit it"
     );
 }
+
+#[cfg(feature = "aws")]
+#[test]
+fn scan_aws_help_names_every_registered_service() {
+    let dir = temp_dir();
+    let output = soc2scan_in(dir.path(), &["scan", "aws", "--help"]);
+    assert_eq!(code(&output), 0);
+    let help = stdout(&output)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let listed = format!(
+        "comma-separated ({})",
+        soc2scan_providers::aws::service_names().join(", ")
+    );
+    assert!(help.contains(&listed), "expected {listed:?} in {help}");
+}
