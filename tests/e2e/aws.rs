@@ -6,6 +6,8 @@
 
 #![cfg(feature = "aws")]
 
+#[path = "../support/fault_proxy.rs"]
+mod fault_proxy;
 #[path = "../support/moto.rs"]
 mod moto_server;
 
@@ -389,90 +391,32 @@ enum Fault {
 }
 
 /// A loopback HTTP proxy in front of moto: requests whose `Action=` is listed get the fault,
-/// the rest are forwarded. Each request opens its own upstream connection.
+/// the rest are forwarded.
 fn start_fault_proxy(upstream: u16, faults: &'static [(&'static str, Fault)]) -> u16 {
-    use std::io::{Read, Write};
-    use std::net::{TcpListener, TcpStream};
-
-    fn read_message(stream: &mut TcpStream) -> Option<Vec<u8>> {
-        let mut message = Vec::new();
-        let mut buffer = [0u8; 16 * 1024];
-        let header_end = loop {
-            if let Some(end) = message.windows(4).position(|w| w == b"\r\n\r\n") {
-                break end + 4;
-            }
-            let read = stream.read(&mut buffer).ok()?;
-            if read == 0 {
-                return None;
-            }
-            message.extend_from_slice(&buffer[..read]);
-        };
-        let headers = String::from_utf8_lossy(&message[..header_end]).to_ascii_lowercase();
-        let length: usize = headers
-            .lines()
-            .find_map(|line| line.strip_prefix("content-length:"))
-            .and_then(|value| value.trim().parse().ok())
-            .unwrap_or(0);
-        while message.len() < header_end + length {
-            let read = stream.read(&mut buffer).ok()?;
-            if read == 0 {
-                return None;
-            }
-            message.extend_from_slice(&buffer[..read]);
-        }
-        Some(message)
-    }
-
-    fn serve(mut client: TcpStream, upstream: u16, faults: &[(&str, Fault)]) {
-        while let Some(request) = read_message(&mut client) {
-            let text = String::from_utf8_lossy(&request);
-            let fault = faults
-                .iter()
-                .find(|(action, _)| text.contains(&format!("Action={action}&")))
-                .map(|(_, fault)| *fault);
-            let response = match fault {
-                Some(Fault::Stall) => {
-                    std::thread::sleep(std::time::Duration::from_secs(60));
-                    return;
-                }
-                Some(Fault::Throttle) => {
-                    let body = "<Response><Errors><Error><Code>RequestLimitExceeded</Code>\
-                        <Message>Request limit exceeded.</Message></Error></Errors>\
-                        <RequestID>soc2scan-fault-proxy</RequestID></Response>";
+    fault_proxy::start_proxy(upstream, move |request| {
+        let text = String::from_utf8_lossy(request);
+        match faults
+            .iter()
+            .find(|(action, _)| text.contains(&format!("Action={action}&")))
+            .map(|(_, fault)| *fault)
+        {
+            None => fault_proxy::Answer::Forward,
+            Some(Fault::Stall) => fault_proxy::Answer::Stall,
+            Some(Fault::Throttle) => {
+                let body = "<Response><Errors><Error><Code>RequestLimitExceeded</Code>\
+                    <Message>Request limit exceeded.</Message></Error></Errors>\
+                    <RequestID>soc2scan-fault-proxy</RequestID></Response>";
+                fault_proxy::Answer::Respond(
                     format!(
                         "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/xml\r\n\
                          Content-Length: {}\r\n\r\n{body}",
                         body.len()
                     )
-                    .into_bytes()
-                }
-                None => {
-                    let Ok(mut moto) = TcpStream::connect(("127.0.0.1", upstream)) else {
-                        return;
-                    };
-                    if moto.write_all(&request).is_err() {
-                        return;
-                    }
-                    match read_message(&mut moto) {
-                        Some(response) => response,
-                        None => return,
-                    }
-                }
-            };
-            if client.write_all(&response).is_err() {
-                return;
+                    .into_bytes(),
+                )
             }
         }
-    }
-
-    let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
-    let port = listener.local_addr().expect("bound").port();
-    std::thread::spawn(move || {
-        for client in listener.incoming().flatten() {
-            std::thread::spawn(move || serve(client, upstream, faults));
-        }
-    });
-    port
+    })
 }
 
 #[test]

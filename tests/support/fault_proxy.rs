@@ -1,12 +1,14 @@
-//! A loopback HTTP proxy in front of moto that answers chosen requests with
-//! `AccessDeniedException` and forwards every other request unchanged: how a test denies one
-//! call for one resource (one key's `GetKeyPolicy`, one table's `DescribeContinuousBackups`)
-//! through the real SDK, which moto's own IAM enforcement cannot do (it authorizes every
-//! data-store call against the resource `*`).
+//! A loopback HTTP proxy in front of moto that answers chosen requests itself and forwards
+//! every other request unchanged: how a test makes one call fail through the real SDK.
 //!
-//! A request is denied when its text (request line, headers and body, compared
-//! case-insensitively) contains every fragment of one of the denials; the proxy counts the
-//! requests each denial answered, so a test can check that the denied call was really made.
+//! [`start_proxy`] takes a rule that looks at each request (request line, headers and body)
+//! and says what to do with it. [`start_denying_proxy`] is the rule the data-store tests use:
+//! it answers chosen requests with `AccessDeniedException` — one key's `GetKeyPolicy`, one
+//! table's `DescribeContinuousBackups` — which moto's own IAM enforcement cannot do (it
+//! authorizes every data-store call against the resource `*`). A request is denied when its
+//! text (compared case-insensitively) contains every fragment of one of the denials; the
+//! proxy counts the requests each denial answered, so a test can check that the denied call
+//! was really made.
 
 #![allow(dead_code)]
 
@@ -27,25 +29,63 @@ impl FaultProxy {
     }
 }
 
-/// Starts a proxy forwarding to `upstream` (a loopback port) that denies the requests
-/// matching `denials` (each a list of fragments that must all appear).
-pub fn start_denying_proxy(upstream: u16, denials: Vec<Vec<String>>) -> FaultProxy {
-    let denials: Arc<Vec<Vec<String>>> = Arc::new(
-        denials
-            .into_iter()
-            .map(|fragments| fragments.iter().map(|f| f.to_ascii_lowercase()).collect())
-            .collect(),
-    );
-    let denied = Arc::new(Mutex::new(vec![0; denials.len()]));
+/// What the proxy does with one request.
+pub enum Answer {
+    /// Forward it to moto and relay moto's answer.
+    Forward,
+    /// Answer with this whole HTTP response.
+    Respond(Vec<u8>),
+    /// Never answer (a call that outlasts every timeout); the connection is dropped after a
+    /// minute.
+    Stall,
+}
+
+/// Starts a proxy forwarding to `upstream` (a loopback port) that asks `rule` about every
+/// request first. Each client connection is served on its own thread and opens its own
+/// upstream connection per request.
+pub fn start_proxy(upstream: u16, rule: impl Fn(&[u8]) -> Answer + Send + Sync + 'static) -> u16 {
+    let rule = Arc::new(rule);
     let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
     let port = listener.local_addr().expect("bound").port();
-    let counts = denied.clone();
     std::thread::spawn(move || {
         for client in listener.incoming().flatten() {
-            let denials = denials.clone();
-            let counts = counts.clone();
-            std::thread::spawn(move || serve(client, upstream, &denials, &counts));
+            let rule = rule.clone();
+            std::thread::spawn(move || serve(client, upstream, &*rule));
         }
+    });
+    port
+}
+
+/// Starts a proxy forwarding to `upstream` that denies the requests matching `denials`
+/// (each a list of fragments that must all appear).
+pub fn start_denying_proxy(upstream: u16, denials: Vec<Vec<String>>) -> FaultProxy {
+    let denials: Vec<Vec<String>> = denials
+        .into_iter()
+        .map(|fragments| fragments.iter().map(|f| f.to_ascii_lowercase()).collect())
+        .collect();
+    let denied = Arc::new(Mutex::new(vec![0; denials.len()]));
+    let counts = denied.clone();
+    let port = start_proxy(upstream, move |request| {
+        let text = String::from_utf8_lossy(request).to_ascii_lowercase();
+        let Some(index) = denials
+            .iter()
+            .position(|fragments| fragments.iter().all(|f| text.contains(f.as_str())))
+        else {
+            return Answer::Forward;
+        };
+        if let Ok(mut counts) = counts.lock() {
+            counts[index] += 1;
+        }
+        let body = "{\"__type\":\"AccessDeniedException\",\"message\":\"not authorized to perform this action on this resource (soc2scan fault proxy)\"}";
+        Answer::Respond(
+            format!(
+                "HTTP/1.1 403 Forbidden\r\nContent-Type: application/x-amz-json-1.1\r\n\
+                 x-amzn-ErrorType: AccessDeniedException\r\nx-amzn-RequestId: fault-proxy\r\n\
+                 Content-Length: {}\r\n\r\n{body}",
+                body.len()
+            )
+            .into_bytes(),
+        )
     });
     FaultProxy { port, denied }
 }
@@ -79,32 +119,15 @@ fn read_message(stream: &mut TcpStream) -> Option<Vec<u8>> {
     Some(message)
 }
 
-fn serve(
-    mut client: TcpStream,
-    upstream: u16,
-    denials: &[Vec<String>],
-    counts: &Mutex<Vec<usize>>,
-) {
+fn serve(mut client: TcpStream, upstream: u16, rule: &dyn Fn(&[u8]) -> Answer) {
     while let Some(request) = read_message(&mut client) {
-        let text = String::from_utf8_lossy(&request).to_ascii_lowercase();
-        let denial = denials
-            .iter()
-            .position(|fragments| fragments.iter().all(|f| text.contains(f.as_str())));
-        let response = match denial {
-            Some(index) => {
-                if let Ok(mut counts) = counts.lock() {
-                    counts[index] += 1;
-                }
-                let body = "{\"__type\":\"AccessDeniedException\",\"message\":\"not authorized to perform this action on this resource (soc2scan fault proxy)\"}";
-                format!(
-                    "HTTP/1.1 403 Forbidden\r\nContent-Type: application/x-amz-json-1.1\r\n\
-                     x-amzn-ErrorType: AccessDeniedException\r\nx-amzn-RequestId: fault-proxy\r\n\
-                     Content-Length: {}\r\n\r\n{body}",
-                    body.len()
-                )
-                .into_bytes()
+        let response = match rule(&request) {
+            Answer::Respond(response) => response,
+            Answer::Stall => {
+                std::thread::sleep(std::time::Duration::from_secs(60));
+                return;
             }
-            None => {
+            Answer::Forward => {
                 let Ok(mut moto) = TcpStream::connect(("127.0.0.1", upstream)) else {
                     return;
                 };
