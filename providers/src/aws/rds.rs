@@ -225,7 +225,40 @@ struct Listed {
     tags: Vec<aws_sdk_rds::types::Tag>,
 }
 
+/// What both kinds of manual snapshot report, from their two SDK types.
+struct SnapshotFacts<'a> {
+    id: &'a str,
+    source: Option<&'a str>,
+    engine: Option<&'a str>,
+    status: Option<&'a str>,
+    encrypted: Option<bool>,
+    kms_key_id: Option<&'a str>,
+    create_time: Option<&'a aws_smithy_types::DateTime>,
+}
+
 impl Listed {
+    /// A listed snapshot whose public restore is not looked at yet; the key is kept only
+    /// for an encrypted one.
+    fn new(arn: String, facts: SnapshotFacts<'_>, tags: &[aws_sdk_rds::types::Tag]) -> Listed {
+        Listed {
+            arn,
+            config: RdsSnapshot {
+                snapshot_identifier: facts.id.to_string(),
+                source_identifier: facts.source.map(str::to_string),
+                engine: facts.engine.map(str::to_string),
+                status: facts.status.map(str::to_string),
+                encrypted: facts.encrypted,
+                kms_key_id: facts
+                    .kms_key_id
+                    .filter(|_| facts.encrypted == Some(true))
+                    .map(str::to_string),
+                create_time: facts.create_time.and_then(time),
+                restorable_by_all: None,
+            },
+            tags: tags.to_vec(),
+        }
+    }
+
     /// Whether the snapshot may be public: RDS refuses `all` for encrypted snapshots, so
     /// only the others (and those whose encryption was not reported) need a look.
     fn is_candidate(&self) -> bool {
@@ -313,24 +346,19 @@ async fn db_snapshots(scope: &RdsScope) -> Collected {
                     OP,
                     "DBSnapshotIdentifier",
                 )?;
-                let encrypted = snapshot.encrypted();
-                out.push(Listed {
-                    arn: scope.arn(snapshot.db_snapshot_arn(), "snapshot", id),
-                    config: RdsSnapshot {
-                        snapshot_identifier: id.to_string(),
-                        source_identifier: snapshot.db_instance_identifier().map(str::to_string),
-                        engine: snapshot.engine().map(str::to_string),
-                        status: snapshot.status().map(str::to_string),
-                        encrypted,
-                        kms_key_id: snapshot
-                            .kms_key_id()
-                            .filter(|_| encrypted == Some(true))
-                            .map(str::to_string),
-                        create_time: snapshot.snapshot_create_time().and_then(time),
-                        restorable_by_all: None,
+                out.push(Listed::new(
+                    scope.arn(snapshot.db_snapshot_arn(), "snapshot", id),
+                    SnapshotFacts {
+                        id,
+                        source: snapshot.db_instance_identifier(),
+                        engine: snapshot.engine(),
+                        status: snapshot.status(),
+                        encrypted: snapshot.encrypted(),
+                        kms_key_id: snapshot.kms_key_id(),
+                        create_time: snapshot.snapshot_create_time(),
                     },
-                    tags: snapshot.tag_list().to_vec(),
-                });
+                    snapshot.tag_list(),
+                ));
             }
             Ok(PageEnd::next_token(page.marker()))
         },
@@ -390,24 +418,19 @@ async fn cluster_snapshots(scope: &RdsScope) -> Collected {
                     OP,
                     "DBClusterSnapshotIdentifier",
                 )?;
-                let encrypted = snapshot.storage_encrypted();
-                out.push(Listed {
-                    arn: scope.arn(snapshot.db_cluster_snapshot_arn(), "cluster-snapshot", id),
-                    config: RdsSnapshot {
-                        snapshot_identifier: id.to_string(),
-                        source_identifier: snapshot.db_cluster_identifier().map(str::to_string),
-                        engine: snapshot.engine().map(str::to_string),
-                        status: snapshot.status().map(str::to_string),
-                        encrypted,
-                        kms_key_id: snapshot
-                            .kms_key_id()
-                            .filter(|_| encrypted == Some(true))
-                            .map(str::to_string),
-                        create_time: snapshot.snapshot_create_time().and_then(time),
-                        restorable_by_all: None,
+                out.push(Listed::new(
+                    scope.arn(snapshot.db_cluster_snapshot_arn(), "cluster-snapshot", id),
+                    SnapshotFacts {
+                        id,
+                        source: snapshot.db_cluster_identifier(),
+                        engine: snapshot.engine(),
+                        status: snapshot.status(),
+                        encrypted: snapshot.storage_encrypted(),
+                        kms_key_id: snapshot.kms_key_id(),
+                        create_time: snapshot.snapshot_create_time(),
                     },
-                    tags: snapshot.tag_list().to_vec(),
-                });
+                    snapshot.tag_list(),
+                ));
             }
             Ok(PageEnd::next_token(page.marker()))
         },
