@@ -2035,29 +2035,20 @@ async fn missing_permissions_become_coverage_gaps_and_never_passes() {
     const ACCOUNT: &str = "123456789012"; // moto's default account
 
     // The scanning user gets docs/permissions.md's policy, less three actions.
-    let mut granted = documented_actions();
-    assert!(granted.remove("ec2:DescribeVolumes"));
-    assert!(granted.remove("iam:GenerateCredentialReport"));
-    assert!(granted.remove("kms:ListKeys"));
-    // moto authorises S3 Control's GetPublicAccessBlock as s3:GetPublicAccessBlock (AWS:
-    // s3:GetAccountPublicAccessBlock), so it needs that spelling too.
-    granted.insert("s3:GetPublicAccessBlock".to_string());
-    let policy = serde_json::json!({
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": granted, "Resource": "*"}],
-    })
-    .to_string();
     let seed = static_config(&moto, &base_credentials(), R1).await;
     let iam = iam_client(&seed);
-    create_user(&iam, "scanner").await;
-    iam.put_user_policy()
-        .user_name("scanner")
-        .policy_name("soc2scan-minus-two")
-        .policy_document(policy)
-        .send()
-        .await
-        .unwrap();
-    let (key_id, secret) = access_key(&iam, "scanner").await;
+    let scanner = scanning_user(
+        &iam,
+        "scanner",
+        &[
+            "ec2:DescribeVolumes",
+            "iam:GenerateCredentialReport",
+            "kms:ListKeys",
+        ],
+        vec![],
+    )
+    .await;
+    let (key_id, secret) = (scanner.access_key_id, scanner.secret_access_key);
     create_user(&iam, "bob").await;
     console_password(&iam, "bob").await;
     for region in [R1, R2] {
@@ -3148,14 +3139,21 @@ async fn s3_buckets_of_two_accounts_in_two_regions_are_read_part_by_part() {
     assert!(policy_read.contains("PublicRead"), "{policy_read}");
 }
 
-/// A user of moto's default account allowed docs/permissions.md's policy, less `denies`
-/// (extra Deny statements); returns its keys.
-async fn s3_scanning_user(
+/// A user of moto's default account allowed docs/permissions.md's policy but the actions
+/// `without`, less `denies` (extra Deny statements); returns its keys.
+async fn scanning_user(
     iam: &aws_sdk_iam::Client,
     name: &str,
+    without: &[&str],
     denies: Vec<serde_json::Value>,
 ) -> StaticCredentials {
     let mut granted = documented_actions();
+    for action in without {
+        assert!(
+            granted.remove(*action),
+            "{action} is not in docs/permissions.md"
+        );
+    }
     // moto authorises some S3 calls as other actions than AWS does: GetBucketEncryption,
     // GetPublicAccessBlock and GetBucketOwnershipControls as s3:ListBucket, S3 Control's
     // GetPublicAccessBlock as s3:GetPublicAccessBlock.
@@ -3238,27 +3236,35 @@ async fn s3_denied_calls_fail_only_the_bucket_part_listing_or_account_setting_th
     }
     let iam = iam_client(&base(R1).await);
     // moto evaluates a Deny's Resource against the bucket's ARN: one bucket's policy only.
-    let no_policy_of_one = s3_scanning_user(
+    let no_policy_of_one = scanning_user(
         &iam,
         "no-policy-of-one",
+        &[],
         vec![deny("s3:GetBucketPolicy", &bucket_arn(ONE))],
     )
     .await;
-    let no_listing =
-        s3_scanning_user(&iam, "no-listing", vec![deny("s3:ListAllMyBuckets", "*")]).await;
+    let no_listing = scanning_user(
+        &iam,
+        "no-listing",
+        &[],
+        vec![deny("s3:ListAllMyBuckets", "*")],
+    )
+    .await;
     // moto's spelling of the action, and AWS's.
-    let no_account_setting = s3_scanning_user(
+    let no_account_setting = scanning_user(
         &iam,
         "no-account-setting",
+        &[],
         vec![
             deny("s3:GetPublicAccessBlock", "*"),
             deny("s3:GetAccountPublicAccessBlock", "*"),
         ],
     )
     .await;
-    let no_location_of_two = s3_scanning_user(
+    let no_location_of_two = scanning_user(
         &iam,
         "no-location-of-two",
+        &[],
         vec![deny("s3:GetBucketLocation", &bucket_arn(TWO))],
     )
     .await;
@@ -4041,27 +4047,19 @@ async fn denied_rds_calls_leave_exactly_the_rds_rules_that_need_them_not_evaluat
     let Some(python) = moto_python() else { return };
     let moto = start_moto(&python, &[("INITIAL_NO_AUTH_ACTION_COUNT", "1000000")]);
     const ACCOUNT: &str = "123456789012"; // moto's default account
-    let mut granted = documented_actions();
-    assert!(granted.remove("rds:DescribeDBInstances"));
-    assert!(granted.remove("rds:DescribeDBClusterSnapshotAttributes"));
-    // moto's spelling of S3 Control's GetPublicAccessBlock (see the test above).
-    granted.insert("s3:GetPublicAccessBlock".to_string());
-    let policy = serde_json::json!({
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": granted, "Resource": "*"}],
-    })
-    .to_string();
     let seed = static_config(&moto, &base_credentials(), R1).await;
     let iam = iam_client(&seed);
-    create_user(&iam, "scanner").await;
-    iam.put_user_policy()
-        .user_name("scanner")
-        .policy_name("soc2scan-minus-two-rds")
-        .policy_document(policy)
-        .send()
-        .await
-        .unwrap();
-    let (key_id, secret) = access_key(&iam, "scanner").await;
+    let scanner = scanning_user(
+        &iam,
+        "scanner",
+        &[
+            "rds:DescribeDBInstances",
+            "rds:DescribeDBClusterSnapshotAttributes",
+        ],
+        vec![],
+    )
+    .await;
+    let (key_id, secret) = (scanner.access_key_id, scanner.secret_access_key);
     let rds = rds_client(&seed);
     create_db(&rds, Db::good("orders-db")).await;
     create_cluster(&rds, "orders-aurora", "aurora-postgresql", true).await;

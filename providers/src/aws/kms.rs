@@ -115,22 +115,7 @@ async fn list_keys(scope: &KmsScope) -> Result<Vec<String>, CallFailure> {
 async fn key(scope: &KmsScope, key_id: &str) -> Option<Resource> {
     const DESCRIBE: &str = "kms:DescribeKey";
     let arn = scope.regional_arn("kms", &format!("key/{key_id}"));
-    let mut config = KmsKey {
-        key_id: key_id.to_string(),
-        key_manager: None,
-        key_state: None,
-        key_spec: None,
-        key_usage: None,
-        origin: None,
-        multi_region: None,
-        description: None,
-        creation_date: None,
-        deletion_date: None,
-        pending_deletion_window_days: None,
-        rotation_enabled: None,
-        rotation_period_days: None,
-        policy: None,
-    };
+    let mut config = KmsKey::id_only(key_id);
     let described = scope
         .call(scope.client.describe_key().key_id(key_id).send())
         .await;
@@ -252,25 +237,6 @@ mod tests {
     use super::*;
     use aws_sdk_kms::types::{KeyManagerType, KeySpec, KeyState, OriginType};
 
-    fn blank(id: &str) -> KmsKey {
-        KmsKey {
-            key_id: id.to_string(),
-            key_manager: None,
-            key_state: None,
-            key_spec: None,
-            key_usage: None,
-            origin: None,
-            multi_region: None,
-            description: None,
-            creation_date: None,
-            deletion_date: None,
-            pending_deletion_window_days: None,
-            rotation_enabled: None,
-            rotation_period_days: None,
-            policy: None,
-        }
-    }
-
     #[test]
     fn an_aws_managed_key_without_key_usage_is_described_not_refused() {
         let metadata = KeyMetadata::builder()
@@ -282,7 +248,7 @@ mod tests {
             .description("Default key that protects my EBS volumes")
             .build()
             .expect("key id set");
-        let mut config = blank("k-ebs");
+        let mut config = KmsKey::id_only("k-ebs");
         describe(&mut config, &metadata);
         assert!(config.aws_managed());
         assert_eq!(config.key_usage, None, "unknown, not a guess");
@@ -303,7 +269,7 @@ mod tests {
             .description("")
             .build()
             .expect("key id set");
-        let mut config = blank("k-doomed");
+        let mut config = KmsKey::id_only("k-doomed");
         describe(&mut config, &metadata);
         assert_eq!(config.pending_deletion(), Some(true));
         assert_eq!(config.pending_deletion_window_days, Some(7));

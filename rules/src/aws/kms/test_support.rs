@@ -46,22 +46,7 @@ pub fn aws_managed_key(id: &str) -> KmsKey {
 
 /// A key whose `DescribeKey` failed: its id alone.
 pub fn undescribed_key(id: &str) -> KmsKey {
-    KmsKey {
-        key_id: id.to_string(),
-        key_manager: None,
-        key_state: None,
-        key_spec: None,
-        key_usage: None,
-        origin: None,
-        multi_region: None,
-        description: None,
-        creation_date: None,
-        deletion_date: None,
-        pending_deletion_window_days: None,
-        rotation_enabled: None,
-        rotation_period_days: None,
-        policy: None,
-    }
+    KmsKey::id_only(id)
 }
 
 /// A policy document from JSON text.

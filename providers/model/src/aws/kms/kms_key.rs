@@ -62,6 +62,27 @@ pub struct KmsKey {
 }
 
 impl KmsKey {
+    /// A key known by its id alone (its `DescribeKey` failed or has not been made yet):
+    /// every other field not known.
+    pub fn id_only(key_id: &str) -> KmsKey {
+        KmsKey {
+            key_id: key_id.to_string(),
+            key_manager: None,
+            key_state: None,
+            key_spec: None,
+            key_usage: None,
+            origin: None,
+            multi_region: None,
+            description: None,
+            creation_date: None,
+            deletion_date: None,
+            pending_deletion_window_days: None,
+            rotation_enabled: None,
+            rotation_period_days: None,
+            policy: None,
+        }
+    }
+
     /// Whether the key is AWS-managed (`aws/ebs`, `aws/rds`, …): AWS rotates it, writes
     /// its policy and never deletes it, so customer rules do not apply. `false` when not
     /// known.
