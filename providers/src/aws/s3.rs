@@ -85,8 +85,7 @@ impl AwsService for S3 {
         bucket_kinds.extend(PARTS);
         vec![
             Job::several(&bucket_kinds, async move {
-                let kinds = bucket_kinds_of(buckets(&ctx).await);
-                kinds
+                bucket_kinds_of(buckets(&ctx).await)
             }),
             Job::one(ResourceKind::S3AccountPublicAccessBlock, async move {
                 account_public_access_block(&account_ctx).await
@@ -171,6 +170,7 @@ async fn buckets(ctx: &ScopeContext) -> Collected {
     )
     .await?;
 
+    // One client per region the buckets live in, made once.
     let mut clients: BTreeMap<String, aws_sdk_s3::Client> = BTreeMap::new();
     clients.insert(home.clone(), lister.clone());
     let located = join_all(listed.into_iter().map(|bucket| {
@@ -184,16 +184,15 @@ async fn buckets(ctx: &ScopeContext) -> Collected {
         }
     }))
     .await;
-    for (_, region) in &located {
-        if let Ok(region) = region {
-            clients
-                .entry(region.clone())
-                .or_insert_with(|| s3_client(ctx, region));
-        }
-    }
     let reads = located.into_iter().map(|(bucket, region)| {
-        let client = region.as_ref().ok().and_then(|r| clients.get(r)).cloned();
-        async move { read_bucket(ctx, bucket, region, client).await }
+        let region = region.map(|region| {
+            let client = clients
+                .entry(region.clone())
+                .or_insert_with(|| s3_client(ctx, &region))
+                .clone();
+            (region, client)
+        });
+        async move { read_bucket(ctx, bucket, region).await }
     });
     // A bucket deleted between the listing and its reads no longer exists: not a gap.
     Ok(join_all(reads).await.into_iter().flatten().collect())
@@ -228,8 +227,7 @@ fn bucket_arn(ctx: &ScopeContext, name: &str) -> String {
 async fn read_bucket(
     ctx: &ScopeContext,
     listed: Listed,
-    region: Result<String, CallFailure>,
-    client: Option<aws_sdk_s3::Client>,
+    located: Result<(String, aws_sdk_s3::Client), CallFailure>,
 ) -> Option<Resource> {
     let arn = bucket_arn(ctx, &listed.name);
     let mut config = S3Bucket {
@@ -243,25 +241,13 @@ async fn read_bucket(
         logging: None,
         object_ownership: None,
     };
-    let (region, client) = match (region, client) {
-        (Ok(region), Some(client)) => (region, client),
-        (Err(failure), _) => {
+    let (region, client) = match located {
+        Ok(located) => located,
+        Err(failure) => {
             for part in PARTS {
                 ctx.record_narrowed_gap(&arn, part, &failure);
             }
             return Some(bucket_resource(ctx, arn, "unknown".to_string(), config));
-        }
-        (Ok(region), None) => {
-            // Every located region has a client; this is unreachable in practice, and
-            // recorded as a failure rather than trusted.
-            let failure = CallFailure::new(
-                FailureKind::Error,
-                format!("no S3 client for region {region}"),
-            );
-            for part in PARTS {
-                ctx.record_narrowed_gap(&arn, part, &failure);
-            }
-            return Some(bucket_resource(ctx, arn, region, config));
         }
     };
     let name = listed.name.as_str();

@@ -140,8 +140,8 @@ fn denies_everyone(statement: &PolicyStatement) -> bool {
         && statement.condition.as_ref().is_none_or(|c| c.is_empty())
 }
 
-/// `"*"`, `{"AWS": "*"}` or `{"AWS": [..., "*", ...]}`.
-fn is_anyone(principal: &serde_json::Value) -> bool {
+/// Whether a `Principal` is anyone: `"*"`, `{"AWS": "*"}` or `{"AWS": [..., "*", ...]}`.
+pub fn is_anyone(principal: &serde_json::Value) -> bool {
     match principal {
         serde_json::Value::String(s) => s == "*",
         serde_json::Value::Object(map) => map.get("AWS").is_some_and(|aws| match aws {

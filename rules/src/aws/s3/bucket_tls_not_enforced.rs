@@ -1,4 +1,5 @@
 use super::{bucket_part, named};
+use crate::aws::resource_policy::is_anyone;
 use crate::declare_rule;
 use crate::rule::{CheckContext, Rule, RuleMeta, Verdict};
 use soc2scan_model::Resource;
@@ -121,15 +122,7 @@ impl Rule for BucketTlsNotEnforced {
 /// A Deny of every S3 action to everyone, on `aws:SecureTransport = false` or
 /// `s3:TlsVersion < 1.2` (or higher).
 fn denies_insecure_transport(statement: &PolicyStatement) -> bool {
-    let everyone = statement.principal.as_ref().is_some_and(|p| {
-        p.as_str() == Some("*")
-            || p.get("AWS").is_some_and(|aws| {
-                aws.as_str() == Some("*")
-                    || aws
-                        .as_array()
-                        .is_some_and(|items| items.iter().any(|i| i.as_str() == Some("*")))
-            })
-    });
+    let everyone = statement.principal.as_ref().is_some_and(is_anyone);
     let all_actions = statement
         .action
         .iter()
