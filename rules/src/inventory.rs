@@ -36,6 +36,9 @@ pub enum UnitState<'s> {
     Absent,
 }
 
+/// Resource positions by (kind, account, region).
+type ScopeIndex<'s> = HashMap<(ResourceKind, &'s str, &'s str), Vec<u32>>;
+
 /// Indexes over one snapshot, built once per evaluation.
 pub struct Inventory<'s> {
     snapshot: &'s Snapshot,
@@ -55,6 +58,9 @@ pub struct Inventory<'s> {
     groups: SortedIndex<'s, IamGroup>,
     /// Per resource (only for plans): the fields known only after apply.
     unknown: Vec<&'s [UnknownValue]>,
+    /// Resources by (kind, account, region), built on first use: only rules that judge a
+    /// whole region or account ask for it, so a snapshot that has none pays nothing.
+    by_scope: std::sync::OnceLock<ScopeIndex<'s>>,
 }
 
 impl<'s> Inventory<'s> {
@@ -72,6 +78,7 @@ impl<'s> Inventory<'s> {
             managed_policies: SortedIndex::default(),
             groups: SortedIndex::default(),
             unknown: Vec::new(),
+            by_scope: std::sync::OnceLock::new(),
         };
         if let Some(plan) = &snapshot.plan {
             inventory.unknown = snapshot
@@ -207,6 +214,36 @@ impl<'s> Inventory<'s> {
         self.indices_of(kind)
             .iter()
             .map(|&index| &self.snapshot.resources[index as usize])
+    }
+
+    /// Resources of a kind in one account and region (the resources' own region: a bucket's,
+    /// say, not its coverage unit's `global`).
+    pub fn resources_in<'a>(
+        &'a self,
+        kind: ResourceKind,
+        account: &'a str,
+        region: &'a str,
+    ) -> impl Iterator<Item = &'s Resource> + 'a {
+        let index = self.by_scope.get_or_init(|| {
+            let mut index = ScopeIndex::new();
+            for (position, resource) in self.snapshot.resources.iter().enumerate() {
+                index
+                    .entry((
+                        resource.kind(),
+                        resource.account.as_str(),
+                        resource.region.as_str(),
+                    ))
+                    .or_default()
+                    .push(position as u32);
+            }
+            index
+        });
+        index
+            .get(&(kind, account, region))
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(|&position| &self.snapshot.resources[position as usize])
     }
 
     /// Own snapshots (any state) taken from a volume in the same account and region.

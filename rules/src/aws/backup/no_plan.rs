@@ -144,13 +144,11 @@ impl Rule for NoPlan {
         let ResourceConfig::BackupRegion(region) = &resource.config else {
             return crate::aws::wrong_kind(resource, "an AWS Backup region");
         };
-        let here = |other: &&Resource| {
-            other.account == resource.account && other.region == resource.region
+        let here = |kind| {
+            ctx.inventory
+                .resources_in(kind, &resource.account, &resource.region)
         };
-        let plans: Vec<(&Resource, &BackupPlan)> = ctx
-            .inventory
-            .resources_of(ResourceKind::BackupPlan)
-            .filter(here)
+        let plans: Vec<(&Resource, &BackupPlan)> = here(ResourceKind::BackupPlan)
             .filter_map(|r| match &r.config {
                 ResourceConfig::BackupPlan(plan) => Some((r, plan)),
                 _ => None,
@@ -164,12 +162,7 @@ impl Rule for NoPlan {
         }
         let stores: Vec<String> = data_store_kinds()
             .filter_map(|kind| {
-                let count = ctx
-                    .inventory
-                    .resources_of(kind)
-                    .filter(here)
-                    .filter(|r| holds_data(r))
-                    .count();
+                let count = here(kind).filter(|r| holds_data(r)).count();
                 (count > 0).then(|| count_text(kind, count))
             })
             .collect();
