@@ -61,6 +61,9 @@ pub struct Inventory<'s> {
     /// Resources by (kind, account, region), built on first use: only rules that judge a
     /// whole region or account ask for it, so a snapshot that has none pays nothing.
     by_scope: std::sync::OnceLock<ScopeIndex<'s>>,
+    /// Cloud Storage bucket names that receive other buckets' usage logs, with the names
+    /// of the buckets logging to them; built on first use.
+    gcs_log_sources: std::sync::OnceLock<HashMap<&'s str, Vec<&'s str>>>,
 }
 
 impl<'s> Inventory<'s> {
@@ -79,6 +82,7 @@ impl<'s> Inventory<'s> {
             groups: SortedIndex::default(),
             unknown: Vec::new(),
             by_scope: std::sync::OnceLock::new(),
+            gcs_log_sources: std::sync::OnceLock::new(),
         };
         if let Some(plan) = &snapshot.plan {
             inventory.unknown = snapshot
@@ -244,6 +248,30 @@ impl<'s> Inventory<'s> {
             .unwrap_or_default()
             .iter()
             .map(|&position| &self.snapshot.resources[position as usize])
+    }
+
+    /// The names of the Cloud Storage buckets (of any project in the snapshot) whose usage
+    /// logs are delivered to the bucket called `log_bucket`, itself excluded; sorted.
+    pub fn gcs_buckets_logging_to(&self, log_bucket: &str) -> &[&'s str] {
+        let index = self.gcs_log_sources.get_or_init(|| {
+            let mut index: HashMap<&'s str, Vec<&'s str>> = HashMap::new();
+            for resource in self.resources_of(ResourceKind::GcsBucket) {
+                if let ResourceConfig::GcsBucket(bucket) = &resource.config {
+                    if let Some(logging) = &bucket.logging {
+                        let target = logging.log_bucket.trim();
+                        if !target.is_empty() && target != bucket.name {
+                            index.entry(target).or_default().push(&bucket.name);
+                        }
+                    }
+                }
+            }
+            for sources in index.values_mut() {
+                sources.sort_unstable();
+                sources.dedup();
+            }
+            index
+        });
+        index.get(log_bucket).map(Vec::as_slice).unwrap_or_default()
     }
 
     /// Own snapshots (any state) taken from a volume in the same account and region.

@@ -273,6 +273,16 @@ const ACME_PLAN_VERDICTS: &[(&str, &str, &str)] = &[
         "pass",
     ),
     (
+        "gcp-gcs-bucket-public",
+        "google_storage_bucket.access_logs",
+        "pass",
+    ),
+    (
+        "gcp-gcs-bucket-public",
+        "google_storage_bucket.audit_logs",
+        "pass",
+    ),
+    (
         "gcp-gcs-uniform-access-off",
         "google_storage_bucket.public_assets",
         "not_evaluated",
@@ -288,6 +298,16 @@ const ACME_PLAN_VERDICTS: &[(&str, &str, &str)] = &[
         "fail",
     ),
     (
+        "gcp-gcs-uniform-access-off",
+        "google_storage_bucket.access_logs",
+        "pass",
+    ),
+    (
+        "gcp-gcs-uniform-access-off",
+        "google_storage_bucket.audit_logs",
+        "pass",
+    ),
+    (
         "gcp-gcs-public-access-prevention-off",
         "google_storage_bucket.public_assets",
         "not_evaluated",
@@ -301,6 +321,16 @@ const ACME_PLAN_VERDICTS: &[(&str, &str, &str)] = &[
         "gcp-gcs-public-access-prevention-off",
         "google_storage_bucket.legacy_exports",
         "fail",
+    ),
+    (
+        "gcp-gcs-public-access-prevention-off",
+        "google_storage_bucket.access_logs",
+        "pass",
+    ),
+    (
+        "gcp-gcs-public-access-prevention-off",
+        "google_storage_bucket.audit_logs",
+        "pass",
     ),
     (
         "gcp-gcs-cmek-off",
@@ -314,6 +344,16 @@ const ACME_PLAN_VERDICTS: &[(&str, &str, &str)] = &[
         "fail",
     ),
     (
+        "gcp-gcs-cmek-off",
+        "google_storage_bucket.access_logs",
+        "fail",
+    ),
+    (
+        "gcp-gcs-cmek-off",
+        "google_storage_bucket.audit_logs",
+        "fail",
+    ),
+    (
         "gcp-gcs-access-logging-off",
         "google_storage_bucket.public_assets",
         "fail",
@@ -326,6 +366,16 @@ const ACME_PLAN_VERDICTS: &[(&str, &str, &str)] = &[
     (
         "gcp-gcs-access-logging-off",
         "google_storage_bucket.legacy_exports",
+        "fail",
+    ),
+    (
+        "gcp-gcs-access-logging-off",
+        "google_storage_bucket.access_logs",
+        "pass",
+    ),
+    (
+        "gcp-gcs-access-logging-off",
+        "google_storage_bucket.audit_logs",
         "fail",
     ),
     (
@@ -344,6 +394,16 @@ const ACME_PLAN_VERDICTS: &[(&str, &str, &str)] = &[
         "fail",
     ),
     (
+        "gcp-gcs-versioning-off",
+        "google_storage_bucket.access_logs",
+        "pass",
+    ),
+    (
+        "gcp-gcs-versioning-off",
+        "google_storage_bucket.audit_logs",
+        "pass",
+    ),
+    (
         "gcp-gcs-soft-delete-short",
         "google_storage_bucket.public_assets",
         "not_evaluated",
@@ -357,6 +417,26 @@ const ACME_PLAN_VERDICTS: &[(&str, &str, &str)] = &[
         "gcp-gcs-soft-delete-short",
         "google_storage_bucket.legacy_exports",
         "fail",
+    ),
+    (
+        "gcp-gcs-soft-delete-short",
+        "google_storage_bucket.access_logs",
+        "pass",
+    ),
+    (
+        "gcp-gcs-soft-delete-short",
+        "google_storage_bucket.audit_logs",
+        "pass",
+    ),
+    (
+        "gcp-gcs-log-bucket-retention-unlocked",
+        "google_storage_bucket.access_logs",
+        "fail",
+    ),
+    (
+        "gcp-gcs-log-bucket-retention-unlocked",
+        "google_storage_bucket.audit_logs",
+        "pass",
     ),
 ];
 

@@ -2607,3 +2607,69 @@ fn backup_plans_keep_their_rules_and_vault_locks_join_their_vaults() {
     );
     assert_eq!(vault("aws_backup_vault.open").locked, Some(false));
 }
+
+#[test]
+fn bucket_retention_policies_are_read_and_an_unknown_one_is_named() {
+    let bucket = |name: &str, retention: Value, unknown: Value| {
+        change(
+            "google_storage_bucket",
+            name,
+            json!({"name": name, "location": "eu", "retention_policy": retention}),
+            unknown,
+        )
+    };
+    let snapshot = scan(&document(
+        vec![
+            bucket(
+                "locked",
+                json!([{"retention_period": 31536000, "is_locked": true}]),
+                json!({"id": true}),
+            ),
+            bucket(
+                "unlocked",
+                json!([{"retention_period": 86400}]),
+                json!({"id": true}),
+            ),
+            bucket("none", json!([]), json!({"id": true})),
+            bucket(
+                "later",
+                json!([{"is_locked": true}]),
+                json!({"id": true, "retention_policy": [{"retention_period": true}]}),
+            ),
+        ],
+        vec![],
+    ));
+    let retention = |name: &str| {
+        let ResourceConfig::GcsBucket(bucket) =
+            &resource(&snapshot, &format!("google_storage_bucket.{name}")).config
+        else {
+            panic!("not a bucket")
+        };
+        bucket.retention_policy.clone()
+    };
+    assert_eq!(
+        retention("locked"),
+        Some(GcsRetentionPolicy {
+            retention_period_seconds: 31_536_000,
+            is_locked: true
+        })
+    );
+    assert_eq!(
+        retention("unlocked"),
+        Some(GcsRetentionPolicy {
+            retention_period_seconds: 86_400,
+            is_locked: false
+        })
+    );
+    assert_eq!(retention("none"), None);
+    assert!(unknown_fields(&snapshot, "google_storage_bucket.none").is_empty());
+    // A period known only after apply: the policy is unknown, never "no retention policy".
+    assert_eq!(retention("later"), None);
+    assert_eq!(
+        unknown_fields(&snapshot, "google_storage_bucket.later"),
+        vec![(
+            "retention_policy".to_string(),
+            "google_storage_bucket.later.retention_policy".to_string()
+        )]
+    );
+}

@@ -55,6 +55,7 @@ const BUCKET_UNKNOWN: &[UnknownField] = &[
     ),
     UnknownField::new(BucketKind, "default_kms_key", "encryption"),
     UnknownField::new(BucketKind, "logging", "logging"),
+    UnknownField::new(BucketKind, "retention_policy", "retention_policy"),
 ];
 
 const IAM_ROLE: UnknownField = UnknownField::new(BucketKind, "iam_policy", "role");
@@ -78,6 +79,12 @@ fn bucket(b: &mut Builder<'_>, position: usize) {
     let soft_delete = block_int(i.block("soft_delete_policy"), "retention_duration_seconds");
     let kms = block_str(i.block("encryption"), "default_kms_key_name");
     let logging = i.block("logging");
+    let retention = i.block("retention_policy").and_then(|policy| {
+        Some(GcsRetentionPolicy {
+            retention_period_seconds: block_int(Some(policy), "retention_period")?.max(0) as u64,
+            is_locked: block_bool(Some(policy), "is_locked").unwrap_or(false),
+        })
+    });
     // In the order of BUCKET_UNKNOWN: whether each field's value is in the plan.
     let present = [
         uniform.is_some(),
@@ -86,6 +93,7 @@ fn bucket(b: &mut Builder<'_>, position: usize) {
         soft_delete.is_some(),
         kms.is_some(),
         logging.is_some(),
+        retention.is_some(),
     ];
     let unknown = BUCKET_UNKNOWN
         .iter()
@@ -107,13 +115,7 @@ fn bucket(b: &mut Builder<'_>, position: usize) {
             log_object_prefix: block_str(logging, "log_object_prefix").map(str::to_string),
         }),
         soft_delete_retention_seconds: soft_delete.map(|s| s.max(0) as u64),
-        retention_policy: i.block("retention_policy").and_then(|policy| {
-            Some(GcsRetentionPolicy {
-                retention_period_seconds: block_int(Some(policy), "retention_period")?.max(0)
-                    as u64,
-                is_locked: block_bool(Some(policy), "is_locked").unwrap_or(false),
-            })
-        }),
+        retention_policy: retention,
         create_time: None,
         update_time: None,
         // The plan manages the bucket's IAM through its own resources (added below).

@@ -4,6 +4,7 @@
 mod access_logging_off;
 mod bucket_public;
 mod cmek_off;
+mod log_bucket_retention_unlocked;
 mod public_access_prevention_off;
 mod soft_delete_short;
 mod uniform_access_off;
@@ -12,6 +13,7 @@ mod versioning_off;
 pub use access_logging_off::AccessLoggingOff;
 pub use bucket_public::BucketPublic;
 pub use cmek_off::CmekOff;
+pub use log_bucket_retention_unlocked::LogBucketRetentionUnlocked;
 pub use public_access_prevention_off::PublicAccessPreventionOff;
 pub use soft_delete_short::SoftDeleteShort;
 pub use uniform_access_off::UniformAccessOff;
@@ -29,6 +31,7 @@ pub const RULES: &[&dyn Rule] = &[
     &AccessLoggingOff,
     &VersioningOff,
     &SoftDeleteShort,
+    &LogBucketRetentionUnlocked,
 ];
 
 /// The bucket a rule checks, or the verdict to give when the resource is not a bucket (the
