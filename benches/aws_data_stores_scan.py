@@ -52,6 +52,7 @@ moto, the proxy and the tools share the machine's cores, as in CI.
 
 import argparse
 import collections
+import contextlib
 import json
 import os
 import re
@@ -235,7 +236,8 @@ def prowler_version(args):
     ).stdout.strip()
 
 
-def run_prowler(args, proxy, label, extra):
+def run_prowler(args, proxy, label, extra, services=DATA_SERVICES):
+    """Prowler --prowler-runs times through the proxy, for its `services` (Prowler's names)."""
     prowler, _ = prowler_paths(args)
     env = dict(os.environ, **DUMMY_CREDENTIALS)
     env.update(AWS_ENDPOINT_URL=proxy, HTTP_PROXY=proxy, http_proxy=proxy)
@@ -246,7 +248,7 @@ def run_prowler(args, proxy, label, extra):
         out = tempfile.mkdtemp(prefix="prowler-bench-")
         try:
             command = [
-                prowler, "aws", "-f", *REGIONS, "--services", *DATA_SERVICES,
+                prowler, "aws", "-f", *REGIONS, "--services", *services,
                 "--no-banner", "--no-color", "--output-directory", out, "-F", "bench",
                 "--output-formats", "json-ocsf",
                 "--log-level", "ERROR", "--log-file", os.path.join(out, "prowler.log"),
@@ -273,7 +275,7 @@ def run_prowler(args, proxy, label, extra):
             sum(measured["proxy"]["calls"].values()), measured["code"]), flush=True)
     last = runs[-1]
     findings = last["findings"]
-    result = summary(runs, "Prowler " + prowler_version(args), label, DATA_SERVICES)
+    result = summary(runs, "Prowler " + prowler_version(args), label, services)
     result.update(findings=findings, logged_errors=last["logged_errors"])
     failing = sorted({key.rsplit(" ", 1)[0] for key in last["proxy"]["errors"] if key.rsplit(" ", 1)[1].startswith("5")})
     result["moto_5xx"] = failing
@@ -322,7 +324,7 @@ def server_errors(result):
     return str(sum(n for key, n in result["errors"].items() if key.rsplit(" ", 1)[1].startswith("5")))
 
 
-def markdown(results, pending):
+def markdown(results, pending, pending_label="data stores"):
     lines = [
         "| tool | configuration | services | wall time | CPU (user + system) | peak RSS "
         "| before the first call / calls / after the last | API calls | answered 5xx by moto | calls by service |",
@@ -341,8 +343,8 @@ def markdown(results, pending):
             "" if r["calls_range"][0] == r["calls_range"][1] else " (%d–%d in the runs)" % r["calls_range"],
             server_errors(r), services))
     for tool, services in pending:
-        lines.append("| %s | data stores | %s | to be measured when the services land | | | | | | |" % (
-            tool, ", ".join(services)))
+        lines.append("| %s | %s | %s | to be measured when the services land | | | | | | |" % (
+            tool, pending_label, ", ".join(services)))
     return "\n".join(lines)
 
 
@@ -362,8 +364,9 @@ def operations_table(results):
     return "\n".join(lines)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def common_arguments(description):
+    """The arguments every seeded-account benchmark takes."""
+    parser = argparse.ArgumentParser(description=description)
     target = os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/soc2scan/target"))
     parser.add_argument("--python", default=os.environ.get("SOC2SCAN_MOTO_PYTHON", os.path.join(TOOLS, "venv-moto", "bin", "python")),
                         help="moto's virtualenv Python (it also runs the seeds and the proxy)")
@@ -380,8 +383,11 @@ def main():
     parser.add_argument("--keep-prowler-output", metavar="DIR", help="copy Prowler's findings and log here")
     parser.add_argument("--scale", type=float, default=1.0, help="scale the data-store seed (development)")
     parser.add_argument("--json", metavar="FILE", help="also write every figure as JSON")
-    args = parser.parse_args()
+    return parser
 
+
+def check_tools(args):
+    """Stops with a clear message when the soc2scan binary or Prowler is missing."""
     if not os.path.exists(args.soc2scan):
         sys.exit("no soc2scan binary at %s (cargo build --release, or --soc2scan)" % args.soc2scan)
     if args.install_prowler:
@@ -393,44 +399,17 @@ def main():
         if have != PROWLER_VERSION:
             print("note: Prowler %s installed, the figures in BENCHMARKS.md are of %s" % (have, PROWLER_VERSION))
 
-    moto_port = free_port()
-    moto_url = "http://127.0.0.1:%d" % moto_port
-    env = dict(os.environ, MOTO_EC2_LOAD_DEFAULT_AMIS="false", MOTO_IAM_LOAD_MANAGED_POLICIES="true")
-    moto = subprocess.Popen(
-        [args.python, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(moto_port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    proxy_process = None
-    try:
-        wait_for(moto_url + "/moto-api/", "moto")
-        proxy_process = subprocess.Popen(
-            [args.python, os.path.join(BENCHES, "counting_proxy.py"), "--upstream", moto_url],
-            stdout=subprocess.PIPE, text=True,
-        )
-        proxy = "http://127.0.0.1:%s" % proxy_process.stdout.readline().split()[1]
-        wait_for(proxy + "/_proxy/counts", "counting proxy")
 
-        started = time.time()
-        seeds = [
-            subprocess.Popen(
-                [args.python, os.path.join(ROOT, "tests", "support", "seed_moto.py"),
-                 "--endpoint", moto_url, "--regions", ",".join(REGIONS),
-                 "--volumes", "100", "--security-groups", "100", "--instances", "25",
-                 "--snapshots", "34", "--users", "100", *EC2_IAM_ONLY],
-                stdout=subprocess.DEVNULL,
-            ),
-            subprocess.Popen(
-                [args.python, os.path.join(BENCHES, "seed_data_stores.py"),
-                 "--endpoint", moto_url, "--regions", ",".join(REGIONS), "--scale", str(args.scale)],
-                stdout=subprocess.PIPE, text=True,
-            ),
-        ]
-        for seed in seeds:
-            if seed.wait() != 0:
-                sys.exit("seeding failed")
-        print("seeded in %.1f s: %s" % (time.time() - started, seeds[1].stdout.read().strip()), flush=True)
-
-        print("load average before the runs: %.2f %.2f %.2f" % os.getloadavg(), flush=True)
+def main():
+    args = common_arguments(__doc__.splitlines()[0]).parse_args()
+    check_tools(args)
+    seeds = [
+        seed_moto_command(args.python),
+        [args.python, os.path.join(BENCHES, "seed_data_stores.py"), "--regions", ",".join(REGIONS),
+         "--scale", str(args.scale)],
+    ]
+    with moto_and_proxy(args.python) as (moto_url, proxy):
+        seed_all(moto_url, seeds)
         results, pending = [], []
         have = soc2scan_services(args.soc2scan)
         full = args.services.split(",") if args.services else None
@@ -446,6 +425,38 @@ def main():
             results.append(run_prowler(args, proxy, "defaults", []))
             if not args.prowler_defaults_only:
                 results.append(run_prowler(args, proxy, "no retries", ["--aws-retries-max-attempts", "0"]))
+    report(results, pending, args.json)
+
+
+def seed_moto_command(python):
+    """tests/support/seed_moto.py at aws_moto_scan.py's size, EC2 and IAM only (the
+    endpoint is added by seed_all)."""
+    return [python, os.path.join(ROOT, "tests", "support", "seed_moto.py"), "--regions", ",".join(REGIONS),
+            "--volumes", "100", "--security-groups", "100", "--instances", "25",
+            "--snapshots", "34", "--users", "100", *EC2_IAM_ONLY]
+
+
+@contextlib.contextmanager
+def moto_and_proxy(python):
+    """A moto server on a free loopback port and benches/counting_proxy.py in front of it:
+    yields (moto's URL, the proxy's URL); both are stopped afterwards."""
+    moto_port = free_port()
+    moto_url = "http://127.0.0.1:%d" % moto_port
+    env = dict(os.environ, MOTO_EC2_LOAD_DEFAULT_AMIS="false", MOTO_IAM_LOAD_MANAGED_POLICIES="true")
+    moto = subprocess.Popen(
+        [python, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(moto_port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    proxy_process = None
+    try:
+        wait_for(moto_url + "/moto-api/", "moto")
+        proxy_process = subprocess.Popen(
+            [python, os.path.join(BENCHES, "counting_proxy.py"), "--upstream", moto_url],
+            stdout=subprocess.PIPE, text=True,
+        )
+        proxy = "http://127.0.0.1:%s" % proxy_process.stdout.readline().split()[1]
+        wait_for(proxy + "/_proxy/counts", "counting proxy")
+        yield moto_url, proxy
     finally:
         if proxy_process:
             proxy_process.terminate()
@@ -453,9 +464,26 @@ def main():
         moto.terminate()
         moto.wait()
 
+
+def seed_all(moto_url, commands):
+    """Runs the seed commands at once, straight to moto (not counted); prints what each
+    seed printed (its JSON summary) and the load average before the runs."""
+    started = time.time()
+    seeds = [subprocess.Popen(command + ["--endpoint", moto_url], stdout=subprocess.PIPE, text=True)
+             for command in commands]
+    outputs = [seed.communicate()[0] for seed in seeds]
+    if any(seed.returncode != 0 for seed in seeds):
+        sys.exit("seeding failed")
+    summaries = [out.strip().splitlines()[-1] for out in outputs if out.strip()]
+    print("seeded in %.1f s: %s" % (time.time() - started, "; ".join(summaries)), flush=True)
+    print("load average before the runs: %.2f %.2f %.2f" % os.getloadavg(), flush=True)
+
+
+def report(results, pending, json_path, pending_label="data stores"):
+    """The Markdown table, each tool's notes, the calls by operation and (--json) every figure."""
     print("load average after the runs: %.2f %.2f %.2f" % os.getloadavg())
     print()
-    print(markdown(results, pending))
+    print(markdown(results, pending, pending_label))
     print()
     for r in results:
         print("- %s (%s): %s" % (r["tool"], r["label"], r["note"]))
@@ -466,10 +494,9 @@ def main():
             sum(r["seconds"].values()), ", ".join("%s %.1f s" % kv for kv in slow)))
     print()
     print(operations_table(results))
-    if args.json:
-        with open(args.json, "w") as f:
+    if json_path:
+        with open(json_path, "w") as f:
             json.dump({"regions": REGIONS, "results": results, "pending": pending}, f, indent=2)
-
 
 if __name__ == "__main__":
     main()
