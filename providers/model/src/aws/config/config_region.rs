@@ -126,10 +126,28 @@ mod tests {
         let all = GLOBAL_IAM_RESOURCE_TYPES;
         let records = ConfigRecorder::group_records_global_resource_types;
         assert!(records(None, true, true, &[], &[]));
-        assert!(records(Some("ALL_SUPPORTED_RESOURCE_TYPES"), true, true, &[], &[]));
-        assert!(!records(Some("ALL_SUPPORTED_RESOURCE_TYPES"), true, false, &[], &[]));
+        assert!(records(
+            Some("ALL_SUPPORTED_RESOURCE_TYPES"),
+            true,
+            true,
+            &[],
+            &[]
+        ));
+        assert!(!records(
+            Some("ALL_SUPPORTED_RESOURCE_TYPES"),
+            true,
+            false,
+            &[],
+            &[]
+        ));
         assert!(!records(None, false, true, &[], &[]));
-        assert!(records(Some("INCLUSION_BY_RESOURCE_TYPES"), false, false, &all, &[]));
+        assert!(records(
+            Some("INCLUSION_BY_RESOURCE_TYPES"),
+            false,
+            false,
+            &all,
+            &[]
+        ));
         assert!(!records(
             Some("INCLUSION_BY_RESOURCE_TYPES"),
             false,
@@ -168,7 +186,10 @@ mod tests {
     fn a_region_records_when_a_customer_recorder_does() {
         let region = |recorders| ConfigRegion { recorders };
         assert_eq!(region(vec![]).recording(), Some(false));
-        assert_eq!(region(vec![recorder(Some(true), false)]).recording(), Some(true));
+        assert_eq!(
+            region(vec![recorder(Some(true), false)]).recording(),
+            Some(true)
+        );
         assert_eq!(region(vec![recorder(None, true)]).recording(), None);
         assert_eq!(
             region(vec![recorder(None, true)]).records_global_resource_types(),

@@ -103,12 +103,18 @@ mod tests {
     #[test]
     fn rotation_intervals_are_read_from_days_or_rate_expressions() {
         assert_eq!(rules(Some(30), None).interval_days(), Some(30));
-        assert_eq!(rules(Some(30), Some("rate(200 days)")).interval_days(), Some(30));
+        assert_eq!(
+            rules(Some(30), Some("rate(200 days)")).interval_days(),
+            Some(30)
+        );
         assert_eq!(rules(None, Some("rate(10 days)")).interval_days(), Some(10));
         assert_eq!(rules(None, Some("rate(1 day)")).interval_days(), Some(1));
         assert_eq!(rules(None, Some("rate(4 hours)")).interval_days(), Some(1));
         assert_eq!(rules(None, Some("rate(49 hours)")).interval_days(), Some(3));
-        assert_eq!(rules(None, Some("cron(0 16 1,15 * ? *)")).interval_days(), None);
+        assert_eq!(
+            rules(None, Some("cron(0 16 1,15 * ? *)")).interval_days(),
+            None
+        );
         assert_eq!(rules(None, Some("rate(ten days)")).interval_days(), None);
         assert_eq!(rules(None, None).interval_days(), None);
     }
