@@ -81,7 +81,7 @@ declare_rule! {
             max: 3650,
         }],
         reads: ["status", "in_use", "not_after"],
-        runtime_only: "a certificate's expiry is a fact of the certificate issued, judged against the time of a running account's snapshot; a plan does not know it",
+        runtime_only: "needs the expiry of the certificate issued, judged against the time a running account's snapshot was taken; a plan does not know it",
     }
 }
 

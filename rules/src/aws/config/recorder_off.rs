@@ -93,7 +93,7 @@ declare_rule! {
         also_reads: [],
         params: [],
         reads: ["recorders"],
-        runtime_only: "it is about whether a recorder is recording in a whole region of a running account, and which region records the global resource types",
+        runtime_only: "needs whether a recorder is recording in each region of a running account, and which region records the global resource types",
     }
 }
 

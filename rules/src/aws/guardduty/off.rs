@@ -59,7 +59,7 @@ declare_rule! {
         also_reads: [],
         params: [],
         reads: ["detectors"],
-        runtime_only: "it is about whether a whole region of a running account has an enabled detector, and a plan shows only the resources it manages",
+        runtime_only: "needs whether each region of a running account has an enabled detector; a plan shows only the resources it manages",
     }
 }
 

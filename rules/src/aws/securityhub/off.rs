@@ -56,7 +56,7 @@ declare_rule! {
         also_reads: [],
         params: [],
         reads: ["enabled"],
-        runtime_only: "it is about whether a whole region of a running account is subscribed to Security Hub, and a plan shows only the resources it manages",
+        runtime_only: "needs whether each region of a running account is subscribed to Security Hub; a plan shows only the resources it manages",
     }
 }
 
