@@ -370,6 +370,10 @@ const RUNTIME_ONLY_RULES: &[&str] = &[
     "aws-iam-credentials-unused",
     "aws-kms-key-pending-deletion",
     "aws-backup-no-plan",
+    "aws-config-recorder-off",
+    "aws-guardduty-off",
+    "aws-securityhub-off",
+    "aws-acm-certificate-expiring",
 ];
 
 #[test]
