@@ -628,6 +628,52 @@ async fn config_guardduty_securityhub_acm_and_secrets_in_two_regions_pass_and_fa
         "no value was asked for"
     );
     assert_no_secrets(&json, &[], &[]);
+
+    // --- a listing entry without InUse and NotAfter costs one DescribeCertificate ---
+    // AWS's entries carry both (and moto's do); a proxy answers ListCertificates with an
+    // entry that lacks them, and moto answers the DescribeCertificate that follows.
+    let sparse = format!(
+        "{{\"CertificateSummaryList\": [{{\"CertificateArn\": \"{}\", \"DomainName\": \"api.acme.example\", \"Status\": \"ISSUED\"}}]}}",
+        s.cert_api
+    );
+    let proxy_port = fault_proxy::start_proxy(moto.port, move |request| {
+        let text = String::from_utf8_lossy(request);
+        if text.contains("CertificateManager.ListCertificates") {
+            fault_proxy::Answer::Respond(
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\n\
+                     x-amzn-RequestId: fault-proxy\r\nContent-Length: {}\r\n\r\n{sparse}",
+                    sparse.len()
+                )
+                .into_bytes(),
+            )
+        } else {
+            fault_proxy::Answer::Forward
+        }
+    });
+    let options = AwsScanOptions {
+        services: vec!["acm".into()],
+        ..scan_options(&Moto::external(proxy_port), &[E], &[R1])
+    };
+    let described = collect(&options, Arc::new(NoProgress)).await.expect("scan");
+    assert_eq!(
+        described.api_calls.get("acm:DescribeCertificate"),
+        Some(&1),
+        "{:?}",
+        described.api_calls
+    );
+    let ResourceConfig::AcmCertificate(api) = config_of(&described, &s.cert_api) else {
+        panic!("not a certificate")
+    };
+    assert_eq!(api.in_use, Some(true), "from DescribeCertificate's InUseBy");
+    assert!(api.not_after.is_some());
+    assert_eq!(
+        regional_verdicts(&snapshot_of_collection(&described)).get(&(
+            "aws-acm-certificate-expiring".to_string(),
+            s.cert_api.clone()
+        )),
+        Some(&"fail")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
