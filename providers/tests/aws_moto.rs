@@ -1532,6 +1532,14 @@ async fn two_accounts_two_regions_every_aws_rule_passes_and_fails() {
             ("elasticfilesystem:DescribeFileSystems", 1),
             ("backup:ListBackupPlans", 1),
             ("backup:ListBackupVaults", 1),
+            // Config, GuardDuty, Security Hub, ACM and Secrets Manager: nothing enabled or
+            // stored here; one listing each (two for Config), nothing per resource.
+            ("config:DescribeConfigurationRecorders", 1),
+            ("config:DescribeConfigurationRecorderStatus", 1),
+            ("guardduty:ListDetectors", 1),
+            ("securityhub:DescribeHub", 1),
+            ("acm:ListCertificates", 1),
+            ("secretsmanager:ListSecrets", 1),
         ]
     };
     let mut expected_calls: BTreeMap<String, u64> = BTreeMap::new();
@@ -2018,6 +2026,31 @@ fn expected_verdicts(
     for name in ["alice", "bob", "carol", "dave"] {
         put("aws-iam-credentials-unused", user(name), pass);
     }
+    // No region of these accounts has a configuration recorder, a GuardDuty detector or
+    // Security Hub (the regional scenario of aws_moto/regional.rs has them).
+    for account in [account_a, account_b] {
+        for region in [R1, R2] {
+            for (rule, resource) in [
+                (
+                    "aws-config-recorder-off",
+                    "config:REGION:ACCOUNT:config-region",
+                ),
+                (
+                    "aws-guardduty-off",
+                    "guardduty:REGION:ACCOUNT:guardduty-region",
+                ),
+                (
+                    "aws-securityhub-off",
+                    "securityhub:REGION:ACCOUNT:securityhub-region",
+                ),
+            ] {
+                let arn = resource
+                    .replace("REGION", region)
+                    .replace("ACCOUNT", account);
+                put(rule, format!("arn:aws:{arn}"), fail);
+            }
+        }
+    }
     e
 }
 
@@ -2308,8 +2341,9 @@ async fn user_data_and_secret_keys_never_reach_the_snapshot() {
     assert_eq!(units.len(), all_ok_coverage(&[ACCOUNT], &[R1]).len());
     assert_eq!(
         units.len(),
-        9 + 4 + 3 + 2 + 2 + 3 + 7 + 9,
-        "EC2, RDS, KMS, DynamoDB, EFS and AWS Backup units in the region, IAM and S3 units"
+        9 + 4 + 3 + 2 + 2 + 3 + 7 + 9 + 5,
+        "EC2, RDS, KMS, DynamoDB, EFS and AWS Backup units in the region, IAM and S3 units, \
+         Config, GuardDuty, Security Hub, ACM and Secrets Manager units in the region"
     );
     let mut finished = recorder.finished.lock().unwrap().clone();
     finished.sort();
@@ -4974,3 +5008,10 @@ async fn data_stores_and_backups_in_two_regions_pass_and_fail_every_rule() {
     let gaps = report.relevant_gaps();
     assert_eq!(gaps.len(), 6, "the scan is incomplete: {gaps:?}");
 }
+
+// ---------------------------------------------------------------------------------------
+// Config, GuardDuty, Security Hub, ACM and Secrets Manager in two regions
+// ---------------------------------------------------------------------------------------
+
+#[path = "aws_moto/regional.rs"]
+mod regional;

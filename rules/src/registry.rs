@@ -16,6 +16,11 @@ pub fn all_rules() -> &'static [&'static dyn Rule] {
         rules.extend_from_slice(crate::aws::dynamodb::RULES);
         rules.extend_from_slice(crate::aws::efs::RULES);
         rules.extend_from_slice(crate::aws::backup::RULES);
+        rules.extend_from_slice(crate::aws::config::RULES);
+        rules.extend_from_slice(crate::aws::guardduty::RULES);
+        rules.extend_from_slice(crate::aws::securityhub::RULES);
+        rules.extend_from_slice(crate::aws::acm::RULES);
+        rules.extend_from_slice(crate::aws::secretsmanager::RULES);
         rules.extend_from_slice(crate::gcp::gcs::RULES);
         rules
     })

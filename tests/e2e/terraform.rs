@@ -450,6 +450,10 @@ const RUNTIME_ONLY_RULES: &[&str] = &[
     "aws-iam-credentials-unused",
     "aws-kms-key-pending-deletion",
     "aws-backup-no-plan",
+    "aws-config-recorder-off",
+    "aws-guardduty-off",
+    "aws-securityhub-off",
+    "aws-acm-certificate-expiring",
 ];
 
 #[test]
@@ -2124,6 +2128,127 @@ fn data_store_results_point_at_the_tf_file_and_line_of_their_block() {
             (uri, line),
             "{rule} {address}"
         );
+        assert!(message.contains(address), "{message}");
+    }
+    validate_sarif(&serde_json::to_string(&sarif).expect("SARIF"));
+}
+
+// ---------------------------------------------------------------------------------------
+// Secrets Manager: rotation on plans (tests/fixtures/terraform/secrets-plan)
+// ---------------------------------------------------------------------------------------
+
+const SECRETS_PLAN_VERDICTS: &[(&str, &str, &str)] = &[
+    // Every 30 days.
+    (
+        "aws-secretsmanager-rotation-off",
+        "aws_secretsmanager_secret.orders_db",
+        "pass",
+    ),
+    // No rotation resource.
+    (
+        "aws-secretsmanager-rotation-off",
+        "aws_secretsmanager_secret.legacy",
+        "fail",
+    ),
+    // rate(365 days).
+    (
+        "aws-secretsmanager-rotation-off",
+        "aws_secretsmanager_secret.yearly",
+        "fail",
+    ),
+    // Each joined by the rotation of the same index, weekly.
+    (
+        "aws-secretsmanager-rotation-off",
+        "aws_secretsmanager_secret.tenant[0]",
+        "pass",
+    ),
+    (
+        "aws-secretsmanager-rotation-off",
+        "aws_secretsmanager_secret.tenant[1]",
+        "pass",
+    ),
+    // Its interval is known only after apply.
+    (
+        "aws-secretsmanager-rotation-off",
+        "aws_secretsmanager_secret.reporting",
+        "not_evaluated",
+    ),
+];
+
+#[test]
+fn secrets_plan_verdicts_are_exact_and_an_unknown_interval_names_the_attribute() {
+    let dir = fixture("secrets-plan");
+    let args = [
+        "scan",
+        "--terraform-plan",
+        "plan.json",
+        "--tf-root",
+        ".",
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+    ];
+    let output = soc2scan_in(&dir, &args);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let report = json_of(&output);
+    let mut actual: Vec<(String, String, String)> = verdicts(&report)
+        .into_iter()
+        .filter(|(rule, _, _)| rule.starts_with("aws-secretsmanager-"))
+        .collect();
+    actual.sort();
+    let mut wanted = expected(SECRETS_PLAN_VERDICTS);
+    wanted.sort();
+    assert_eq!(actual, wanted);
+    let reporting = report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["resource"]["id"] == "aws_secretsmanager_secret.reporting")
+        .expect("a verdict for the reporting secret");
+    assert!(
+        reporting["message"].as_str().unwrap_or_default().contains(
+            "aws_secretsmanager_secret_rotation.reporting.rotation_rules.automatically_after_days is known only after apply"
+        ),
+        "{reporting}"
+    );
+    let skipped: Vec<&str> = report["skipped_rules"]
+        .as_array()
+        .expect("skipped_rules")
+        .iter()
+        .filter(|s| s["cause"] == "runtime_only")
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    for rule in [
+        "aws-config-recorder-off",
+        "aws-guardduty-off",
+        "aws-securityhub-off",
+        "aws-acm-certificate-expiring",
+    ] {
+        assert!(
+            skipped.contains(&rule),
+            "{rule} is runtime-only: {skipped:?}"
+        );
+    }
+    assert!(!skipped.contains(&"aws-secretsmanager-rotation-off"));
+    assert_eq!(
+        report["snapshot"]["terraform_plan"]["ignored_types"],
+        serde_json::json!({}),
+        "every type of the fixture is mapped"
+    );
+
+    let sarif = sarif_results(
+        &["--format", "sarif", "--fail-on", "none"],
+        &dir,
+        &["scan", "--terraform-plan", "plan.json", "--tf-root", "."],
+    );
+    for (address, line) in [
+        ("aws_secretsmanager_secret.legacy", 26),
+        ("aws_secretsmanager_secret.yearly", 31),
+    ] {
+        let (uri, actual_line, message) =
+            location_of(&sarif, "aws-secretsmanager-rotation-off", address);
+        assert_eq!((uri.as_str(), actual_line), ("main.tf", line), "{address}");
         assert!(message.contains(address), "{message}");
     }
     validate_sarif(&serde_json::to_string(&sarif).expect("SARIF"));

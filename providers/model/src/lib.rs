@@ -37,6 +37,13 @@ pub use aws::kms::*;
 pub use aws::policy_document::*;
 pub use aws::rds::*;
 pub use aws::s3::*;
+
+pub use aws::acm::*;
+pub use aws::config::*;
+pub use aws::guardduty::*;
+pub use aws::secretsmanager::*;
+pub use aws::securityhub::*;
+
 pub use fields::{field_paths, is_field, is_leaf_field, relations};
 pub use gcp::gcs::*;
 pub use plan::*;
@@ -338,6 +345,41 @@ resource_kinds! {
         label: "AWS Backup region",
         canonical_id: "`arn:aws:backup:REGION:ACCOUNT:backup-region` (synthetic)",
         config: BackupRegion,
+    },
+    /// AWS Config in one region, whether it has a configuration recorder or not.
+    ConfigRegion {
+        name: "config_region", provider: Aws, service: "config", scope: Regional,
+        label: "AWS Config region",
+        canonical_id: "`arn:aws:config:REGION:ACCOUNT:config-region` (synthetic)",
+        config: ConfigRegion,
+    },
+    /// GuardDuty in one region, whether it has a detector or not.
+    GuarddutyRegion {
+        name: "guardduty_region", provider: Aws, service: "guardduty", scope: Regional,
+        label: "GuardDuty region",
+        canonical_id: "`arn:aws:guardduty:REGION:ACCOUNT:guardduty-region` (synthetic)",
+        config: GuarddutyRegion,
+    },
+    /// Security Hub in one region, enabled or not.
+    SecurityhubRegion {
+        name: "securityhub_region", provider: Aws, service: "securityhub", scope: Regional,
+        label: "Security Hub region",
+        canonical_id: "`arn:aws:securityhub:REGION:ACCOUNT:securityhub-region` (synthetic)",
+        config: SecurityhubRegion,
+    },
+    /// An ACM certificate.
+    AcmCertificate {
+        name: "acm_certificate", provider: Aws, service: "acm", scope: Regional,
+        label: "ACM certificate",
+        canonical_id: "`arn:aws:acm:REGION:ACCOUNT:certificate/ID`",
+        config: AcmCertificate, native_id: certificate_id,
+    },
+    /// A Secrets Manager secret (its metadata; never its value).
+    SecretsmanagerSecret {
+        name: "secretsmanager_secret", provider: Aws, service: "secretsmanager",
+        scope: Regional, label: "Secrets Manager secret",
+        canonical_id: "`arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-SUFFIX`",
+        config: SecretsmanagerSecret, native_id: name,
     },
     /// A Cloud Storage bucket.
     GcsBucket {

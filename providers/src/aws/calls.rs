@@ -78,7 +78,12 @@ pub(crate) fn action_name(service: &str, operation: &str) -> String {
 }
 
 /// SDK service names (`Metadata::service`) whose IAM prefix is another word.
-const IAM_PREFIXES: &[(&str, &str)] = &[("EFS", "elasticfilesystem"), ("S3 Control", "s3")];
+const IAM_PREFIXES: &[(&str, &str)] = &[
+    ("EFS", "elasticfilesystem"),
+    ("S3 Control", "s3"),
+    ("Config Service", "config"),
+    ("Secrets Manager", "secretsmanager"),
+];
 
 /// Operations whose IAM action is not their own name: (SDK service, operation, action).
 const ACTIONS_OF_OPERATIONS: &[(&str, &str, &str)] = &[
@@ -163,5 +168,25 @@ mod tests {
         );
         assert_eq!(action_name("S3", "GetBucketAcl"), "s3:GetBucketAcl");
         assert_eq!(action_name("DynamoDB", "ListTables"), "dynamodb:ListTables");
+        assert_eq!(
+            action_name("Config Service", "DescribeConfigurationRecorders"),
+            "config:DescribeConfigurationRecorders"
+        );
+        assert_eq!(
+            action_name("Secrets Manager", "ListSecrets"),
+            "secretsmanager:ListSecrets"
+        );
+        assert_eq!(
+            action_name("GuardDuty", "ListDetectors"),
+            "guardduty:ListDetectors"
+        );
+        assert_eq!(
+            action_name("SecurityHub", "DescribeHub"),
+            "securityhub:DescribeHub"
+        );
+        assert_eq!(
+            action_name("ACM", "ListCertificates"),
+            "acm:ListCertificates"
+        );
     }
 }

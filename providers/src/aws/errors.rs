@@ -169,10 +169,7 @@ where
                 .and_then(|b| std::str::from_utf8(b).ok());
             let from_body = |tag: &str| body.and_then(|b| xml_element(b, tag));
             let fallback_code = format!("HTTP {status}");
-            let code = err
-                .code()
-                .or_else(|| from_body("Code"))
-                .unwrap_or(&fallback_code);
+            let code = service_error_code(error).unwrap_or(&fallback_code);
             // An empty message is no message, and an XML error may wrap it in CDATA.
             let message = err
                 .message()
@@ -200,6 +197,26 @@ where
         kind,
         format!("{scope} {operation}: {detail}{}", hint(kind, operation)),
     )
+}
+
+/// The error code of a service's answer: the SDK's, or, when it could not read the error
+/// document (an emulator answering in another service's error format), the XML body's
+/// `Code`. `None` for failures that are not the service's answer (timeouts, dispatch).
+pub(crate) fn service_error_code<E>(error: &SdkError<E, HttpResponse>) -> Option<&str>
+where
+    E: ProvideErrorMetadata + StdError + 'static,
+{
+    let SdkError::ServiceError(service) = error else {
+        return None;
+    };
+    service.err().code().or_else(|| {
+        service
+            .raw()
+            .body()
+            .bytes()
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .and_then(|body| xml_element(body, "Code"))
+    })
 }
 
 /// `<![CDATA[text]]>` → `text` (S3 Control wraps its messages so), trimmed.

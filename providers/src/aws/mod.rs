@@ -30,6 +30,12 @@ mod rds;
 mod s3;
 mod service;
 
+mod acm;
+mod config;
+mod guardduty;
+mod secretsmanager;
+mod securityhub;
+
 pub use crate::live::{CollectionProgress, NoProgress};
 pub use errors::AwsError;
 pub use options::{

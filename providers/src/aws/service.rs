@@ -35,6 +35,11 @@ pub(crate) static SERVICES: &[&dyn AwsService] = &[
     &super::dynamodb::Dynamodb,
     &super::efs::Efs,
     &super::backup::Backup,
+    &super::config::Config,
+    &super::guardduty::Guardduty,
+    &super::securityhub::Securityhub,
+    &super::acm::Acm,
+    &super::secretsmanager::Secretsmanager,
 ];
 
 /// How a service's kinds are listed.

@@ -1057,6 +1057,7 @@ fn every_unknown_field_the_fixture_plans_emit_is_declared() {
         "tests/fixtures/terraform/rds-plan/plan.json",
         "tests/fixtures/terraform/s3-plan/plan.json",
         "tests/fixtures/terraform/s3-provider3-plan/plan.json",
+        "tests/fixtures/terraform/secrets-plan/plan.json",
         "providers/tests/fixtures/terraform-locations/plan.json",
     ] {
         let bytes = std::fs::read(root.join(fixture)).expect("fixture");
@@ -2670,6 +2671,106 @@ fn bucket_retention_policies_are_read_and_an_unknown_one_is_named() {
         vec![(
             "retention_policy".to_string(),
             "google_storage_bucket.later.retention_policy".to_string()
+        )]
+    );
+}
+
+fn secret<'s>(snapshot: &'s Snapshot, id: &str) -> &'s SecretsmanagerSecret {
+    match &resource(snapshot, id).config {
+        ResourceConfig::SecretsmanagerSecret(secret) => secret,
+        other => panic!("{id} is not a secret: {other:?}"),
+    }
+}
+
+#[test]
+fn secrets_take_their_rotation_from_the_rotation_that_names_them() {
+    let snapshot = load_fixture("secrets-plan");
+    let orders = secret(&snapshot, "aws_secretsmanager_secret.orders_db");
+    assert_eq!(orders.name, "prod/orders-db");
+    assert_eq!(
+        orders.kms_key_id.as_deref(),
+        Some("arn:aws:kms:eu-west-1:111122223333:key/0f1e2d3c-secrets")
+    );
+    assert!(orders.rotation_enabled);
+    assert_eq!(
+        orders.rotation_rules,
+        Some(SecretRotationRules {
+            automatically_after_days: Some(30),
+            schedule_expression: None,
+            duration: None,
+        })
+    );
+    assert_eq!(
+        orders.rotation_lambda_arn.as_deref(),
+        Some("arn:aws:lambda:eu-west-1:111122223333:function:rotate-orders-db")
+    );
+    assert_eq!(orders.history, None, "a plan has no rotation history");
+    let legacy = secret(&snapshot, "aws_secretsmanager_secret.legacy");
+    assert!(!legacy.rotation_enabled);
+    assert_eq!(legacy.rotation_rules, None);
+    let yearly = secret(&snapshot, "aws_secretsmanager_secret.yearly");
+    assert_eq!(
+        yearly
+            .rotation_rules
+            .as_ref()
+            .and_then(|r| r.interval_days()),
+        Some(365)
+    );
+    for index in 0..2 {
+        let tenant = secret(
+            &snapshot,
+            &format!("aws_secretsmanager_secret.tenant[{index}]"),
+        );
+        assert_eq!(tenant.name, format!("tenant-{index}/db"));
+        assert!(tenant.rotation_enabled, "tenant[{index}]");
+    }
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_secretsmanager_secret.reporting"),
+        vec![(
+            "rotation_rules.automatically_after_days".to_string(),
+            "aws_secretsmanager_secret_rotation.reporting.rotation_rules.automatically_after_days"
+                .to_string()
+        )]
+    );
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_secretsmanager_secret.orders_db"),
+        vec![]
+    );
+}
+
+#[test]
+fn a_rotation_of_an_unresolvable_secret_makes_every_secret_rotation_unknown() {
+    let doc = document(
+        vec![
+            change(
+                "aws_secretsmanager_secret",
+                "a",
+                json!({"name": "a"}),
+                json!({"arn": true, "id": true}),
+            ),
+            change(
+                "aws_secretsmanager_secret_rotation",
+                "r",
+                json!({"rotation_rules": [{"automatically_after_days": 30}]}),
+                json!({"secret_id": true}),
+            ),
+        ],
+        vec![
+            config("aws_secretsmanager_secret", "a", json!({})),
+            config(
+                "aws_secretsmanager_secret_rotation",
+                "r",
+                json!({"secret_id": ["var.secret_arn"]}),
+            ),
+        ],
+    );
+    let snapshot = scan(&doc);
+    assert!(!secret(&snapshot, "aws_secretsmanager_secret.a").rotation_enabled);
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_secretsmanager_secret.a"),
+        vec![(
+            "rotation_enabled".to_string(),
+            "aws_secretsmanager_secret_rotation.r.secret_id".to_string()
         )]
     );
 }

@@ -1,14 +1,19 @@
 //! Rules for Amazon Web Services.
 
+pub mod acm;
 pub mod backup;
+pub mod config;
 pub mod dynamodb;
 pub mod ec2;
 pub mod efs;
+pub mod guardduty;
 pub mod iam;
 pub mod kms;
 pub mod rds;
 pub mod resource_policy;
 pub mod s3;
+pub mod secretsmanager;
+pub mod securityhub;
 
 use soc2scan_model::Resource;
 

@@ -9,3 +9,9 @@ pub mod kms;
 pub mod policy_document;
 pub mod rds;
 pub mod s3;
+
+pub mod acm;
+pub mod config;
+pub mod guardduty;
+pub mod secretsmanager;
+pub mod securityhub;

@@ -8,3 +8,5 @@ pub(super) mod iam;
 pub(super) mod kms;
 pub(super) mod rds;
 pub(super) mod s3;
+
+pub(super) mod secretsmanager;

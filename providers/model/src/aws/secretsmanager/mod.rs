@@ -1,0 +1,5 @@
+//! AWS Secrets Manager resources (collected per region).
+
+mod secretsmanager_secret;
+
+pub use secretsmanager_secret::*;
