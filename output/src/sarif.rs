@@ -213,7 +213,7 @@ fn sarif_log(
             SkipReason::RuntimeOnly(reason) => (
                 descriptor_reference(NOTE_RULE_SKIPPED),
                 format!(
-                    "Rule {} ({}) was not run on this Terraform plan: it {reason}",
+                    "Rule {} ({}) was not run on this Terraform plan: {reason}",
                     meta.id, meta.title
                 ),
             ),
