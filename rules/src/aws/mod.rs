@@ -1,11 +1,14 @@
 //! Rules for Amazon Web Services.
 
 pub mod backup;
+pub mod cloudtrail;
+pub mod cloudwatch;
 pub mod dynamodb;
 pub mod ec2;
 pub mod efs;
 pub mod iam;
 pub mod kms;
+pub mod logs;
 pub mod rds;
 pub mod resource_policy;
 pub mod s3;
