@@ -4974,3 +4974,6 @@ async fn data_stores_and_backups_in_two_regions_pass_and_fail_every_rule() {
     let gaps = report.relevant_gaps();
     assert_eq!(gaps.len(), 6, "the scan is incomplete: {gaps:?}");
 }
+
+#[path = "aws_moto/trail.rs"]
+mod trail;
