@@ -49,6 +49,16 @@ impl AwsService for Cloudwatch {
 
     fn account_jobs(&self, ctx: ScopeContext) -> Vec<Job> {
         vec![Job::one(ResourceKind::CloudwatchAccount, async move {
+            // It needs no call, but a scan out of time makes nothing new.
+            if let Some((deadline, limit)) = ctx.deadline {
+                if tokio::time::Instant::now() >= deadline {
+                    return Err(super::service::deadline_failure(
+                        &ctx.region,
+                        ResourceKind::CloudwatchAccount,
+                        limit,
+                    ));
+                }
+            }
             Ok(vec![ctx.resource(
                 format!("arn:{}:cloudwatch::{}:account", ctx.partition, ctx.account),
                 None,

@@ -276,6 +276,54 @@ async fn seed_b(moto: &Moto) {
     .await;
 }
 
+/// The calls the three services make in the main scenario (two accounts, two regions, no
+/// trails): the region-wide listings only.
+pub(super) fn calls_of_the_main_scenario() -> Vec<(String, u64)> {
+    [
+        "cloudtrail:DescribeTrails",
+        "logs:DescribeLogGroups",
+        "logs:DescribeMetricFilters",
+        "cloudwatch:DescribeAlarms",
+    ]
+    .iter()
+    .map(|operation| (operation.to_string(), 4))
+    .collect()
+}
+
+/// The three services' verdicts in the main scenario: accounts without trails, and the
+/// log group account A's flow log delivers to (never expires, not encrypted).
+pub(super) fn verdicts_of_the_main_scenario(
+    a: &str,
+    b: &str,
+) -> Vec<((String, String), &'static str)> {
+    let mut entries = vec![
+        (
+            (
+                "aws-logs-group-retention-short".to_string(),
+                group_arn(a, R1, "vpc-flow-logs"),
+            ),
+            "pass",
+        ),
+        (
+            (
+                "aws-logs-group-kms-off".to_string(),
+                group_arn(a, R1, "vpc-flow-logs"),
+            ),
+            "fail",
+        ),
+    ];
+    for account in [a, b] {
+        for (rule, service) in [
+            ("aws-cloudtrail-multi-region-off", "cloudtrail"),
+            ("aws-cloudtrail-s3-data-events-off", "cloudtrail"),
+            ("aws-cloudwatch-security-alarms-missing", "cloudwatch"),
+        ] {
+            entries.push(((rule.to_string(), account_id(service, account)), "fail"));
+        }
+    }
+    entries
+}
+
 fn trail_verdicts(snapshot: &Snapshot) -> BTreeMap<(String, String), &'static str> {
     verdicts(snapshot)
         .into_iter()
