@@ -370,6 +370,10 @@ const RUNTIME_ONLY_RULES: &[&str] = &[
     "aws-iam-credentials-unused",
     "aws-kms-key-pending-deletion",
     "aws-backup-no-plan",
+    "aws-cloudtrail-multi-region-off",
+    "aws-cloudtrail-bucket-public",
+    "aws-cloudtrail-s3-data-events-off",
+    "aws-cloudwatch-security-alarms-missing",
 ];
 
 #[test]

@@ -97,7 +97,7 @@ impl Rule for BucketPublic {
         let Some(bucket_name) = trail.s3_bucket_name.as_deref() else {
             return Verdict::NotEvaluated(format!(
                 "CloudTrail trail {}: the snapshot does not say which S3 bucket it delivers to",
-                trail.name
+                crate::aws::named(resource)
             ));
         };
         let found = ctx
@@ -111,7 +111,7 @@ impl Rule for BucketPublic {
         let Some((bucket_resource, bucket)) = found else {
             return Verdict::NotEvaluated(format!(
                 "CloudTrail trail {} delivers to S3 bucket {bucket_name}, which is not among the buckets of account {} in this snapshot: it belongs to another account (or no longer exists) — scan the account that owns it",
-                trail.name, resource.account
+                crate::aws::named(resource), resource.account
             ));
         };
         let account = account_block(ctx.inventory, bucket_resource);
@@ -129,7 +129,7 @@ impl Rule for BucketPublic {
         if !public.is_empty() {
             return Verdict::Fail(format!(
                 "CloudTrail trail {} delivers to S3 bucket {bucket_name}, which {}; expected the log bucket closed to everyone but CloudTrail and the account",
-                trail.name,
+                crate::aws::named(resource),
                 public.join(" and ")
             ));
         }
@@ -137,7 +137,7 @@ impl Rule for BucketPublic {
             unknown.dedup();
             return Verdict::NotEvaluated(format!(
                 "CloudTrail trail {}: whether anyone can reach its S3 bucket {bucket_name} could not be decided ({})",
-                trail.name,
+                crate::aws::named(resource),
                 unknown.join(", ")
             ));
         }

@@ -85,7 +85,7 @@ impl Rule for CloudwatchOff {
             Some(arn) if !arn.is_empty() => Verdict::Pass,
             _ => Verdict::Fail(format!(
                 "CloudTrail trail {} does not deliver its events to CloudWatch Logs; expected a log group, so security events can raise alarms",
-                trail.name
+                crate::aws::named(resource)
             )),
         }
     }

@@ -83,7 +83,7 @@ impl Rule for KmsOff {
             Some(key) if !key.is_empty() => Verdict::Pass,
             _ => Verdict::Fail(format!(
                 "CloudTrail trail {} encrypts its log files only with the bucket's own encryption; expected SSE-KMS with a customer-managed KMS key",
-                trail.name
+                crate::aws::named(resource)
             )),
         }
     }

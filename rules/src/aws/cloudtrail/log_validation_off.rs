@@ -82,7 +82,7 @@ impl Rule for LogValidationOff {
         } else {
             Verdict::Fail(format!(
                 "CloudTrail trail {} does not validate its log files; expected log file validation on, so tampering with delivered logs can be detected",
-                trail.name
+                crate::aws::named(resource)
             ))
         }
     }

@@ -82,7 +82,7 @@ impl Rule for AlarmNoAction {
         };
         Verdict::Fail(format!(
             "CloudWatch alarm {} {problem}; expected enabled actions that notify someone (an SNS topic) when it goes into ALARM",
-            alarm.alarm_name
+            crate::aws::named(resource)
         ))
     }
 }

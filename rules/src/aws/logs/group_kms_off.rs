@@ -77,7 +77,7 @@ impl Rule for GroupKmsOff {
             Some(key) if !key.is_empty() => Verdict::Pass,
             _ => Verdict::Fail(format!(
                 "CloudWatch Logs log group {} is not encrypted with a KMS key; expected a customer-managed KMS key",
-                group.log_group_name
+                crate::aws::named(resource)
             )),
         }
     }

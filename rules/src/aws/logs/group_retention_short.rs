@@ -88,7 +88,7 @@ impl Rule for GroupRetentionShort {
             Some(days) if i64::from(days) >= min => Verdict::Pass,
             Some(days) => Verdict::Fail(format!(
                 "CloudWatch Logs log group {} keeps its events {days} day{}; expected at least {min} days (min_retention_days)",
-                group.log_group_name,
+                crate::aws::named(resource),
                 if days == 1 { "" } else { "s" }
             )),
         }
