@@ -106,4 +106,37 @@ mod tests {
                 ),
             )
     }
+
+    /// A trail whose home region's listing failed, read in full from another region's,
+    /// carries a unit narrowed to it and ok: it is judged, while the region's other trails
+    /// are not.
+    #[test]
+    fn a_unit_narrowed_to_the_trail_and_ok_outweighs_its_regions_failed_listing() {
+        use crate::testing::*;
+        use soc2scan_model::{
+            CollectionUnit, CoverageEntry, CoverageStatus, Provider, ResourceKind,
+        };
+        let seen = trail("main", |t| t.log_file_validation_enabled = false);
+        let mut snap = snapshot(vec![seen.clone()]);
+        fail_unit(&mut snap, ResourceKind::CloudtrailTrail);
+        let results = run(&super::LogValidationOff, &snap);
+        assert_not_evaluated(&verdict_of(&results, &seen.id), &["access_denied"]);
+        snap.coverage.push(CoverageEntry {
+            unit: CollectionUnit {
+                provider: Provider::Aws,
+                account: ACCOUNT.to_string(),
+                region: REGION.to_string(),
+                kind: ResourceKind::CloudtrailTrail,
+                resource: Some(seen.id.clone()),
+            },
+            status: CoverageStatus::Ok,
+        });
+        let results = run(&super::LogValidationOff, &snap);
+        assert_fail(&verdict_of(&results, &seen.id), &["does not validate"]);
+        // The region's scope-level verdict stays: its other trails were not listed.
+        assert!(results
+            .iter()
+            .any(|(subject, verdict)| subject.starts_with("unit:")
+                && matches!(verdict, crate::rule::Verdict::NotEvaluated(_))));
+    }
 }
