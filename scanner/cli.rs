@@ -100,8 +100,9 @@ pub struct ListArgs {
 /// A provider that can be collected live.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ProviderName {
-    /// Amazon Web Services: EC2, RDS, KMS, DynamoDB, EFS, AWS Backup, Config, GuardDuty,
-    /// Security Hub, ACM and Secrets Manager (per region), IAM and S3 (per account).
+    /// Amazon Web Services: EC2, RDS, KMS, DynamoDB, EFS, AWS Backup, CloudTrail, CloudWatch
+    /// Logs, CloudWatch, Config, GuardDuty, Security Hub, ACM and Secrets Manager (per
+    /// region), IAM and S3 (per account).
     Aws,
     /// Google Cloud: Cloud Storage buckets and their IAM policies.
     Gcp,
@@ -145,8 +146,9 @@ pub struct AwsArgs {
     pub all_regions: bool,
 
     /// Collect only these AWS services, comma-separated (ec2, iam, s3, rds, kms, dynamodb,
-    /// efs, backup, config, guardduty, securityhub, acm, secretsmanager); the other services'
-    /// rules are reported as not collected [default: every service].
+    /// efs, backup, cloudtrail, logs, cloudwatch, config, guardduty, securityhub, acm,
+    /// secretsmanager); the other services' rules are reported as not collected [default:
+    /// every service].
     #[arg(long, value_delimiter = ',', value_name = "SERVICES")]
     pub services: Vec<String>,
 

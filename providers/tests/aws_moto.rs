@@ -1582,11 +1582,13 @@ async fn two_accounts_two_regions_every_aws_rule_passes_and_fails() {
     ] {
         expected_calls.insert(operation.into(), count);
     }
+    expected_calls.extend(trail::calls_of_the_main_scenario());
     assert_eq!(collection.api_calls, expected_calls);
 
     // --- verdicts ---
     let snapshot = snapshot_of_collection(&collection);
     let mut expected = expected_verdicts(&a, &b_defaults, A, B);
+    expected.extend(trail::verdicts_of_the_main_scenario(A, B));
     // moto's own `alias/aws/ebs` key (see the calls above), judged as a customer key: it
     // does not rotate; it is not pending deletion; its default policy names the account.
     let ebs_keys = ids_of(&collection, A, R1, ResourceKind::KmsKey);
@@ -2341,9 +2343,10 @@ async fn user_data_and_secret_keys_never_reach_the_snapshot() {
     assert_eq!(units.len(), all_ok_coverage(&[ACCOUNT], &[R1]).len());
     assert_eq!(
         units.len(),
-        9 + 4 + 3 + 2 + 2 + 3 + 7 + 9 + 5,
-        "EC2, RDS, KMS, DynamoDB, EFS and AWS Backup units in the region, IAM and S3 units, \
-         Config, GuardDuty, Security Hub, ACM and Secrets Manager units in the region"
+        9 + 4 + 3 + 2 + 2 + 3 + 3 + 2 + 1 + 5 + 7 + 9 + 2,
+        "EC2, RDS, KMS, DynamoDB, EFS, AWS Backup, CloudTrail, CloudWatch Logs, CloudWatch, \
+         Config, GuardDuty, Security Hub, ACM and Secrets Manager units in the region, IAM and \
+         S3 units, and the CloudTrail and CloudWatch account units"
     );
     let mut finished = recorder.finished.lock().unwrap().clone();
     finished.sort();
@@ -5008,6 +5011,13 @@ async fn data_stores_and_backups_in_two_regions_pass_and_fail_every_rule() {
     let gaps = report.relevant_gaps();
     assert_eq!(gaps.len(), 6, "the scan is incomplete: {gaps:?}");
 }
+
+// ---------------------------------------------------------------------------------------
+// CloudTrail, CloudWatch Logs and CloudWatch in two accounts and two regions
+// ---------------------------------------------------------------------------------------
+
+#[path = "aws_moto/trail.rs"]
+mod trail;
 
 // ---------------------------------------------------------------------------------------
 // Config, GuardDuty, Security Hub, ACM and Secrets Manager in two regions

@@ -301,6 +301,7 @@ fn missing_coverage(
             }
             UnitState::Absent => {
                 let region = match kind.collection_scope() {
+                    CollectionScope::Regional if resource.region == GLOBAL_REGION => "any region",
                     CollectionScope::Regional => resource.region.as_str(),
                     CollectionScope::Global => GLOBAL_REGION,
                 };

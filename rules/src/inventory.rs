@@ -311,6 +311,17 @@ impl<'s> Inventory<'s> {
     /// Whether the unit of `kind` that covers the resource at `index` (same account; same
     /// region for regional kinds) was collected, including any unit narrowed to this one
     /// resource.
+    ///
+    /// A unit narrowed to the resource decides: failed, the resource's part could not be
+    /// read; ok, the resource was read completely even where its scope's listing failed (a
+    /// multi-region trail whose home region's listing failed, seen from another region).
+    ///
+    /// A resource that stands for a whole account (region `global`) reading a regional
+    /// kind depends on that kind in every region of the account: it is collected when at
+    /// least one region collected it, failed when every region that has an entry failed,
+    /// and absent when none has one. Such a rule reads the regions itself
+    /// ([`Inventory::regional_units`]) and must not pass or fail on what a failed region
+    /// could change.
     pub fn unit_state(&self, index: u32, kind: ResourceKind) -> UnitState<'s> {
         let resource = &self.snapshot.resources[index as usize];
         if !self.resource_units.is_empty() {
@@ -318,17 +329,51 @@ impl<'s> Inventory<'s> {
                 self.resource_units
                     .get(&(resource.account.as_str(), resource.id.as_str(), kind))
             {
-                if entry.is_gap() {
-                    return UnitState::Failed(entry_index, entry);
-                }
+                return if entry.is_gap() {
+                    UnitState::Failed(entry_index, entry)
+                } else {
+                    UnitState::Collected
+                };
             }
         }
         let (regional, global) = self.resource_scopes[index as usize];
-        let scope = match kind.collection_scope() {
-            CollectionScope::Regional => regional,
-            CollectionScope::Global => global,
-        };
-        self.scope_unit(scope, kind)
+        match kind.collection_scope() {
+            CollectionScope::Regional if resource.region == GLOBAL_REGION => {
+                let states = self.regional_units(resource.provider, &resource.account, kind);
+                if states.iter().any(|(_, s)| *s == UnitState::Collected) {
+                    UnitState::Collected
+                } else {
+                    states
+                        .into_iter()
+                        .map(|(_, state)| state)
+                        .find(|state| matches!(state, UnitState::Failed(..)))
+                        .unwrap_or(UnitState::Absent)
+                }
+            }
+            CollectionScope::Regional => self.scope_unit(regional, kind),
+            CollectionScope::Global => self.scope_unit(global, kind),
+        }
+    }
+
+    /// The unit of a regional `kind` in every region of an account that has an entry for
+    /// it, sorted by region.
+    pub fn regional_units(
+        &self,
+        provider: Provider,
+        account: &str,
+        kind: ResourceKind,
+    ) -> Vec<(&'s str, UnitState<'s>)> {
+        let mut states: Vec<(&'s str, UnitState<'s>)> = self
+            .scopes
+            .iter()
+            .filter(|((p, a, region), _)| {
+                *p == provider && *a == account && *region != GLOBAL_REGION
+            })
+            .map(|(&(_, _, region), &scope)| (region, self.scope_unit(scope, kind)))
+            .filter(|(_, state)| *state != UnitState::Absent)
+            .collect();
+        states.sort_by(|a, b| a.0.cmp(b.0));
+        states
     }
 
     /// Whether a whole unit was collected.

@@ -16,6 +16,9 @@ pub fn all_rules() -> &'static [&'static dyn Rule] {
         rules.extend_from_slice(crate::aws::dynamodb::RULES);
         rules.extend_from_slice(crate::aws::efs::RULES);
         rules.extend_from_slice(crate::aws::backup::RULES);
+        rules.extend_from_slice(crate::aws::cloudtrail::RULES);
+        rules.extend_from_slice(crate::aws::logs::RULES);
+        rules.extend_from_slice(crate::aws::cloudwatch::RULES);
         rules.extend_from_slice(crate::aws::config::RULES);
         rules.extend_from_slice(crate::aws::guardduty::RULES);
         rules.extend_from_slice(crate::aws::securityhub::RULES);

@@ -450,6 +450,10 @@ const RUNTIME_ONLY_RULES: &[&str] = &[
     "aws-iam-credentials-unused",
     "aws-kms-key-pending-deletion",
     "aws-backup-no-plan",
+    "aws-cloudtrail-multi-region-off",
+    "aws-cloudtrail-bucket-public",
+    "aws-cloudtrail-s3-data-events-off",
+    "aws-cloudwatch-security-alarms-missing",
     "aws-config-recorder-off",
     "aws-guardduty-off",
     "aws-securityhub-off",
@@ -2249,6 +2253,217 @@ fn secrets_plan_verdicts_are_exact_and_an_unknown_interval_names_the_attribute()
         let (uri, actual_line, message) =
             location_of(&sarif, "aws-secretsmanager-rotation-off", address);
         assert_eq!((uri.as_str(), actual_line), ("main.tf", line), "{address}");
+        assert!(message.contains(address), "{message}");
+    }
+    validate_sarif(&serde_json::to_string(&sarif).expect("SARIF"));
+}
+
+// ---------------------------------------------------------------------------------------
+// CloudTrail, CloudWatch Logs and CloudWatch: tests/fixtures/terraform/trail-plan
+// ---------------------------------------------------------------------------------------
+
+/// Every verdict of the CloudTrail, CloudWatch Logs and CloudWatch rules on the trail plan.
+const TRAIL_PLAN_VERDICTS: &[(&str, &str, &str)] = &[
+    (
+        "aws-cloudtrail-log-validation-off",
+        "aws_cloudtrail.main",
+        "pass",
+    ),
+    (
+        "aws-cloudtrail-log-validation-off",
+        "aws_cloudtrail.legacy",
+        "fail",
+    ),
+    (
+        "aws-cloudtrail-log-validation-off",
+        "aws_cloudtrail.pending",
+        "pass",
+    ),
+    ("aws-cloudtrail-kms-off", "aws_cloudtrail.main", "pass"),
+    ("aws-cloudtrail-kms-off", "aws_cloudtrail.legacy", "fail"),
+    // `kms_key_id = aws_kms_key.logs.arn`: known only after apply.
+    (
+        "aws-cloudtrail-kms-off",
+        "aws_cloudtrail.pending",
+        "not_evaluated",
+    ),
+    (
+        "aws-cloudtrail-cloudwatch-off",
+        "aws_cloudtrail.main",
+        "pass",
+    ),
+    (
+        "aws-cloudtrail-cloudwatch-off",
+        "aws_cloudtrail.legacy",
+        "fail",
+    ),
+    (
+        "aws-cloudtrail-cloudwatch-off",
+        "aws_cloudtrail.pending",
+        "not_evaluated",
+    ),
+    (
+        "aws-logs-group-retention-short",
+        "aws_cloudwatch_log_group.trail",
+        "pass",
+    ),
+    (
+        "aws-logs-group-retention-short",
+        "aws_cloudwatch_log_group.app",
+        "fail",
+    ),
+    // `retention_in_days` 0: never expire.
+    (
+        "aws-logs-group-retention-short",
+        "aws_cloudwatch_log_group.forever",
+        "pass",
+    ),
+    (
+        "aws-logs-group-kms-off",
+        "aws_cloudwatch_log_group.trail",
+        "not_evaluated",
+    ),
+    (
+        "aws-logs-group-kms-off",
+        "aws_cloudwatch_log_group.app",
+        "fail",
+    ),
+    (
+        "aws-logs-group-kms-off",
+        "aws_cloudwatch_log_group.forever",
+        "pass",
+    ),
+    (
+        "aws-cloudwatch-alarm-no-action",
+        "aws_cloudwatch_metric_alarm.root_use",
+        "pass",
+    ),
+    (
+        "aws-cloudwatch-alarm-no-action",
+        "aws_cloudwatch_metric_alarm.quiet",
+        "fail",
+    ),
+    (
+        "aws-cloudwatch-alarm-no-action",
+        "aws_cloudwatch_metric_alarm.paging",
+        "not_evaluated",
+    ),
+];
+
+fn scan_trail_plan(extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["scan", "--terraform-plan", "plan.json", "--tf-root", "."];
+    args.extend_from_slice(extra);
+    soc2scan_in(&fixture("trail-plan"), &args)
+}
+
+#[test]
+fn trail_plan_verdicts_are_exact_and_unknowns_name_the_attribute() {
+    let output = scan_trail_plan(&["--format", "json", "--fail-on", "none"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let report = json_of(&output);
+    let ours: Vec<(String, String, String)> = verdicts(&report)
+        .into_iter()
+        .filter(|(rule, _, _)| {
+            ["aws-cloudtrail-", "aws-logs-", "aws-cloudwatch-"]
+                .iter()
+                .any(|prefix| rule.starts_with(prefix))
+        })
+        .collect();
+    assert_eq!(ours, expected(TRAIL_PLAN_VERDICTS));
+    let message = |rule: &str, id: &str| {
+        report["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .find(|r| r["rule_id"] == rule && r["resource"]["id"] == id)
+            .and_then(|r| r["message"].as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    for (rule, id, attribute) in [
+        (
+            "aws-cloudtrail-kms-off",
+            "aws_cloudtrail.pending",
+            "aws_cloudtrail.pending.kms_key_id",
+        ),
+        (
+            "aws-cloudtrail-cloudwatch-off",
+            "aws_cloudtrail.pending",
+            "aws_cloudtrail.pending.cloud_watch_logs_group_arn",
+        ),
+        (
+            "aws-logs-group-kms-off",
+            "aws_cloudwatch_log_group.trail",
+            "aws_cloudwatch_log_group.trail.kms_key_id",
+        ),
+        (
+            "aws-cloudwatch-alarm-no-action",
+            "aws_cloudwatch_metric_alarm.paging",
+            "aws_cloudwatch_metric_alarm.paging.alarm_actions",
+        ),
+    ] {
+        let text = message(rule, id);
+        assert!(
+            text.contains(&format!("{attribute} is known only after apply")),
+            "{rule} {id}: {text}"
+        );
+    }
+    let skipped: Vec<&str> = report["skipped_rules"]
+        .as_array()
+        .expect("skipped_rules")
+        .iter()
+        .filter(|s| s["cause"] == "runtime_only")
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    for rule in [
+        "aws-cloudtrail-multi-region-off",
+        "aws-cloudtrail-s3-data-events-off",
+        "aws-cloudtrail-bucket-public",
+        "aws-cloudwatch-security-alarms-missing",
+    ] {
+        assert!(
+            skipped.contains(&rule),
+            "{rule} is runtime-only: {skipped:?}"
+        );
+    }
+    assert_eq!(
+        report["snapshot"]["terraform_plan"]["ignored_types"],
+        serde_json::json!({"aws_sns_topic": 1}),
+        "only the SNS topic is not mapped"
+    );
+}
+
+#[test]
+fn trail_plan_results_point_at_the_tf_file_and_line_of_their_block() {
+    let sarif = sarif_results(
+        &["--format", "sarif", "--fail-on", "none"],
+        &fixture("trail-plan"),
+        &["scan", "--terraform-plan", "plan.json", "--tf-root", "."],
+    );
+    for (rule, address, line) in [
+        (
+            "aws-cloudtrail-log-validation-off",
+            "aws_cloudtrail.legacy",
+            35,
+        ),
+        ("aws-cloudtrail-kms-off", "aws_cloudtrail.legacy", 35),
+        (
+            "aws-logs-group-retention-short",
+            "aws_cloudwatch_log_group.app",
+            57,
+        ),
+        (
+            "aws-cloudwatch-alarm-no-action",
+            "aws_cloudwatch_metric_alarm.quiet",
+            81,
+        ),
+    ] {
+        let (uri, actual_line, message) = location_of(&sarif, rule, address);
+        assert_eq!(
+            (uri.as_str(), actual_line),
+            ("main.tf", line),
+            "{rule} {address}"
+        );
         assert!(message.contains(address), "{message}");
     }
     validate_sarif(&serde_json::to_string(&sarif).expect("SARIF"));

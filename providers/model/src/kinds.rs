@@ -185,6 +185,9 @@ mod tests {
                 "kms_key_policy",
                 "dynamodb_continuous_backups",
                 "efs_backup_policy",
+                "cloudtrail_trail_status",
+                "cloudtrail_event_selectors",
+                "logs_metric_filter",
                 "gcs_bucket_iam_policy"
             ]
         );

@@ -29,11 +29,14 @@ pub mod snapshot;
 pub use kinds::kinds_markdown_table;
 
 pub use aws::backup::*;
+pub use aws::cloudtrail::*;
+pub use aws::cloudwatch::*;
 pub use aws::dynamodb::*;
 pub use aws::ec2::*;
 pub use aws::efs::*;
 pub use aws::iam::*;
 pub use aws::kms::*;
+pub use aws::logs::*;
 pub use aws::policy_document::*;
 pub use aws::rds::*;
 pub use aws::s3::*;
@@ -345,6 +348,60 @@ resource_kinds! {
         label: "AWS Backup region",
         canonical_id: "`arn:aws:backup:REGION:ACCOUNT:backup-region` (synthetic)",
         config: BackupRegion,
+    },
+    /// A CloudTrail trail, in its home region (an organization trail seen from a member
+    /// account is a resource of the member).
+    CloudtrailTrail {
+        name: "cloudtrail_trail", provider: Aws, service: "cloudtrail", scope: Regional,
+        label: "CloudTrail trail",
+        canonical_id: "`arn:aws:cloudtrail:REGION:ACCOUNT:trail/NAME` (the owner's account)",
+        config: CloudtrailTrail, native_id: name,
+    },
+    /// Trails' status (coverage-only: whether a trail is logging lives in
+    /// [`CloudtrailTrail::is_logging`]; a failure for one trail is a unit narrowed to it).
+    CloudtrailTrailStatus {
+        name: "cloudtrail_trail_status", provider: Aws, service: "cloudtrail", scope: Regional,
+        label: "CloudTrail trail status", canonical_id: "coverage only",
+    },
+    /// Trails' event selectors (coverage-only: they live in
+    /// [`CloudtrailTrail::event_selectors`]; a failure for one trail is a unit narrowed to it).
+    CloudtrailEventSelectors {
+        name: "cloudtrail_event_selectors", provider: Aws, service: "cloudtrail",
+        scope: Regional, label: "CloudTrail event selectors", canonical_id: "coverage only",
+    },
+    /// CloudTrail in one account as a whole, whether it has trails or not.
+    CloudtrailAccount {
+        name: "cloudtrail_account", provider: Aws, service: "cloudtrail", scope: Global,
+        label: "CloudTrail account",
+        canonical_id: "`arn:aws:cloudtrail::ACCOUNT:account` (synthetic)",
+        config: CloudtrailAccount,
+    },
+    /// A CloudWatch Logs log group.
+    LogsLogGroup {
+        name: "logs_log_group", provider: Aws, service: "logs", scope: Regional,
+        label: "CloudWatch Logs log group",
+        canonical_id: "`arn:aws:logs:REGION:ACCOUNT:log-group:NAME`",
+        config: LogsLogGroup, native_id: log_group_name,
+    },
+    /// A region's metric filters (coverage-only: a group's filters live in
+    /// [`LogsLogGroup::metric_filters`]; `DescribeMetricFilters` is read once per region).
+    LogsMetricFilter {
+        name: "logs_metric_filter", provider: Aws, service: "logs", scope: Regional,
+        label: "CloudWatch Logs metric filters", canonical_id: "coverage only",
+    },
+    /// A CloudWatch metric alarm.
+    CloudwatchAlarm {
+        name: "cloudwatch_alarm", provider: Aws, service: "cloudwatch", scope: Regional,
+        label: "CloudWatch alarm",
+        canonical_id: "`arn:aws:cloudwatch:REGION:ACCOUNT:alarm:NAME`",
+        config: CloudwatchAlarm, native_id: alarm_name,
+    },
+    /// CloudWatch monitoring of one account as a whole (the security-alarm join).
+    CloudwatchAccount {
+        name: "cloudwatch_account", provider: Aws, service: "cloudwatch", scope: Global,
+        label: "CloudWatch account",
+        canonical_id: "`arn:aws:cloudwatch::ACCOUNT:account` (synthetic)",
+        config: CloudwatchAccount,
     },
     /// AWS Config in one region, whether it has a configuration recorder or not.
     ConfigRegion {

@@ -81,6 +81,7 @@ pub(crate) fn action_name(service: &str, operation: &str) -> String {
 const IAM_PREFIXES: &[(&str, &str)] = &[
     ("EFS", "elasticfilesystem"),
     ("S3 Control", "s3"),
+    ("CloudWatch Logs", "logs"),
     ("Config Service", "config"),
     ("Secrets Manager", "secretsmanager"),
 ];
@@ -168,6 +169,18 @@ mod tests {
         );
         assert_eq!(action_name("S3", "GetBucketAcl"), "s3:GetBucketAcl");
         assert_eq!(action_name("DynamoDB", "ListTables"), "dynamodb:ListTables");
+        assert_eq!(
+            action_name("CloudWatch Logs", "DescribeLogGroups"),
+            "logs:DescribeLogGroups"
+        );
+        assert_eq!(
+            action_name("CloudTrail", "GetTrailStatus"),
+            "cloudtrail:GetTrailStatus"
+        );
+        assert_eq!(
+            action_name("CloudWatch", "DescribeAlarms"),
+            "cloudwatch:DescribeAlarms"
+        );
         assert_eq!(
             action_name("Config Service", "DescribeConfigurationRecorders"),
             "config:DescribeConfigurationRecorders"

@@ -17,6 +17,8 @@
 mod backup;
 mod calls;
 mod clients;
+mod cloudtrail;
+mod cloudwatch;
 mod convert;
 mod credential_report;
 mod dynamodb;
@@ -25,6 +27,7 @@ mod efs;
 mod errors;
 mod iam;
 mod kms;
+mod logs;
 mod options;
 mod rds;
 mod s3;
@@ -157,24 +160,35 @@ pub async fn collect(
     let mut tasks = JoinSet::new();
     let narrowed_gaps = Arc::new(Mutex::new(Vec::new()));
     for session in &sessions {
+        let account_regions: Arc<[String]> = session.regions.clone().into();
+        let account_shared = service::AccountShared::default();
         for &service in &services {
             let regions: Vec<&str> = match service.scope() {
                 ServiceScope::Regional => session.regions.iter().map(String::as_str).collect(),
                 ServiceScope::Account => vec![GLOBAL_REGION],
             };
+            let scope_in = |region: &str, regional: bool| ScopeContext {
+                config: session.config.clone(),
+                counter: shared.counter.clone(),
+                limiter: shared.limiter.clone(),
+                partition: session.partition.clone(),
+                account: session.account.clone(),
+                region: region.to_string(),
+                regional,
+                narrowed_gaps: narrowed_gaps.clone(),
+                deadline: shared.deadline,
+                account_regions: account_regions.clone(),
+                account_shared: account_shared.clone(),
+            };
             for region in regions {
-                let scope = ScopeContext {
-                    config: session.config.clone(),
-                    counter: shared.counter.clone(),
-                    limiter: shared.limiter.clone(),
-                    partition: session.partition.clone(),
-                    account: session.account.clone(),
-                    region: region.to_string(),
-                    regional: service.scope() == ServiceScope::Regional,
-                    narrowed_gaps: narrowed_gaps.clone(),
-                    deadline: shared.deadline,
-                };
+                let scope = scope_in(region, service.scope() == ServiceScope::Regional);
                 for job in service.jobs(scope.clone()) {
+                    tasks.spawn(shared.clone().run_job(scope.clone(), job));
+                }
+            }
+            if !service.account_kinds().is_empty() {
+                let scope = scope_in(GLOBAL_REGION, false);
+                for job in service.account_jobs(scope.clone()) {
                     tasks.spawn(shared.clone().run_job(scope.clone(), job));
                 }
             }
@@ -238,6 +252,9 @@ pub async fn collect(
                 for region in regions {
                     coverage.push(failed(unit(account, region, kind)));
                 }
+            }
+            for &kind in service.account_kinds() {
+                coverage.push(failed(unit(account, GLOBAL_REGION, kind)));
             }
         }
         unopened_targets.push(ScanTarget {

@@ -35,6 +35,9 @@ pub(crate) static SERVICES: &[&dyn AwsService] = &[
     &super::dynamodb::Dynamodb,
     &super::efs::Efs,
     &super::backup::Backup,
+    &super::cloudtrail::Cloudtrail,
+    &super::logs::Logs,
+    &super::cloudwatch::Cloudwatch,
     &super::config::Config,
     &super::guardduty::Guardduty,
     &super::securityhub::Securityhub,
@@ -118,6 +121,19 @@ pub(crate) trait AwsService: Send + Sync {
     /// account). Together they must cover [`AwsService::kinds`]; a kind a job leaves out
     /// is recorded as failed, never as collected.
     fn jobs(&self, scope: ScopeContext) -> Vec<Job>;
+
+    /// For a regional service: kinds it fills once per account, in the region `global`
+    /// (a synthetic resource for the account as a whole, such as `cloudtrail_account`).
+    fn account_kinds(&self) -> &'static [ResourceKind] {
+        &[]
+    }
+
+    /// For a regional service: the jobs that fill [`AwsService::account_kinds`], run once
+    /// per account with the scope `global`.
+    fn account_jobs(&self, scope: ScopeContext) -> Vec<Job> {
+        let _ = scope;
+        Vec::new()
+    }
 }
 
 /// The registered service called `name`.
@@ -145,6 +161,38 @@ pub(crate) struct ScopeContext {
     pub regional: bool,
     pub(crate) narrowed_gaps: Arc<Mutex<Vec<CoverageEntry>>>,
     pub(crate) deadline: Option<(tokio::time::Instant, Duration)>,
+    /// Every region scanned in this account (the same list in each of its scopes).
+    pub account_regions: Arc<[String]>,
+    /// Work shared by every scope of one account (see [`AccountShared`]).
+    pub(crate) account_shared: AccountShared,
+}
+
+/// Work shared by every scope of one account, made once by whichever job asks first:
+/// a service whose regions need each other's answers (CloudTrail lists every region once
+/// and merges the trails by ARN) keeps it here, under its own name.
+#[derive(Clone, Default)]
+pub(crate) struct AccountShared {
+    items: Arc<Mutex<BTreeMap<&'static str, Arc<dyn std::any::Any + Send + Sync>>>>,
+}
+
+impl AccountShared {
+    /// The account's shared value under `key`, made with `T::default()` on first use.
+    pub(crate) fn get<T: Default + Send + Sync + 'static>(&self, key: &'static str) -> Arc<T> {
+        let mut items = match self.items.lock() {
+            Ok(items) => items,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let item = items
+            .entry(key)
+            .or_insert_with(|| Arc::new(T::default()) as Arc<dyn std::any::Any + Send + Sync>)
+            .clone();
+        match item.downcast::<T>() {
+            Ok(item) => item,
+            // Two types under one key is a programming error; a fresh value keeps the
+            // collection correct (the work is done twice, never shared wrongly).
+            Err(_) => Arc::new(T::default()),
+        }
+    }
 }
 
 /// A service's SDK client in one scope, with the scope's context one `.` away.
@@ -387,6 +435,12 @@ mod tests {
                 "{}",
                 service.name()
             );
+            for &kind in service.account_kinds() {
+                assert!(seen.insert(kind), "{kind} is filled by two services");
+                assert_eq!(kind.service(), service.name(), "{kind}");
+                assert_eq!(service.scope(), ServiceScope::Regional, "{kind}");
+                assert_eq!(kind.collection_scope(), CollectionScope::Global, "{kind}");
+            }
             for &kind in service.kinds() {
                 assert!(seen.insert(kind), "{kind} is filled by two services");
                 assert_eq!(kind.provider(), Provider::Aws, "{kind}");

@@ -19,6 +19,7 @@ pub(super) const SERVICES: &[&[TypeMapping]] = &[
     aws::dynamodb::TYPES,
     aws::efs::TYPES,
     aws::backup::TYPES,
+    aws::cloudtrail::TYPES,
     aws::secretsmanager::TYPES,
     google::storage::TYPES,
 ];

@@ -2,6 +2,8 @@
 
 pub mod acm;
 pub mod backup;
+pub mod cloudtrail;
+pub mod cloudwatch;
 pub mod config;
 pub mod dynamodb;
 pub mod ec2;
@@ -9,6 +11,7 @@ pub mod efs;
 pub mod guardduty;
 pub mod iam;
 pub mod kms;
+pub mod logs;
 pub mod rds;
 pub mod resource_policy;
 pub mod s3;

@@ -1,11 +1,14 @@
 //! AWS resource kinds, one file per kind under the service's folder.
 
 pub mod backup;
+pub mod cloudtrail;
+pub mod cloudwatch;
 pub mod dynamodb;
 pub mod ec2;
 pub mod efs;
 pub mod iam;
 pub mod kms;
+pub mod logs;
 pub mod policy_document;
 pub mod rds;
 pub mod s3;

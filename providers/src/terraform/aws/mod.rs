@@ -1,6 +1,7 @@
 //! Mappings of the AWS provider's types, one module per service.
 
 pub(super) mod backup;
+pub(super) mod cloudtrail;
 pub(super) mod dynamodb;
 pub(super) mod ec2;
 pub(super) mod efs;
