@@ -16,6 +16,8 @@ pub fn all_rules() -> &'static [&'static dyn Rule] {
         rules.extend_from_slice(crate::aws::dynamodb::RULES);
         rules.extend_from_slice(crate::aws::efs::RULES);
         rules.extend_from_slice(crate::aws::backup::RULES);
+        rules.extend_from_slice(crate::aws::elbv2::RULES);
+        rules.extend_from_slice(crate::aws::lambda::RULES);
         rules.extend_from_slice(crate::gcp::gcs::RULES);
         rules
     })

@@ -185,6 +185,10 @@ mod tests {
                 "kms_key_policy",
                 "dynamodb_continuous_backups",
                 "efs_backup_policy",
+                "elbv2_listeners",
+                "elbv2_load_balancer_attributes",
+                "lambda_function_policy",
+                "lambda_function_url",
                 "gcs_bucket_iam_policy"
             ]
         );
