@@ -78,7 +78,11 @@ pub(crate) fn action_name(service: &str, operation: &str) -> String {
 }
 
 /// SDK service names (`Metadata::service`) whose IAM prefix is another word.
-const IAM_PREFIXES: &[(&str, &str)] = &[("EFS", "elasticfilesystem"), ("S3 Control", "s3")];
+const IAM_PREFIXES: &[(&str, &str)] = &[
+    ("EFS", "elasticfilesystem"),
+    ("S3 Control", "s3"),
+    ("Elastic Load Balancing v2", "elasticloadbalancing"),
+];
 
 /// Operations whose IAM action is not their own name: (SDK service, operation, action).
 const ACTIONS_OF_OPERATIONS: &[(&str, &str, &str)] = &[
@@ -163,5 +167,10 @@ mod tests {
         );
         assert_eq!(action_name("S3", "GetBucketAcl"), "s3:GetBucketAcl");
         assert_eq!(action_name("DynamoDB", "ListTables"), "dynamodb:ListTables");
+        assert_eq!(
+            action_name("Elastic Load Balancing v2", "DescribeListeners"),
+            "elasticloadbalancing:DescribeListeners"
+        );
+        assert_eq!(action_name("Lambda", "GetPolicy"), "lambda:GetPolicy");
     }
 }

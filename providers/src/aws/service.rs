@@ -35,6 +35,8 @@ pub(crate) static SERVICES: &[&dyn AwsService] = &[
     &super::dynamodb::Dynamodb,
     &super::efs::Efs,
     &super::backup::Backup,
+    &super::elbv2::Elbv2,
+    &super::lambda::Lambda,
 ];
 
 /// How a service's kinds are listed.
