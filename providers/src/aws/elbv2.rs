@@ -79,11 +79,12 @@ async fn collect(scope: &Elbv2Scope) -> Vec<(ResourceKind, Collected)> {
         Ok(listed) => listed,
         Err(failure) => return KINDS.iter().map(|&k| (k, Err(failure.clone()))).collect(),
     };
-    let resources: Vec<Resource> = join_all(listed.iter().map(|(arn, lb)| load_balancer(scope, arn, lb)))
-        .await
-        .into_iter()
-        .flatten()
-        .collect();
+    let resources: Vec<Resource> =
+        join_all(listed.iter().map(|(arn, lb)| load_balancer(scope, arn, lb)))
+            .await
+            .into_iter()
+            .flatten()
+            .collect();
     vec![
         (ResourceKind::Elbv2LoadBalancer, Ok(resources)),
         (ResourceKind::Elbv2Listeners, Ok(Vec::new())),
@@ -210,13 +211,8 @@ async fn listeners(scope: &Elbv2Scope, arn: &str) -> Result<Vec<Elbv2Listener>, 
         };
         out.extend(page.listeners().iter().map(listener));
         let end = PageEnd::next_token(page.next_marker());
-        match super::errors::next_page(
-            &mut seen,
-            end.more,
-            end.token.as_deref(),
-            &scope.region,
-            OP,
-        ) {
+        match super::errors::next_page(&mut seen, end.more, end.token.as_deref(), &scope.region, OP)
+        {
             Ok(Some(next)) => marker = Some(next),
             Ok(None) => return Ok(out),
             Err(failure) => return Err(PartError::Failed(failure)),

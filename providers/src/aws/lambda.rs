@@ -161,7 +161,9 @@ async fn function(scope: &LambdaScope, listed: Listed) -> Resource {
     let (policy, url) = tokio::join!(policy(scope, &name), function_url(scope, &name));
     match policy {
         Ok(policy) => config.policy = Some(policy),
-        Err(failure) => scope.record_narrowed_gap(&arn, ResourceKind::LambdaFunctionPolicy, &failure),
+        Err(failure) => {
+            scope.record_narrowed_gap(&arn, ResourceKind::LambdaFunctionPolicy, &failure)
+        }
     }
     match url {
         Ok(url) => config.function_url = Some(url),
@@ -211,7 +213,13 @@ async fn function_url(
 ) -> Result<LambdaFunctionUrlState, CallFailure> {
     const OP: &str = "lambda:GetFunctionUrlConfig";
     let answer = scope
-        .call(scope.client.get_function_url_config().function_name(name).send())
+        .call(
+            scope
+                .client
+                .get_function_url_config()
+                .function_name(name)
+                .send(),
+        )
         .await;
     match answer {
         Ok(answer) => Ok(LambdaFunctionUrlState::Set {

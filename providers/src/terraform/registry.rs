@@ -19,6 +19,8 @@ pub(super) const SERVICES: &[&[TypeMapping]] = &[
     aws::dynamodb::TYPES,
     aws::efs::TYPES,
     aws::backup::TYPES,
+    aws::elbv2::TYPES,
+    aws::lambda::TYPES,
     google::storage::TYPES,
 ];
 

@@ -1058,6 +1058,7 @@ fn every_unknown_field_the_fixture_plans_emit_is_declared() {
         "tests/fixtures/terraform/s3-plan/plan.json",
         "tests/fixtures/terraform/s3-provider3-plan/plan.json",
         "providers/tests/fixtures/terraform-locations/plan.json",
+        "tests/fixtures/terraform/edge-plan/plan.json",
     ] {
         let bytes = std::fs::read(root.join(fixture)).expect("fixture");
         let snapshot = from_json_slice(&bytes, &options()).unwrap_or_else(|e| panic!("{e}"));

@@ -138,16 +138,30 @@ mod tests {
             )
             .case(
                 Case::new("access logs off fail, naming the kind of load balancer")
-                    .fail(lb(logs_off(alb("legacy"))), &["application load balancer legacy", "access_logs.s3.enabled = true"])
-                    .fail(lb(logs_off(of_type("broker", "network"))), &["network load balancer broker"]),
-            )
-            .case(
-                Case::new("unread attributes are not evaluated")
-                    .not_evaluated(
-                        lb(Elbv2LoadBalancer { access_logs: None, ..alb("unread") }),
-                        &["attributes", "unread", "not collected"],
+                    .fail(
+                        lb(logs_off(alb("legacy"))),
+                        &[
+                            "application load balancer legacy",
+                            "access_logs.s3.enabled = true",
+                        ],
+                    )
+                    .fail(
+                        lb(logs_off(of_type("broker", "network"))),
+                        &["network load balancer broker"],
                     ),
             )
-            .case(Case::new("gateway load balancers have no access logs").not_applicable(lb(of_type("inspect", "gateway"))))
+            .case(
+                Case::new("unread attributes are not evaluated").not_evaluated(
+                    lb(Elbv2LoadBalancer {
+                        access_logs: None,
+                        ..alb("unread")
+                    }),
+                    &["attributes", "unread", "not collected"],
+                ),
+            )
+            .case(
+                Case::new("gateway load balancers have no access logs")
+                    .not_applicable(lb(of_type("inspect", "gateway"))),
+            )
     }
 }

@@ -72,7 +72,12 @@ declare_rule! {
         targets: [Elbv2LoadBalancer],
         also_reads: [Elbv2Listeners],
         params: [],
-        reads: ["load_balancer_type", "scheme", "listeners"],
+        reads: [
+            "load_balancer_type",
+            "scheme",
+            "listeners.protocol",
+            "listeners.default_actions",
+        ],
     }
 }
 
@@ -117,7 +122,10 @@ impl Rule for HttpNotRedirected {
         let plain: Vec<String> = listeners
             .iter()
             .filter(|l| l.protocol.as_deref() == Some("HTTP"))
-            .filter(|l| !l.final_default_action().is_some_and(|a| a.redirects_to_https()))
+            .filter(|l| {
+                !l.final_default_action()
+                    .is_some_and(|a| a.redirects_to_https())
+            })
             .map(|l| {
                 let action = l
                     .final_default_action()
@@ -164,7 +172,11 @@ mod tests {
                     )))
                     .pass(lb(with(
                         alb("api"),
-                        vec![listener(443, "HTTPS", Some("ELBSecurityPolicy-TLS13-1-2-2021-06"))],
+                        vec![listener(
+                            443,
+                            "HTTPS",
+                            Some("ELBSecurityPolicy-TLS13-1-2-2021-06"),
+                        )],
                     ))),
             )
             .case(
@@ -200,8 +212,14 @@ mod tests {
             )
             .case(
                 Case::new("internal, network and gateway load balancers are not judged")
-                    .not_applicable(lb(internal(with(alb("intranet"), vec![listener(80, "HTTP", None)]))))
-                    .not_applicable(lb(with(of_type("tcp", "network"), vec![listener(80, "TCP", None)])))
+                    .not_applicable(lb(internal(with(
+                        alb("intranet"),
+                        vec![listener(80, "HTTP", None)],
+                    ))))
+                    .not_applicable(lb(with(
+                        of_type("tcp", "network"),
+                        vec![listener(80, "TCP", None)],
+                    )))
                     .not_applicable(lb(of_type("inspect", "gateway"))),
             )
     }

@@ -99,7 +99,10 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), POLICIES.len());
         assert_eq!(minimum_tls("ELBSecurityPolicy-2016-08"), Some(Tls10));
-        assert_eq!(minimum_tls("ELBSecurityPolicy-TLS13-1-2-2021-06"), Some(Tls12));
+        assert_eq!(
+            minimum_tls("ELBSecurityPolicy-TLS13-1-2-2021-06"),
+            Some(Tls12)
+        );
         assert_eq!(minimum_tls("elbsecuritypolicy-2016-08"), None);
         assert_eq!(minimum_tls("ELBSecurityPolicy-TLS13-1-2-2099-01"), None);
         assert!(CHECKED.starts_with("2026-"));

@@ -78,7 +78,7 @@ declare_rule! {
             min: 10,
             max: 13,
         }],
-        reads: ["listeners"],
+        reads: ["listeners.protocol", "listeners.ssl_policy"],
     }
 }
 
@@ -172,52 +172,88 @@ mod tests {
         Cases::new()
             .case(
                 Case::new("TLS 1.2-or-later policies pass, on HTTPS and TLS listeners")
-                    .pass(lb(with(alb("web"), vec![redirecting(80, "HTTPS"), listener(443, "HTTPS", MODERN)])))
+                    .pass(lb(with(
+                        alb("web"),
+                        vec![redirecting(80, "HTTPS"), listener(443, "HTTPS", MODERN)],
+                    )))
                     .pass(lb(with(
                         of_type("mqtt", "network"),
-                        vec![listener(8883, "TLS", Some("ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04"))],
+                        vec![listener(
+                            8883,
+                            "TLS",
+                            Some("ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04"),
+                        )],
                     ))),
             )
             .case(
-                Case::new("a policy allowing TLS 1.0 or 1.1 fails, naming listener, policy and version")
-                    .fail(
-                        lb(with(alb("legacy"), vec![listener(443, "HTTPS", Some("ELBSecurityPolicy-2016-08"))])),
-                        &["legacy", "HTTPS:443 uses ELBSecurityPolicy-2016-08, which allows TLS 1.0", "TLS 1.2 or later"],
-                    )
-                    .fail(
-                        lb(with(
-                            of_type("broker", "network"),
-                            vec![
-                                listener(8883, "TLS", Some("ELBSecurityPolicy-TLS13-1-1-2021-06")),
-                                listener(9000, "TLS", Some("ELBSecurityPolicy-NotYetKnown-2030-01")),
-                            ],
-                        )),
-                        &["TLS:8883 uses ELBSecurityPolicy-TLS13-1-1-2021-06, which allows TLS 1.1"],
-                    ),
+                Case::new(
+                    "a policy allowing TLS 1.0 or 1.1 fails, naming listener, policy and version",
+                )
+                .fail(
+                    lb(with(
+                        alb("legacy"),
+                        vec![listener(443, "HTTPS", Some("ELBSecurityPolicy-2016-08"))],
+                    )),
+                    &[
+                        "legacy",
+                        "HTTPS:443 uses ELBSecurityPolicy-2016-08, which allows TLS 1.0",
+                        "TLS 1.2 or later",
+                    ],
+                )
+                .fail(
+                    lb(with(
+                        of_type("broker", "network"),
+                        vec![
+                            listener(8883, "TLS", Some("ELBSecurityPolicy-TLS13-1-1-2021-06")),
+                            listener(9000, "TLS", Some("ELBSecurityPolicy-NotYetKnown-2030-01")),
+                        ],
+                    )),
+                    &["TLS:8883 uses ELBSecurityPolicy-TLS13-1-1-2021-06, which allows TLS 1.1"],
+                ),
             )
             .case(
                 Case::new("asking for TLS 1.3 fails a TLS 1.2 policy")
-                    .fail(lb(with(alb("strict"), vec![listener(443, "HTTPS", MODERN)])), &["allows TLS 1.2", "TLS 1.3 or later"])
+                    .fail(
+                        lb(with(alb("strict"), vec![listener(443, "HTTPS", MODERN)])),
+                        &["allows TLS 1.2", "TLS 1.3 or later"],
+                    )
                     .param("min_tls_version", ParamValue::Integer(13)),
             )
             .case(
                 Case::new("an unknown policy, a missing one or unread listeners are not evaluated")
                     .not_evaluated(
-                        lb(with(alb("future"), vec![listener(443, "HTTPS", Some("ELBSecurityPolicy-TLS13-1-2-2030-01"))])),
-                        &["future", "ELBSecurityPolicy-TLS13-1-2-2030-01", "not in soc2scan's table"],
+                        lb(with(
+                            alb("future"),
+                            vec![listener(
+                                443,
+                                "HTTPS",
+                                Some("ELBSecurityPolicy-TLS13-1-2-2030-01"),
+                            )],
+                        )),
+                        &[
+                            "future",
+                            "ELBSecurityPolicy-TLS13-1-2-2030-01",
+                            "not in soc2scan's table",
+                        ],
                     )
                     .not_evaluated(
                         lb(with(alb("bare"), vec![listener(443, "HTTPS", None)])),
                         &["HTTPS:443 reports no security policy"],
                     )
                     .not_evaluated(
-                        lb(Elbv2LoadBalancer { listeners: None, ..alb("unread") }),
+                        lb(Elbv2LoadBalancer {
+                            listeners: None,
+                            ..alb("unread")
+                        }),
                         &["listeners", "unread"],
                     ),
             )
             .case(
                 Case::new("load balancers without TLS listeners are not judged")
-                    .not_applicable(lb(with(alb("plain"), vec![listener(80, "HTTP", Some("ELBSecurityPolicy-2016-08"))])))
+                    .not_applicable(lb(with(
+                        alb("plain"),
+                        vec![listener(80, "HTTP", Some("ELBSecurityPolicy-2016-08"))],
+                    )))
                     .not_applicable(lb(of_type("inspect", "gateway"))),
             )
     }

@@ -2,8 +2,8 @@
 //! function URLs without authentication, and functions on deprecated runtimes.
 
 mod function_public;
-pub mod runtimes;
 mod runtime_deprecated;
+pub mod runtimes;
 mod url_unauthenticated;
 
 #[cfg(test)]

@@ -143,24 +143,45 @@ mod tests {
             )
             .case(
                 Case::new("a runtime past its date fails, with the date")
-                    .fail(lambda(on(function("orders-export"), "python3.9")), &["orders-export", "python3.9", "was deprecated on 2025-12-15"])
-                    .fail(lambda(on(function("frontend-ssr"), "nodejs20.x")), &["nodejs20.x", "2026-04-30"])
-                    .fail(lambda(on(function("legacy"), "go1.x")), &["go1.x", "2024-01-08"]),
+                    .fail(
+                        lambda(on(function("orders-export"), "python3.9")),
+                        &["orders-export", "python3.9", "was deprecated on 2025-12-15"],
+                    )
+                    .fail(
+                        lambda(on(function("frontend-ssr"), "nodejs20.x")),
+                        &["nodejs20.x", "2026-04-30"],
+                    )
+                    .fail(
+                        lambda(on(function("legacy"), "go1.x")),
+                        &["go1.x", "2024-01-08"],
+                    ),
             )
             .case(
                 Case::new("days_before_deprecation fails runtimes about to be deprecated")
-                    .fail(lambda(on(function("report"), "python3.11")), &["python3.11", "is deprecated on 2026-06-30, in 29 days"])
+                    .fail(
+                        lambda(on(function("report"), "python3.11")),
+                        &["python3.11", "is deprecated on 2026-06-30, in 29 days"],
+                    )
                     .pass(lambda(function("resize")))
                     .param("days_before_deprecation", ParamValue::Integer(60)),
             )
             .case(
                 Case::new("an unknown runtime, or none reported, is not evaluated")
-                    .not_evaluated(lambda(on(function("future"), "python3.99")), &["python3.99", "future", "not in soc2scan's table"])
                     .not_evaluated(
-                        lambda(LambdaFunction { runtime: None, ..function("odd") }),
+                        lambda(on(function("future"), "python3.99")),
+                        &["python3.99", "future", "not in soc2scan's table"],
+                    )
+                    .not_evaluated(
+                        lambda(LambdaFunction {
+                            runtime: None,
+                            ..function("odd")
+                        }),
                         &["no runtime", "odd"],
                     ),
             )
-            .case(Case::new("container images bring their own runtime").not_applicable(lambda(image("ml-inference"))))
+            .case(
+                Case::new("container images bring their own runtime")
+                    .not_applicable(lambda(image("ml-inference"))),
+            )
     }
 }

@@ -95,7 +95,9 @@ impl Rule for UrlUnauthenticated {
                     "Lambda function {} has a function URL{} that anyone can call without \
                      authentication (auth type NONE); expected auth type AWS_IAM",
                     resource.display_name(),
-                    url.as_deref().map(|u| format!(" ({u})")).unwrap_or_default()
+                    url.as_deref()
+                        .map(|u| format!(" ({u})"))
+                        .unwrap_or_default()
                 ))
             }
             Some(LambdaFunctionUrlState::Set { .. }) => Verdict::Pass,
@@ -111,18 +113,33 @@ mod tests {
 
     pub(super) fn cases() -> Cases {
         Cases::new()
-            .case(Case::new("a URL with IAM auth passes").pass(lambda(with_url(function("internal-api"), "AWS_IAM"))))
-            .case(Case::new("a URL with auth type NONE fails, naming the URL").fail(
-                lambda(with_url(function("orders-webhook"), "NONE")),
-                &["orders-webhook", "https://orders-webhook.lambda-url.eu-west-1.on.aws/", "auth type NONE", "AWS_IAM"],
-            ))
-            .case(Case::new("a URL that was not collected is not evaluated").not_evaluated(
-                lambda(LambdaFunction {
-                    function_url: None,
-                    ..function("unread")
-                }),
-                &["function URL", "unread", "not collected"],
-            ))
-            .case(Case::new("a function without a URL is not judged").not_applicable(lambda(function("resize"))))
+            .case(
+                Case::new("a URL with IAM auth passes")
+                    .pass(lambda(with_url(function("internal-api"), "AWS_IAM"))),
+            )
+            .case(
+                Case::new("a URL with auth type NONE fails, naming the URL").fail(
+                    lambda(with_url(function("orders-webhook"), "NONE")),
+                    &[
+                        "orders-webhook",
+                        "https://orders-webhook.lambda-url.eu-west-1.on.aws/",
+                        "auth type NONE",
+                        "AWS_IAM",
+                    ],
+                ),
+            )
+            .case(
+                Case::new("a URL that was not collected is not evaluated").not_evaluated(
+                    lambda(LambdaFunction {
+                        function_url: None,
+                        ..function("unread")
+                    }),
+                    &["function URL", "unread", "not collected"],
+                ),
+            )
+            .case(
+                Case::new("a function without a URL is not judged")
+                    .not_applicable(lambda(function("resize"))),
+            )
     }
 }
