@@ -1532,6 +1532,8 @@ async fn two_accounts_two_regions_every_aws_rule_passes_and_fails() {
             ("elasticfilesystem:DescribeFileSystems", 1),
             ("backup:ListBackupPlans", 1),
             ("backup:ListBackupVaults", 1),
+            ("elasticloadbalancing:DescribeLoadBalancers", 1),
+            ("lambda:ListFunctions", 1),
         ]
     };
     let mut expected_calls: BTreeMap<String, u64> = BTreeMap::new();
@@ -2308,8 +2310,9 @@ async fn user_data_and_secret_keys_never_reach_the_snapshot() {
     assert_eq!(units.len(), all_ok_coverage(&[ACCOUNT], &[R1]).len());
     assert_eq!(
         units.len(),
-        9 + 4 + 3 + 2 + 2 + 3 + 7 + 9,
-        "EC2, RDS, KMS, DynamoDB, EFS and AWS Backup units in the region, IAM and S3 units"
+        9 + 4 + 3 + 2 + 2 + 3 + 3 + 3 + 7 + 9,
+        "EC2, RDS, KMS, DynamoDB, EFS, AWS Backup, ELBv2 and Lambda units in the region, IAM \
+         and S3 units"
     );
     let mut finished = recorder.finished.lock().unwrap().clone();
     finished.sort();
@@ -4974,3 +4977,6 @@ async fn data_stores_and_backups_in_two_regions_pass_and_fail_every_rule() {
     let gaps = report.relevant_gaps();
     assert_eq!(gaps.len(), 6, "the scan is incomplete: {gaps:?}");
 }
+
+#[path = "aws_moto/edge.rs"]
+mod edge;
