@@ -16,7 +16,11 @@ const EDGE_PLAN_VERDICTS: &[(&str, &str, &str)] = &[
     ("aws-elbv2-tls-policy-outdated", "aws_lb.web", "pass"),
     ("aws-elbv2-tls-policy-outdated", "aws_alb.legacy", "fail"),
     ("aws-elbv2-tls-policy-outdated", "aws_lb.broker", "fail"),
-    ("aws-elbv2-tls-policy-outdated", "aws_lb.api", "not_evaluated"),
+    (
+        "aws-elbv2-tls-policy-outdated",
+        "aws_lb.api",
+        "not_evaluated",
+    ),
     ("aws-elbv2-access-logging-off", "aws_lb.web", "pass"),
     ("aws-elbv2-access-logging-off", "aws_alb.legacy", "fail"),
     ("aws-elbv2-access-logging-off", "aws_lb.intranet", "fail"),
@@ -24,21 +28,73 @@ const EDGE_PLAN_VERDICTS: &[(&str, &str, &str)] = &[
     ("aws-elbv2-access-logging-off", "aws_lb.api", "pass"),
     // No policy; a permission for "*" without a source; S3 with its bucket (joined by a
     // reference to the function's ARN); the organization's id is known only after apply.
-    ("aws-lambda-function-public", "aws_lambda_function.resize", "pass"),
-    ("aws-lambda-function-public", "aws_lambda_function.orders_export", "fail"),
-    ("aws-lambda-function-public", "aws_lambda_function.thumbnail", "pass"),
-    ("aws-lambda-function-public", "aws_lambda_function.webhook", "pass"),
-    ("aws-lambda-function-public", "aws_lambda_function.inference", "pass"),
-    ("aws-lambda-function-public", "aws_lambda_function.partner_feed", "not_evaluated"),
-    ("aws-lambda-url-unauthenticated", "aws_lambda_function.thumbnail", "pass"),
-    ("aws-lambda-url-unauthenticated", "aws_lambda_function.webhook", "fail"),
+    (
+        "aws-lambda-function-public",
+        "aws_lambda_function.resize",
+        "pass",
+    ),
+    (
+        "aws-lambda-function-public",
+        "aws_lambda_function.orders_export",
+        "fail",
+    ),
+    (
+        "aws-lambda-function-public",
+        "aws_lambda_function.thumbnail",
+        "pass",
+    ),
+    (
+        "aws-lambda-function-public",
+        "aws_lambda_function.webhook",
+        "pass",
+    ),
+    (
+        "aws-lambda-function-public",
+        "aws_lambda_function.inference",
+        "pass",
+    ),
+    (
+        "aws-lambda-function-public",
+        "aws_lambda_function.partner_feed",
+        "not_evaluated",
+    ),
+    (
+        "aws-lambda-url-unauthenticated",
+        "aws_lambda_function.thumbnail",
+        "pass",
+    ),
+    (
+        "aws-lambda-url-unauthenticated",
+        "aws_lambda_function.webhook",
+        "fail",
+    ),
     // Judged at the plan's time (2026-12-01): python3.9 and nodejs20.x are deprecated; the
     // container image has no runtime.
-    ("aws-lambda-runtime-deprecated", "aws_lambda_function.resize", "pass"),
-    ("aws-lambda-runtime-deprecated", "aws_lambda_function.orders_export", "fail"),
-    ("aws-lambda-runtime-deprecated", "aws_lambda_function.thumbnail", "pass"),
-    ("aws-lambda-runtime-deprecated", "aws_lambda_function.webhook", "fail"),
-    ("aws-lambda-runtime-deprecated", "aws_lambda_function.partner_feed", "pass"),
+    (
+        "aws-lambda-runtime-deprecated",
+        "aws_lambda_function.resize",
+        "pass",
+    ),
+    (
+        "aws-lambda-runtime-deprecated",
+        "aws_lambda_function.orders_export",
+        "fail",
+    ),
+    (
+        "aws-lambda-runtime-deprecated",
+        "aws_lambda_function.thumbnail",
+        "pass",
+    ),
+    (
+        "aws-lambda-runtime-deprecated",
+        "aws_lambda_function.webhook",
+        "fail",
+    ),
+    (
+        "aws-lambda-runtime-deprecated",
+        "aws_lambda_function.partner_feed",
+        "pass",
+    ),
 ];
 
 fn scan_edge(extra: &[&str]) -> std::process::Output {
@@ -73,8 +129,11 @@ fn edge_plan_verdicts_are_exact_and_unknowns_name_the_attribute() {
     };
     assert!(message("aws-elbv2-tls-policy-outdated", "aws_lb.api")
         .contains("aws_lb_listener.api_https.ssl_policy is known only after apply"));
-    assert!(message("aws-lambda-function-public", "aws_lambda_function.partner_feed")
-        .contains("aws_lambda_permission.partner_org.principal_org_id is known only after apply"));
+    assert!(message(
+        "aws-lambda-function-public",
+        "aws_lambda_function.partner_feed"
+    )
+    .contains("aws_lambda_permission.partner_org.principal_org_id is known only after apply"));
     assert!(message("aws-elbv2-tls-policy-outdated", "aws_alb.legacy")
         .contains("HTTPS:443 uses ELBSecurityPolicy-2016-08, which allows TLS 1.0"));
     let skipped: Vec<&str> = report["skipped_rules"]
@@ -84,7 +143,9 @@ fn edge_plan_verdicts_are_exact_and_unknowns_name_the_attribute() {
         .filter_map(|s| s["id"].as_str())
         .collect();
     assert!(
-        !skipped.iter().any(|id| id.starts_with("aws-elbv2-") || id.starts_with("aws-lambda-")),
+        !skipped
+            .iter()
+            .any(|id| id.starts_with("aws-elbv2-") || id.starts_with("aws-lambda-")),
         "every ELBv2 and Lambda rule runs on plans: {skipped:?}"
     );
     // High and critical failures (TLS 1.0, a public function, an open URL).
@@ -102,9 +163,21 @@ fn edge_results_point_at_the_tf_file_and_line_of_their_block() {
         ("aws-elbv2-http-not-redirected", "aws_alb.legacy", 60),
         ("aws-elbv2-tls-policy-outdated", "aws_lb.broker", 101),
         ("aws-elbv2-access-logging-off", "aws_lb.intranet", 95),
-        ("aws-lambda-function-public", "aws_lambda_function.orders_export", 171),
-        ("aws-lambda-url-unauthenticated", "aws_lambda_function.webhook", 208),
-        ("aws-lambda-runtime-deprecated", "aws_lambda_function.webhook", 208),
+        (
+            "aws-lambda-function-public",
+            "aws_lambda_function.orders_export",
+            171,
+        ),
+        (
+            "aws-lambda-url-unauthenticated",
+            "aws_lambda_function.webhook",
+            208,
+        ),
+        (
+            "aws-lambda-runtime-deprecated",
+            "aws_lambda_function.webhook",
+            208,
+        ),
     ] {
         let (uri, start, _) = location_of(&sarif, rule, address);
         assert_eq!((uri.as_str(), start), ("main.tf", line), "{rule} {address}");
