@@ -100,8 +100,8 @@ pub struct ListArgs {
 /// A provider that can be collected live.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ProviderName {
-    /// Amazon Web Services: EC2, RDS, KMS, DynamoDB, EFS and AWS Backup (per region), IAM and
-    /// S3 (per account).
+    /// Amazon Web Services: EC2, RDS, KMS, DynamoDB, EFS, AWS Backup, ELBv2 and Lambda (per
+    /// region), IAM and S3 (per account).
     Aws,
     /// Google Cloud: Cloud Storage buckets and their IAM policies.
     Gcp,
@@ -145,8 +145,8 @@ pub struct AwsArgs {
     pub all_regions: bool,
 
     /// Collect only these AWS services, comma-separated (ec2, iam, s3, rds, kms, dynamodb,
-    /// efs, backup); the other services' rules are reported as not collected [default: every
-    /// service].
+    /// efs, backup, elbv2, lambda); the other services' rules are reported as not collected
+    /// [default: every service].
     #[arg(long, value_delimiter = ',', value_name = "SERVICES")]
     pub services: Vec<String>,
 
