@@ -261,17 +261,11 @@ pub(crate) mod tests {
         );
         assert_eq!(unknown(&snapshot, "aws_lb.web"), []);
 
-        // aws_alb is the same type; a listener without a protocol is known only after apply.
+        // aws_alb is the same type.
         let legacy = lb(&snapshot, "aws_alb.legacy");
         assert_eq!(legacy.access_logs.as_ref().map(|l| l.enabled), Some(false));
         assert_eq!(legacy.listeners.as_ref().unwrap().len(), 2);
-        assert_eq!(
-            unknown(&snapshot, "aws_alb.legacy"),
-            [(
-                "listeners.protocol".to_string(),
-                "aws_alb_listener.legacy_http.protocol".to_string()
-            )]
-        );
+        assert_eq!(unknown(&snapshot, "aws_alb.legacy"), []);
         assert_eq!(
             lb(&snapshot, "aws_lb.intranet").scheme.as_deref(),
             Some("internal")
