@@ -1,6 +1,8 @@
 //! AWS's predefined ELB security policies and the oldest TLS version each allows, as AWS
 //! documents them for Application and Network Load Balancers ("Security policies for your
-//! Application Load Balancer" / "… Network Load Balancer") **as of 2026-12**. A policy not
+//! Application Load Balancer" / "… Network Load Balancer") **as of 2026-12** (the 2025-09
+//! post-quantum names checked against copies of that page; moto's list agrees on the
+//! policies it has). A policy not
 //! in this table is not guessed at: the rule that reads it says it is not evaluated,
 //! naming the policy, so a policy AWS adds later is never passed (or failed) blindly.
 

@@ -1,6 +1,8 @@
 //! Lambda's managed runtimes and the dates AWS deprecates them, from AWS's "Lambda
 //! runtimes" page (the supported-runtimes table with its projected deprecation dates, and
-//! the deprecated-runtimes table) **as checked on 2026-12-01**. On its deprecation date a
+//! the deprecated-runtimes table) **as of 2026-12-01** — read through copies of that page
+//! (tflint-ruleset-aws's deprecated-runtime rule, endoflife.date), since no machine here
+//! reaches AWS; recheck the page itself when editing, AWS moves projected dates. On its deprecation date a
 //! runtime stops receiving security patches; AWS later blocks creating and then updating
 //! functions on it. A runtime not in this table is not guessed at: the rule says it is not
 //! evaluated, naming the runtime.
