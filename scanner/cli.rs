@@ -101,8 +101,8 @@ pub struct ListArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ProviderName {
     /// Amazon Web Services: EC2, RDS, KMS, DynamoDB, EFS, AWS Backup, CloudTrail, CloudWatch
-    /// Logs, CloudWatch, Config, GuardDuty, Security Hub, ACM and Secrets Manager (per
-    /// region), IAM and S3 (per account).
+    /// Logs, CloudWatch, Config, GuardDuty, Security Hub, ACM, Secrets Manager, ELBv2 and
+    /// Lambda (per region), IAM and S3 (per account).
     Aws,
     /// Google Cloud: Cloud Storage buckets and their IAM policies.
     Gcp,
@@ -147,8 +147,8 @@ pub struct AwsArgs {
 
     /// Collect only these AWS services, comma-separated (ec2, iam, s3, rds, kms, dynamodb,
     /// efs, backup, cloudtrail, logs, cloudwatch, config, guardduty, securityhub, acm,
-    /// secretsmanager); the other services' rules are reported as not collected [default:
-    /// every service].
+    /// secretsmanager, elbv2, lambda); the other services' rules are reported as not
+    /// collected [default: every service].
     #[arg(long, value_delimiter = ',', value_name = "SERVICES")]
     pub services: Vec<String>,
 

@@ -1540,6 +1540,8 @@ async fn two_accounts_two_regions_every_aws_rule_passes_and_fails() {
             ("securityhub:DescribeHub", 1),
             ("acm:ListCertificates", 1),
             ("secretsmanager:ListSecrets", 1),
+            ("elasticloadbalancing:DescribeLoadBalancers", 1),
+            ("lambda:ListFunctions", 1),
         ]
     };
     let mut expected_calls: BTreeMap<String, u64> = BTreeMap::new();
@@ -2343,10 +2345,10 @@ async fn user_data_and_secret_keys_never_reach_the_snapshot() {
     assert_eq!(units.len(), all_ok_coverage(&[ACCOUNT], &[R1]).len());
     assert_eq!(
         units.len(),
-        9 + 4 + 3 + 2 + 2 + 3 + 3 + 2 + 1 + 5 + 7 + 9 + 2,
+        9 + 4 + 3 + 2 + 2 + 3 + 3 + 2 + 1 + 5 + 3 + 3 + 7 + 9 + 2,
         "EC2, RDS, KMS, DynamoDB, EFS, AWS Backup, CloudTrail, CloudWatch Logs, CloudWatch, \
-         Config, GuardDuty, Security Hub, ACM and Secrets Manager units in the region, IAM and \
-         S3 units, and the CloudTrail and CloudWatch account units"
+         Config, GuardDuty, Security Hub, ACM, Secrets Manager, ELBv2 and Lambda units in the \
+         region, IAM and S3 units, and the CloudTrail and CloudWatch account units"
     );
     let mut finished = recorder.finished.lock().unwrap().clone();
     finished.sort();
@@ -5025,3 +5027,10 @@ mod trail;
 
 #[path = "aws_moto/regional.rs"]
 mod regional;
+
+// ---------------------------------------------------------------------------------------
+// ELBv2 and Lambda in two regions
+// ---------------------------------------------------------------------------------------
+
+#[path = "aws_moto/edge.rs"]
+mod edge;

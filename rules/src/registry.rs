@@ -24,6 +24,8 @@ pub fn all_rules() -> &'static [&'static dyn Rule] {
         rules.extend_from_slice(crate::aws::securityhub::RULES);
         rules.extend_from_slice(crate::aws::acm::RULES);
         rules.extend_from_slice(crate::aws::secretsmanager::RULES);
+        rules.extend_from_slice(crate::aws::elbv2::RULES);
+        rules.extend_from_slice(crate::aws::lambda::RULES);
         rules.extend_from_slice(crate::gcp::gcs::RULES);
         rules
     })

@@ -2468,3 +2468,6 @@ fn trail_plan_results_point_at_the_tf_file_and_line_of_their_block() {
     }
     validate_sarif(&serde_json::to_string(&sarif).expect("SARIF"));
 }
+
+#[path = "terraform_edge.rs"]
+mod edge;

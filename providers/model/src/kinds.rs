@@ -188,6 +188,10 @@ mod tests {
                 "cloudtrail_trail_status",
                 "cloudtrail_event_selectors",
                 "logs_metric_filter",
+                "elbv2_listeners",
+                "elbv2_load_balancer_attributes",
+                "lambda_function_policy",
+                "lambda_function_url",
                 "gcs_bucket_iam_policy"
             ]
         );

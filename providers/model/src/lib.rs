@@ -34,8 +34,10 @@ pub use aws::cloudwatch::*;
 pub use aws::dynamodb::*;
 pub use aws::ec2::*;
 pub use aws::efs::*;
+pub use aws::elbv2::*;
 pub use aws::iam::*;
 pub use aws::kms::*;
+pub use aws::lambda::*;
 pub use aws::logs::*;
 pub use aws::policy_document::*;
 pub use aws::rds::*;
@@ -437,6 +439,46 @@ resource_kinds! {
         scope: Regional, label: "Secrets Manager secret",
         canonical_id: "`arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-SUFFIX`",
         config: SecretsmanagerSecret, native_id: name,
+    },
+    /// An Application, Network or Gateway Load Balancer.
+    Elbv2LoadBalancer {
+        name: "elbv2_load_balancer", provider: Aws, service: "elbv2", scope: Regional,
+        label: "load balancer",
+        canonical_id: "`arn:aws:elasticloadbalancing:REGION:ACCOUNT:loadbalancer/app/NAME/ID` (`net/…`, `gwy/…`)",
+        config: Elbv2LoadBalancer, native_id: load_balancer_name,
+    },
+    /// Load balancers' listeners (coverage-only: the listeners live in
+    /// [`Elbv2LoadBalancer::listeners`]; a failure for one load balancer is a unit narrowed
+    /// to it).
+    Elbv2Listeners {
+        name: "elbv2_listeners", provider: Aws, service: "elbv2", scope: Regional,
+        label: "load balancer listeners", canonical_id: "coverage only",
+    },
+    /// Load balancers' attributes (coverage-only: the access-log settings live in
+    /// [`Elbv2LoadBalancer::access_logs`]; a failure for one load balancer is a unit
+    /// narrowed to it).
+    Elbv2LoadBalancerAttributes {
+        name: "elbv2_load_balancer_attributes", provider: Aws, service: "elbv2",
+        scope: Regional, label: "load balancer attributes", canonical_id: "coverage only",
+    },
+    /// A Lambda function.
+    LambdaFunction {
+        name: "lambda_function", provider: Aws, service: "lambda", scope: Regional,
+        label: "Lambda function",
+        canonical_id: "`arn:aws:lambda:REGION:ACCOUNT:function:NAME`",
+        config: LambdaFunction, native_id: function_name,
+    },
+    /// Functions' resource-based policies (coverage-only: the policy lives in
+    /// [`LambdaFunction::policy`]; a failure for one function is a unit narrowed to it).
+    LambdaFunctionPolicy {
+        name: "lambda_function_policy", provider: Aws, service: "lambda", scope: Regional,
+        label: "Lambda function policy", canonical_id: "coverage only",
+    },
+    /// Functions' URLs (coverage-only: the URL lives in [`LambdaFunction::function_url`];
+    /// a failure for one function is a unit narrowed to it).
+    LambdaFunctionUrl {
+        name: "lambda_function_url", provider: Aws, service: "lambda", scope: Regional,
+        label: "Lambda function URL", canonical_id: "coverage only",
     },
     /// A Cloud Storage bucket.
     GcsBucket {

@@ -84,6 +84,7 @@ const IAM_PREFIXES: &[(&str, &str)] = &[
     ("CloudWatch Logs", "logs"),
     ("Config Service", "config"),
     ("Secrets Manager", "secretsmanager"),
+    ("Elastic Load Balancing v2", "elasticloadbalancing"),
 ];
 
 /// Operations whose IAM action is not their own name: (SDK service, operation, action).
@@ -201,5 +202,10 @@ mod tests {
             action_name("ACM", "ListCertificates"),
             "acm:ListCertificates"
         );
+        assert_eq!(
+            action_name("Elastic Load Balancing v2", "DescribeListeners"),
+            "elasticloadbalancing:DescribeListeners"
+        );
+        assert_eq!(action_name("Lambda", "GetPolicy"), "lambda:GetPolicy");
     }
 }

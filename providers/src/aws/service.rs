@@ -43,6 +43,8 @@ pub(crate) static SERVICES: &[&dyn AwsService] = &[
     &super::securityhub::Securityhub,
     &super::acm::Acm,
     &super::secretsmanager::Secretsmanager,
+    &super::elbv2::Elbv2,
+    &super::lambda::Lambda,
 ];
 
 /// How a service's kinds are listed.

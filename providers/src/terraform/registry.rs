@@ -21,6 +21,8 @@ pub(super) const SERVICES: &[&[TypeMapping]] = &[
     aws::backup::TYPES,
     aws::cloudtrail::TYPES,
     aws::secretsmanager::TYPES,
+    aws::elbv2::TYPES,
+    aws::lambda::TYPES,
     google::storage::TYPES,
 ];
 

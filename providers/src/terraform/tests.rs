@@ -1058,6 +1058,8 @@ fn every_unknown_field_the_fixture_plans_emit_is_declared() {
         "tests/fixtures/terraform/s3-plan/plan.json",
         "tests/fixtures/terraform/s3-provider3-plan/plan.json",
         "tests/fixtures/terraform/secrets-plan/plan.json",
+        "tests/fixtures/terraform/trail-plan/plan.json",
+        "tests/fixtures/terraform/edge-plan/plan.json",
         "providers/tests/fixtures/terraform-locations/plan.json",
     ] {
         let bytes = std::fs::read(root.join(fixture)).expect("fixture");
@@ -2771,6 +2773,124 @@ fn a_rotation_of_an_unresolvable_secret_makes_every_secret_rotation_unknown() {
         vec![(
             "rotation_enabled".to_string(),
             "aws_secretsmanager_secret_rotation.r.secret_id".to_string()
+        )]
+    );
+}
+
+// --- ELBv2 and Lambda (the edge-plan fixture covers the common shapes) ----------------
+
+#[test]
+fn a_listener_protocol_known_only_after_apply_and_a_listener_of_no_known_lb() {
+    let snapshot = scan(&document(
+        vec![
+            change(
+                "aws_lb",
+                "web",
+                json!({"name": "web", "internal": false, "load_balancer_type": "application"}),
+                json!({"arn": true}),
+            ),
+            change(
+                "aws_lb",
+                "api",
+                json!({"name": "api", "internal": false}),
+                json!({"arn": true, "load_balancer_type": true}),
+            ),
+            change(
+                "aws_lb_listener",
+                "web",
+                json!({"port": 8443, "default_action": [{"type": "fixed-response"}]}),
+                json!({"load_balancer_arn": true, "protocol": true, "ssl_policy": true}),
+            ),
+            change(
+                "aws_lb_listener",
+                "stray",
+                json!({"port": 80, "protocol": "HTTP", "default_action": [{"type": "forward"}]}),
+                json!({"load_balancer_arn": true}),
+            ),
+        ],
+        vec![config(
+            "aws_lb_listener",
+            "web",
+            json!({"load_balancer_arn": ["aws_lb.web.arn", "aws_lb.web"]}),
+        )],
+    ));
+    let unknown = |id| unknown_fields(&snapshot, id);
+    assert_eq!(
+        unknown("aws_lb.web"),
+        [
+            (
+                "listeners.protocol".to_string(),
+                "aws_lb_listener.web.protocol".to_string()
+            ),
+            (
+                "listeners".to_string(),
+                "aws_lb_listener.stray.load_balancer_arn".to_string()
+            ),
+        ]
+    );
+    assert_eq!(
+        unknown("aws_lb.api"),
+        [
+            (
+                "load_balancer_type".to_string(),
+                "aws_lb.api.load_balancer_type".to_string()
+            ),
+            (
+                "listeners".to_string(),
+                "aws_lb_listener.stray.load_balancer_arn".to_string()
+            ),
+        ]
+    );
+    let ResourceConfig::Elbv2LoadBalancer(web) = &resource(&snapshot, "aws_lb.web").config else {
+        panic!("not a load balancer")
+    };
+    assert_eq!(web.listeners.as_ref().unwrap()[0].protocol, None);
+}
+
+#[test]
+fn a_permission_names_its_function_by_arn_and_one_of_no_known_function_spreads() {
+    let arn = "arn:aws:lambda:eu-west-1:111122223333:function:orders";
+    let snapshot = scan(&document(
+        vec![
+            change(
+                "aws_lambda_function",
+                "orders",
+                json!({"function_name": "orders", "runtime": "python3.13"}),
+                json!({"arn": true}),
+            ),
+            change(
+                "aws_lambda_permission",
+                "by_arn",
+                json!({"function_name": arn, "principal": "123456789012", "action": "lambda:InvokeFunction", "statement_id": "partner"}),
+                json!({}),
+            ),
+            change(
+                "aws_lambda_permission",
+                "stray",
+                json!({"principal": "*", "action": "lambda:InvokeFunction"}),
+                json!({"function_name": true}),
+            ),
+        ],
+        vec![],
+    ));
+    let ResourceConfig::LambdaFunction(orders) =
+        &resource(&snapshot, "aws_lambda_function.orders").config
+    else {
+        panic!("not a function")
+    };
+    let statement = &orders
+        .policy
+        .as_ref()
+        .unwrap()
+        .document()
+        .unwrap()
+        .statements[0];
+    assert_eq!(statement.principal, Some(json!({"AWS": "123456789012"})));
+    assert_eq!(
+        unknown_fields(&snapshot, "aws_lambda_function.orders"),
+        [(
+            "policy".to_string(),
+            "aws_lambda_permission.stray.function_name".to_string()
         )]
     );
 }

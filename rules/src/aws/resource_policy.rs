@@ -1,6 +1,5 @@
 //! Who a resource policy lets in: the one evaluator behind every "public" rule on a
-//! resource policy (S3 bucket policies, KMS key policies, and later Lambda function
-//! policies).
+//! resource policy (S3 bucket policies, KMS key policies and Lambda function policies).
 //!
 //! A statement is **open to everyone** when it is an `Allow` whose principal is anyone —
 //! `"Principal": "*"`, `{"AWS": "*"}` (alone or in a list), or any `NotPrincipal` (which

@@ -1,0 +1,5 @@
+//! AWS Lambda resources (collected per region).
+
+mod function;
+
+pub use function::*;
