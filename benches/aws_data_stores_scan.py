@@ -438,13 +438,16 @@ def seed_moto_command(python):
 
 @contextlib.contextmanager
 def moto_and_proxy(python):
-    """A moto server on a free loopback port and benches/counting_proxy.py in front of it:
+    """A moto server (tests/support/moto_server.py) on a free loopback port and
+    benches/counting_proxy.py in front of it:
     yields (moto's URL, the proxy's URL); both are stopped afterwards."""
     moto_port = free_port()
     moto_url = "http://127.0.0.1:%d" % moto_port
     env = dict(os.environ, MOTO_EC2_LOAD_DEFAULT_AMIS="false", MOTO_IAM_LOAD_MANAGED_POLICIES="true")
     moto = subprocess.Popen(
-        [python, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(moto_port)],
+        # moto's server with the CBOR bridge the Rust SDK's CloudWatch client needs (the tests
+        # run the same script).
+        [python, os.path.join(ROOT, "tests", "support", "moto_server.py"), "-H", "127.0.0.1", "-p", str(moto_port)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     proxy_process = None

@@ -55,7 +55,7 @@ def main():
     endpoint = "http://127.0.0.1:%d" % port
     env = dict(os.environ, MOTO_EC2_LOAD_DEFAULT_AMIS="false", MOTO_IAM_LOAD_MANAGED_POLICIES="true")
     moto = subprocess.Popen(
-        [args.python, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        [args.python, os.path.join(ROOT, "tests", "support", "moto_server.py"), "-H", "127.0.0.1", "-p", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
