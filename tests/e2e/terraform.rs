@@ -2037,15 +2037,16 @@ const DATA_STORES_VERDICTS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-fn scan_data_stores(extra: &[&str]) -> std::process::Output {
+/// `soc2scan scan --terraform-plan plan.json --tf-root . EXTRA…` in a plan fixture's folder.
+pub(crate) fn scan_fixture_plan(name: &str, extra: &[&str]) -> std::process::Output {
     let mut args = vec!["scan", "--terraform-plan", "plan.json", "--tf-root", "."];
     args.extend_from_slice(extra);
-    soc2scan_in(&fixture("data-stores"), &args)
+    soc2scan_in(&fixture(name), &args)
 }
 
 #[test]
 fn data_stores_plan_verdicts_are_exact_and_unknown_policies_name_the_attribute() {
-    let output = scan_data_stores(&["--format", "json", "--fail-on", "none"]);
+    let output = scan_fixture_plan("data-stores", &["--format", "json", "--fail-on", "none"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let report = json_of(&output);
     assert_eq!(verdicts(&report), expected(DATA_STORES_VERDICTS));
@@ -2084,7 +2085,7 @@ fn data_stores_plan_verdicts_are_exact_and_unknown_policies_name_the_attribute()
         "every type of the fixture is mapped"
     );
     // The failures are high and above (an unencrypted file system, a public key policy).
-    assert_eq!(code(&scan_data_stores(&[])), 1);
+    assert_eq!(code(&scan_fixture_plan("data-stores", &[])), 1);
 }
 
 #[test]
@@ -2182,18 +2183,7 @@ const SECRETS_PLAN_VERDICTS: &[(&str, &str, &str)] = &[
 #[test]
 fn secrets_plan_verdicts_are_exact_and_an_unknown_interval_names_the_attribute() {
     let dir = fixture("secrets-plan");
-    let args = [
-        "scan",
-        "--terraform-plan",
-        "plan.json",
-        "--tf-root",
-        ".",
-        "--format",
-        "json",
-        "--fail-on",
-        "none",
-    ];
-    let output = soc2scan_in(&dir, &args);
+    let output = scan_fixture_plan("secrets-plan", &["--format", "json", "--fail-on", "none"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let report = json_of(&output);
     let mut actual: Vec<(String, String, String)> = verdicts(&report)
@@ -2350,15 +2340,9 @@ const TRAIL_PLAN_VERDICTS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-fn scan_trail_plan(extra: &[&str]) -> std::process::Output {
-    let mut args = vec!["scan", "--terraform-plan", "plan.json", "--tf-root", "."];
-    args.extend_from_slice(extra);
-    soc2scan_in(&fixture("trail-plan"), &args)
-}
-
 #[test]
 fn trail_plan_verdicts_are_exact_and_unknowns_name_the_attribute() {
-    let output = scan_trail_plan(&["--format", "json", "--fail-on", "none"]);
+    let output = scan_fixture_plan("trail-plan", &["--format", "json", "--fail-on", "none"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let report = json_of(&output);
     let ours: Vec<(String, String, String)> = verdicts(&report)

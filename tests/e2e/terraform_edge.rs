@@ -2,7 +2,7 @@
 //! Lambda functions with their permissions and URLs — exact verdicts, unknowns naming the
 //! attribute, `.tf` file:line locations, and environment variables never in any output.
 
-use super::{expected, fixture, json_of, location_of, sarif_results, verdicts};
+use super::{expected, fixture, json_of, location_of, sarif_results, scan_fixture_plan, verdicts};
 use crate::common::*;
 
 const EDGE_PLAN_VERDICTS: &[(&str, &str, &str)] = &[
@@ -97,15 +97,9 @@ const EDGE_PLAN_VERDICTS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-fn scan_edge(extra: &[&str]) -> std::process::Output {
-    let mut args = vec!["scan", "--terraform-plan", "plan.json", "--tf-root", "."];
-    args.extend_from_slice(extra);
-    soc2scan_in(&fixture("edge-plan"), &args)
-}
-
 #[test]
 fn edge_plan_verdicts_are_exact_and_unknowns_name_the_attribute() {
-    let output = scan_edge(&["--format", "json", "--fail-on", "none"]);
+    let output = scan_fixture_plan("edge-plan", &["--format", "json", "--fail-on", "none"]);
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert!(
         !stdout(&output).contains("canary-tf-lambda-env"),
@@ -149,7 +143,7 @@ fn edge_plan_verdicts_are_exact_and_unknowns_name_the_attribute() {
         "every ELBv2 and Lambda rule runs on plans: {skipped:?}"
     );
     // High and critical failures (TLS 1.0, a public function, an open URL).
-    assert_eq!(code(&scan_edge(&[])), 1);
+    assert_eq!(code(&scan_fixture_plan("edge-plan", &[])), 1);
 }
 
 #[test]
