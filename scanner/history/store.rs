@@ -1046,3 +1046,74 @@ fn append_in(
 pub fn span_outcome(span: &SpanRow) -> Option<Outcome> {
     Outcome::parse(&span.outcome)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::schema::Migration;
+
+    const V2: Migration = Migration {
+        version: 2,
+        statements: &["ALTER TABLE runs ADD COLUMN note TEXT"],
+    };
+
+    fn schema_of(store: &Store) -> i64 {
+        store.schema_version().unwrap()
+    }
+
+    #[test]
+    fn migrations_apply_forward_and_a_newer_store_is_refused_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let location = StoreLocation::Sqlite(dir.path().join("h.db"));
+        let v1 = Store::open_with(&location, Access::Write, &MIGRATIONS[..1], 1).unwrap();
+        assert_eq!(schema_of(&v1), 1);
+        v1.connection
+            .execute("INSERT INTO rulesets (sha256, body) VALUES ('x', '{}')", [])
+            .unwrap();
+        drop(v1);
+        // Read-only opening of an older store asks for the migration and changes nothing.
+        let mut with_v2 = MIGRATIONS[..1].to_vec();
+        with_v2.push(V2);
+        let error = Store::open_with(&location, Access::Read, &with_v2, 2)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(error.contains("soc2scan history migrate"), "{error}");
+        // Opening for writing migrates forward and keeps the data.
+        let v2 = Store::open_with(&location, Access::Write, &with_v2, 2).unwrap();
+        assert_eq!(schema_of(&v2), 2);
+        let kept: i64 = v2
+            .connection
+            .query_row("SELECT count(*) FROM rulesets", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(kept, 1);
+        v2.connection
+            .execute("UPDATE runs SET note = 'x'", [])
+            .unwrap();
+        drop(v2);
+        // The version-1 build refuses the version-2 store, read or write.
+        let bytes = std::fs::read(dir.path().join("h.db")).unwrap();
+        for access in [Access::Read, Access::Write] {
+            let error = Store::open_with(&location, access, &MIGRATIONS[..1], 1)
+                .err()
+                .unwrap()
+                .to_string();
+            assert!(error.contains("schema version 2, newer than"), "{error}");
+        }
+        assert_eq!(std::fs::read(dir.path().join("h.db")).unwrap(), bytes);
+    }
+
+    #[test]
+    fn a_foreign_database_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("other.db");
+        let other = Connection::open(&path).unwrap();
+        other.execute("CREATE TABLE t (x)", []).unwrap();
+        drop(other);
+        let error = Store::open(&StoreLocation::Sqlite(path), Access::Write)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(error.contains("no soc2scan_meta"), "{error}");
+    }
+}

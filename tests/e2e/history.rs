@@ -1,0 +1,941 @@
+//! The evidence history end to end: recording, importing, verifying (and detecting
+//! tampering), and the period report on a synthetic 180-day history whose figures are
+//! computed by hand below.
+
+use crate::common::{code, example, soc2scan_in, stderr, stdout, temp_dir};
+use chrono::{Duration, NaiveDate};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+
+const ACCOUNT: &str = "111122223333";
+const RULE: &str = "aws-ec2-ebs-volume-unencrypted";
+
+fn arn(volume: &str) -> String {
+    format!("arn:aws:ec2:eu-west-1:{ACCOUNT}:volume/{volume}")
+}
+
+fn day(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
+}
+
+/// A snapshot of one account and region, collected at 06:00 UTC on `date`, holding these
+/// volumes (id, encrypted, name); `gap` makes the EBS listing fail (access denied), so the
+/// run is incomplete and no volume is listed.
+fn snapshot(date: NaiveDate, volumes: &[(&str, bool, &str)], gap: bool) -> String {
+    let at = |h: u32, m: u32| format!("{}T{h:02}:{m:02}:00Z", date.format("%Y-%m-%d"));
+    let status = if gap {
+        json!({"failed": {"kind": "access_denied", "message": "ec2:DescribeVolumes: UnauthorizedOperation (add ec2:DescribeVolumes to the scanning role)"}})
+    } else {
+        json!("ok")
+    };
+    let resources: Vec<Value> = if gap {
+        Vec::new()
+    } else {
+        volumes
+            .iter()
+            .map(|(id, encrypted, name)| {
+                json!({
+                    "id": arn(id),
+                    "provider": "aws",
+                    "account": ACCOUNT,
+                    "region": "eu-west-1",
+                    "name": name,
+                    "config": {"ebs_volume": {
+                        "volume_id": id,
+                        "encrypted": encrypted,
+                        "state": "in-use",
+                        "attachments": [],
+                        "availability_zone": "eu-west-1a",
+                        "size_gib": 20,
+                        "create_time": "2025-12-01T00:00:00Z"
+                    }}
+                })
+            })
+            .collect()
+    };
+    let document = json!({
+        "format": "soc2scan-snapshot",
+        "format_version": 1,
+        "metadata": {
+            "tool": {"name": "soc2scan", "version": "0.1.0"},
+            "started_at": at(5, 59),
+            "finished_at": at(6, 0),
+            "targets": [{"provider": "aws", "account": ACCOUNT, "alias": "acme-prod", "regions": ["eu-west-1"]}]
+        },
+        "coverage": [{"unit": {"provider": "aws", "account": ACCOUNT, "region": "eu-west-1", "kind": "ebs_volume"}, "status": status}],
+        "resources": resources
+    });
+    serde_json::to_string_pretty(&document).expect("JSON")
+}
+
+const CONFIG: &str = r#"[scan]
+rules = ["aws-ec2-ebs-volume-unencrypted"]
+
+[[suppressions]]
+rule = "aws-ec2-ebs-volume-unencrypted"
+resource = "arn:aws:ec2:eu-west-1:111122223333:volume/vol-c*"
+reason = "Migration volume; encrypted copy in progress (SEC-7)"
+expires = "2026-02-28"
+"#;
+
+/// The synthetic history, 2026-01-01 to 2026-06-29 (180 days), one run a day at 06:00 UTC:
+///
+/// - vol-a: always encrypted.
+/// - vol-b: unencrypted 01-10 to 01-19 (fixed 01-20), again 04-01 to 04-04 (fixed 04-05).
+/// - vol-c: appears 02-01 unencrypted, suppressed through 02-28, fixed 06-01.
+/// - vol-d: appears 06-20 unencrypted, still failing at the end; its name starts with `=`.
+/// - no run on 02-10; on 03-15 the EBS listing failed (an incomplete run).
+fn synthetic_day(date: NaiveDate) -> Option<String> {
+    if date == day("2026-02-10") {
+        return None;
+    }
+    let between = |a: &str, b: &str| date >= day(a) && date <= day(b);
+    let mut volumes = vec![("vol-a", true, "acme-app-root")];
+    let b_failing = between("2026-01-10", "2026-01-19") || between("2026-04-01", "2026-04-04");
+    volumes.push(("vol-b", !b_failing, "acme-db-data"));
+    if date >= day("2026-02-01") {
+        volumes.push(("vol-c", date >= day("2026-06-01"), "acme-migration"));
+    }
+    if date >= day("2026-06-20") {
+        volumes.push(("vol-d", false, "=HYPERLINK(\"http://x\")"));
+    }
+    Some(snapshot(date, &volumes, date == day("2026-03-15")))
+}
+
+/// Writes the snapshots of `days` days from 2026-01-01 into `dir/snapshots`.
+fn write_history(dir: &Path, days: i64) -> Vec<PathBuf> {
+    let folder = dir.join("snapshots");
+    std::fs::create_dir_all(&folder).expect("mkdir");
+    let mut files = Vec::new();
+    for offset in 0..days {
+        let date = day("2026-01-01") + Duration::days(offset);
+        if let Some(text) = synthetic_day(date) {
+            let path = folder.join(format!("{date}.json"));
+            std::fs::write(&path, text).expect("write snapshot");
+            files.push(path);
+        }
+    }
+    files
+}
+
+fn run(dir: &Path, args: &[&str]) -> std::process::Output {
+    soc2scan_in(dir, args)
+}
+
+fn import(dir: &Path, files: &[PathBuf]) {
+    std::fs::write(dir.join("soc2scan.toml"), CONFIG).expect("config");
+    let mut args = vec!["history", "import", "--history", "h.db"];
+    let paths: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    // Reverse order on the command line: import sorts by collection time.
+    args.extend(paths.iter().rev().map(String::as_str));
+    let output = run(dir, &args);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+}
+
+/// The JSON report of the period from `from` to 2026-06-29.
+fn report_json(dir: &Path, from: &str, extra: &[&str]) -> Value {
+    let mut args = vec![
+        "report",
+        "--history",
+        "h.db",
+        "--from",
+        from,
+        "--to",
+        "2026-06-29",
+        "--format",
+        "json",
+        "-o",
+        "r.json",
+    ];
+    args.extend(extra);
+    let output = run(dir, &args);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    serde_json::from_str(&std::fs::read_to_string(dir.join("r.json")).expect("report"))
+        .expect("JSON")
+}
+
+#[test]
+fn history_synthetic_180_days_figures_by_hand() {
+    let dir = temp_dir();
+    let files = write_history(dir.path(), 180);
+    assert_eq!(files.len(), 179);
+    import(dir.path(), &files);
+    let report = report_json(dir.path(), "2026-01-01", &[]);
+    assert_eq!(report["format"], "soc2scan-period-report");
+    assert_eq!(report["format_version"], 1);
+    assert_eq!(report["period"]["days"], 180);
+
+    // Method: 179 runs, 178 complete; 02-10 had none, 03-15 none complete.
+    let method = &report["method"];
+    assert_eq!(method["runs"], 179);
+    assert_eq!(method["complete_runs"], 178);
+    assert_eq!(method["days_with_runs"], 179);
+    assert_eq!(method["days_without_complete_run"], 2);
+    assert_eq!(method["runs_per_day_min"], 0);
+    assert_eq!(method["runs_per_day_max"], 1);
+
+    // One rule, mapped to CC6.1 and C1.1: both rows carry the same figures.
+    let criteria = report["criteria"].as_array().expect("criteria");
+    let ids: Vec<&str> = criteria.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["CC6.1", "C1.1"]);
+    for c in criteria {
+        assert_eq!(c["rules"], 1);
+        assert_eq!(c["days"], 180);
+        // Tested: 180 - 02-10 (not tested) - 03-15 (partial).
+        assert_eq!(c["days_tested"], 178);
+        assert_eq!(c["days_not_tested"], 1);
+        assert_eq!(c["days_partial"], 1);
+        assert_eq!(c["days_not_tested_or_partial"], 2);
+        // Failing days: vol-b 01-10..01-19 (10); vol-c unsuppressed 03-01..05-31 less 03-15
+        // (91, covering vol-b's 04-01..04-04); vol-d 06-20..06-29 (10): 111. 178 - 111 = 67.
+        assert_eq!(c["days_without_unsuppressed_failure"], 67);
+        // Daily rates: Jan 21×1 + 10×1/2; Feb 27×2/3 (vol-c's suppressed failure is
+        // evaluated); Mar 30×2/3; Apr 4×1/3 + 26×2/3; May 31×2/3; Jun 19×1 + 10×3/4.
+        let sum = 21.0
+            + 5.0
+            + 27.0 * 2.0 / 3.0
+            + 30.0 * 2.0 / 3.0
+            + 4.0 / 3.0
+            + 26.0 * 2.0 / 3.0
+            + 31.0 * 2.0 / 3.0
+            + 19.0
+            + 7.5;
+        let mean = c["pass_rate_mean"].as_f64().expect("mean");
+        assert!(
+            (mean - sum / 178.0).abs() < 1e-6,
+            "mean {mean}, expected {}",
+            sum / 178.0
+        );
+        assert_eq!(c["pass_rate_min"], 0.333333);
+        assert_eq!(c["not_evaluated_pairs"], 0);
+        assert_eq!(c["exceptions_opened"], 4);
+        assert_eq!(c["exceptions_open_at_end"], 1);
+        assert_eq!(c["exceptions_fixed"], 3);
+        // Fixed after 4 days, 10 days and 120 days (02-01 to 06-01).
+        assert_eq!(c["remediation_median_seconds"], 10 * 86_400);
+        assert_eq!(c["remediation_p90_seconds"], 120 * 86_400);
+        assert_eq!(
+            c["summary"],
+            "exceptions observed (4); not tested on 1 day; partially tested on 1 day"
+        );
+    }
+
+    // The strip: a few days by hand.
+    let daily = report["daily"].as_array().expect("daily");
+    assert_eq!(daily.len(), 180);
+    let status = |date: &str| {
+        daily
+            .iter()
+            .find(|d| d["date"] == date)
+            .map(|d| {
+                d["criteria"]["CC6.1"]["status"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .unwrap()
+    };
+    assert_eq!(status("2026-01-09"), "pass");
+    assert_eq!(status("2026-01-10"), "fail");
+    assert_eq!(status("2026-02-10"), "not_tested");
+    assert_eq!(status("2026-02-15"), "pass");
+    assert_eq!(status("2026-03-01"), "fail");
+    assert_eq!(status("2026-03-15"), "partial");
+    assert_eq!(status("2026-06-01"), "pass");
+    assert_eq!(status("2026-06-29"), "fail");
+    let feb = daily.iter().find(|d| d["date"] == "2026-02-15").unwrap();
+    assert_eq!(feb["criteria"]["CC6.1"]["passed"], 2);
+    assert_eq!(feb["criteria"]["CC6.1"]["suppressed"], 1);
+    assert_eq!(feb["criteria"]["CC6.1"]["failed"], 0);
+    assert_eq!(feb["criteria"]["CC6.1"]["pass_rate"], 0.666667);
+
+    // The register, in order of first failure.
+    let exceptions = report["exceptions"].as_array().expect("exceptions");
+    let summary: Vec<(String, String, String, Option<String>, i64)> = exceptions
+        .iter()
+        .map(|e| {
+            (
+                e["resource"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_string(),
+                e["first_seen_failing"]["date"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                e["status"].as_str().unwrap().to_string(),
+                e["fixed_at"]["date"].as_str().map(String::from),
+                e["duration_seconds"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    let d = |s: &str| Some(s.to_string());
+    assert_eq!(
+        summary,
+        vec![
+            (
+                "vol-b".into(),
+                "2026-01-10".into(),
+                "fixed".into(),
+                d("2026-01-20"),
+                10 * 86_400
+            ),
+            (
+                "vol-c".into(),
+                "2026-02-01".into(),
+                "fixed".into(),
+                d("2026-06-01"),
+                120 * 86_400
+            ),
+            (
+                "vol-b".into(),
+                "2026-04-01".into(),
+                "fixed".into(),
+                d("2026-04-05"),
+                4 * 86_400
+            ),
+            (
+                "vol-d".into(),
+                "2026-06-20".into(),
+                "open".into(),
+                None,
+                9 * 86_400
+            ),
+        ]
+    );
+    assert_eq!(
+        exceptions[0]["last_seen_passing_before"]["date"],
+        "2026-01-09"
+    );
+    assert_eq!(exceptions[1]["last_seen_passing_before"], Value::Null);
+    assert_eq!(
+        exceptions[2]["last_seen_passing_before"]["date"],
+        "2026-03-31"
+    );
+    assert_eq!(exceptions[1]["suppressions"][0]["expires"], "2026-02-28");
+    assert_eq!(exceptions[0]["suppressions"], json!([]));
+    assert_eq!(exceptions[1]["severity"], "high");
+    // vol-c was not listed on 03-15 (the listing failed): that does not end its exception.
+    assert_eq!(exceptions[1]["last_seen_failing"]["date"], "2026-05-31");
+
+    // Coverage: the day without a run, the incomplete day, the gap.
+    assert_eq!(report["coverage"]["days_not_tested"], json!(["2026-02-10"]));
+    assert_eq!(report["coverage"]["days_partial"], json!(["2026-03-15"]));
+    let gaps = report["coverage"]["gaps"].as_array().unwrap();
+    assert_eq!(gaps.len(), 1);
+    assert_eq!(gaps[0]["service"], "ec2");
+    assert_eq!(gaps[0]["region"], "eu-west-1");
+    assert_eq!(gaps[0]["kinds"], json!(["ebs_volume"]));
+    assert_eq!(gaps[0]["failure_kinds"], json!(["access_denied"]));
+    assert_eq!(gaps[0]["first_date"], "2026-03-15");
+    assert_eq!(gaps[0]["runs"], 1);
+
+    // The suppression: in force from the start through its expiry, covering vol-c on the
+    // 27 February runs (02-10 had none).
+    let suppressions = report["suppressions"].as_array().unwrap();
+    assert_eq!(suppressions.len(), 1);
+    assert_eq!(suppressions[0]["first_date"], "2026-01-01");
+    assert_eq!(suppressions[0]["last_date"], "2026-02-28");
+    assert_eq!(suppressions[0]["expired_in_period"], true);
+    assert_eq!(
+        suppressions[0]["covered"],
+        json!([{"rule": RULE, "resource": arn("vol-c"), "runs": 27}])
+    );
+
+    // Scope and manifest.
+    assert_eq!(
+        report["scope"]["resources_by_kind"],
+        json!([{"kind": "ebs_volume", "first": 2, "last": 4}])
+    );
+    assert_eq!(report["scope"]["targets"][0]["runs"], 179);
+    assert_eq!(
+        report["scope"]["rule_set_changes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(report["manifest"]["chain_status"], "intact");
+    assert_eq!(report["manifest"]["runs"].as_array().unwrap().len(), 179);
+    assert_eq!(report["manifest"]["head_seq"], 179);
+
+    // A later start: vol-b's first exception is carried in, fixed in the period.
+    let later = report_json(dir.path(), "2026-01-15", &[]);
+    let first = &later["exceptions"][0];
+    assert_eq!(first["first_seen_failing"]["date"], "2026-01-10");
+    assert_eq!(first["opened_in_period"], false);
+    assert_eq!(later["criteria"][0]["exceptions_opened"], 3);
+    assert_eq!(later["criteria"][0]["exceptions_fixed"], 3);
+
+    // Days in Los Angeles: 06:00 UTC is the evening before, so the missing run leaves
+    // 02-09 untested and the period's last day has no run.
+    let la = report_json(dir.path(), "2026-01-01", &["--tz", "America/Los_Angeles"]);
+    assert_eq!(
+        la["coverage"]["days_not_tested"],
+        json!(["2026-02-09", "2026-06-29"])
+    );
+    assert_eq!(la["coverage"]["days_partial"], json!(["2026-03-14"]));
+}
+
+#[test]
+fn history_report_is_byte_identical_but_for_generation_time() {
+    let dir = temp_dir();
+    let files = write_history(dir.path(), 70);
+    import(dir.path(), &files);
+    let render = |format: &str, out: &str| -> String {
+        let output = run(
+            dir.path(),
+            &[
+                "report",
+                "--history",
+                "h.db",
+                "--from",
+                "2026-01-01",
+                "--to",
+                "2026-03-10",
+                "--tz",
+                "Europe/Berlin",
+                "--format",
+                format,
+                "-o",
+                out,
+            ],
+        );
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+        if format == "csv" {
+            [
+                "summary.csv",
+                "daily.csv",
+                "exceptions.csv",
+                "gaps.csv",
+                "manifest.csv",
+            ]
+            .iter()
+            .map(|name| std::fs::read_to_string(dir.path().join(out).join(name)).unwrap())
+            .collect::<Vec<_>>()
+            .join("\n--\n")
+        } else {
+            let text = std::fs::read_to_string(dir.path().join(out)).unwrap();
+            text.lines()
+                .filter(|line| !line.contains("generated_at") && !line.starts_with("Generated "))
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+    };
+    for format in ["json", "markdown", "csv"] {
+        let first = render(format, &format!("a.{format}"));
+        let second = render(format, &format!("b.{format}"));
+        assert_eq!(first, second, "{format} differs between two runs");
+        assert!(!first.is_empty());
+    }
+    // Every section is in the Markdown.
+    let markdown = render("markdown", "c.md");
+    for heading in [
+        "## 1. Period and scope",
+        "## 2. Method",
+        "## 3. Criteria summary",
+        "## 4. Exceptions register",
+        "## 5. Coverage",
+        "## 6. Suppressions",
+        "## 7. Evidence manifest",
+    ] {
+        assert!(markdown.contains(heading), "missing {heading}");
+    }
+    assert!(markdown.contains("exceptions observed (2)"), "{markdown}");
+}
+
+#[test]
+fn history_csv_neutralises_formulas_from_resource_names() {
+    let dir = temp_dir();
+    let files = write_history(dir.path(), 180);
+    // Only the last days, where vol-d (named "=HYPERLINK(…)") fails.
+    import(dir.path(), &files[170..]);
+    let output = run(
+        dir.path(),
+        &[
+            "report",
+            "--history",
+            "h.db",
+            "--from",
+            "2026-06-20",
+            "--to",
+            "2026-06-29",
+            "--format",
+            "csv",
+            "-o",
+            "bundle",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let exceptions = std::fs::read_to_string(dir.path().join("bundle/exceptions.csv")).unwrap();
+    assert!(
+        exceptions.contains("\"'=HYPERLINK(\"\"http://x\"\")\""),
+        "{exceptions}"
+    );
+    assert!(!exceptions.contains(",=HYPERLINK"), "{exceptions}");
+    for name in ["summary.csv", "daily.csv", "gaps.csv", "manifest.csv"] {
+        assert!(dir.path().join("bundle").join(name).is_file(), "{name}");
+    }
+}
+
+#[test]
+fn history_scan_record_lists_and_verifies() {
+    let dir = temp_dir();
+    let example = example();
+    let example = example.to_str().unwrap();
+    let output = run(
+        dir.path(),
+        &[
+            "scan",
+            "--snapshot",
+            example,
+            "--record",
+            "--history",
+            "sqlite:e.db",
+            "-o",
+            "json=r.json",
+        ],
+    );
+    // The example has a coverage gap: exit 3, the run recorded as incomplete all the same.
+    assert_eq!(code(&output), 3, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("recorded run #1 in sqlite:e.db"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(dir.path().join("r.json").is_file());
+    let listing = run(
+        dir.path(),
+        &["history", "--history", "e.db", "--format", "json"],
+    );
+    assert_eq!(code(&listing), 0, "{}", stderr(&listing));
+    let listing: Value = serde_json::from_str(&stdout(&listing)).unwrap();
+    let first = &listing["runs"][0];
+    assert_eq!(first["seq"], 1);
+    assert_eq!(first["complete"], false);
+    assert_eq!(first["source"], "scan");
+    let bytes = std::fs::read(common_example_path()).unwrap();
+    assert_eq!(first["snapshot_sha256"], sha256(&bytes));
+    // SOC2SCAN_HISTORY names the store too.
+    let verify = std::process::Command::new(env!("CARGO_BIN_EXE_soc2scan"))
+        .arg("verify")
+        .current_dir(dir.path())
+        .env("SOC2SCAN_HISTORY", "sqlite:e.db")
+        .output()
+        .unwrap();
+    assert_eq!(code(&verify), 0, "{}{}", stdout(&verify), stderr(&verify));
+    assert!(
+        stdout(&verify).contains("intact: 1 run checked, 1 snapshot re-hashed"),
+        "{}",
+        stdout(&verify)
+    );
+    // A second record of the same snapshot is a second run, chained to the first.
+    let again = run(
+        dir.path(),
+        &[
+            "scan",
+            "--snapshot",
+            example,
+            "--record",
+            "--history",
+            "e.db",
+            "-q",
+        ],
+    );
+    assert_eq!(code(&again), 3);
+    let listing = run(dir.path(), &["history", "--history", "e.db"]);
+    assert!(
+        stdout(&listing).contains("2 runs in sqlite:e.db"),
+        "{}",
+        stdout(&listing)
+    );
+}
+
+fn common_example_path() -> PathBuf {
+    example()
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A store of five daily runs, copied fresh for each tampering.
+fn five_runs() -> (tempfile::TempDir, PathBuf) {
+    let dir = temp_dir();
+    let files = write_history(dir.path(), 14);
+    import(dir.path(), &files[5..10]);
+    let store = dir.path().join("h.db");
+    let verify = run(dir.path(), &["verify", "--history", "h.db"]);
+    assert_eq!(code(&verify), 0, "{}", stdout(&verify));
+    (dir, store)
+}
+
+fn tamper_and_verify(sql: &str) -> String {
+    let (dir, store) = five_runs();
+    let connection = rusqlite::Connection::open(&store).unwrap();
+    connection.execute_batch(sql).unwrap();
+    drop(connection);
+    let verify = run(dir.path(), &["verify", "--history", "h.db"]);
+    assert_eq!(
+        code(&verify),
+        1,
+        "tampering not detected: {sql}\n{}",
+        stdout(&verify)
+    );
+    assert!(stdout(&verify).contains("BROKEN"), "{}", stdout(&verify));
+    stdout(&verify)
+}
+
+#[test]
+fn history_verify_detects_a_deleted_run() {
+    let out = tamper_and_verify("DELETE FROM runs WHERE seq = 3");
+    assert!(out.contains("run #3 is missing"), "{out}");
+}
+
+#[test]
+fn history_verify_detects_deleted_newest_runs() {
+    let out = tamper_and_verify("DELETE FROM runs WHERE seq >= 4");
+    assert!(
+        out.contains("the chain head recorded in the store is run #5"),
+        "{out}"
+    );
+}
+
+#[test]
+fn history_verify_detects_an_edited_run() {
+    let out = tamper_and_verify("UPDATE runs SET complete = 1 - complete WHERE seq = 2");
+    assert!(
+        out.contains("run #2: its content no longer matches its content hash"),
+        "{out}"
+    );
+    // Rewriting its counters is detected too (they disagree with the spans).
+    let out = tamper_and_verify(
+        "UPDATE runs SET counters = replace(counters, '\"passed\":2', '\"passed\":3') WHERE seq = 4",
+    );
+    assert!(out.contains("run #4"), "{out}");
+}
+
+#[test]
+fn history_verify_detects_an_edited_verdict() {
+    let out = tamper_and_verify("UPDATE spans SET outcome = 'pass' WHERE outcome = 'fail'");
+    assert!(
+        out.contains("its content no longer matches its content hash"),
+        "{out}"
+    );
+}
+
+#[test]
+fn history_verify_detects_reordered_runs() {
+    let out = tamper_and_verify(
+        "UPDATE runs SET seq = 100 WHERE seq = 2; UPDATE runs SET seq = 2 WHERE seq = 3; \
+         UPDATE runs SET seq = 3 WHERE seq = 100;",
+    );
+    assert!(out.contains("run #2"), "{out}");
+    assert!(
+        out.contains("removed, inserted or reordered") || out.contains("content hash"),
+        "{out}"
+    );
+}
+
+#[test]
+fn history_verify_detects_an_altered_snapshot() {
+    let (dir, store) = five_runs();
+    let connection = rusqlite::Connection::open(&store).unwrap();
+    let (sha, body): (String, Vec<u8>) = connection
+        .query_row(
+            "SELECT sha256, body FROM snapshots ORDER BY sha256 LIMIT 1",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .unwrap();
+    // A different, valid gzip of edited bytes under the same name.
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&body[..]), &mut text).unwrap();
+    let edited = text.replace("acme-prod", "acme-prud");
+    assert_ne!(edited, text);
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut encoder, edited.as_bytes()).unwrap();
+    connection
+        .execute(
+            "UPDATE snapshots SET body = ?1 WHERE sha256 = ?2",
+            rusqlite::params![encoder.finish().unwrap(), sha],
+        )
+        .unwrap();
+    drop(connection);
+    let verify = run(dir.path(), &["verify", "--history", "h.db"]);
+    assert_eq!(code(&verify), 1, "{}", stdout(&verify));
+    assert!(
+        stdout(&verify).contains(&format!("snapshot {}", &sha[..12])),
+        "{}",
+        stdout(&verify)
+    );
+    assert!(
+        stdout(&verify).contains("was altered"),
+        "{}",
+        stdout(&verify)
+    );
+    // Only the run range asked for is re-hashed.
+    let range = run(
+        dir.path(),
+        &[
+            "verify",
+            "--history",
+            "h.db",
+            "--from",
+            "2026-01-06",
+            "--to",
+            "2026-01-07",
+        ],
+    );
+    assert!(
+        stdout(&range).contains("2 runs collected 2026-01-06 to 2026-01-07"),
+        "{}",
+        stdout(&range)
+    );
+}
+
+#[test]
+fn history_bad_input_exits_2_and_writes_nothing() {
+    let dir = temp_dir();
+    let files = write_history(dir.path(), 3);
+    import(dir.path(), &files);
+    let before = std::fs::read(dir.path().join("h.db")).unwrap();
+    let expect_2 = |args: &[&str], fragment: &str| {
+        let output = run(dir.path(), args);
+        assert_eq!(code(&output), 2, "{args:?}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains(fragment),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+    };
+    let report = |extra: &[&str]| {
+        let mut args = vec![
+            "report",
+            "--history",
+            "h.db",
+            "--format",
+            "json",
+            "-o",
+            "out.json",
+        ];
+        args.extend(extra);
+        args.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    fn as_refs(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    expect_2(
+        &as_refs(&report(&["--from", "2026-02-01", "--to", "2026-01-01"])),
+        "--from 2026-02-01 is after --to 2026-01-01",
+    );
+    expect_2(
+        &as_refs(&report(&[
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-01-31",
+            "--criteria",
+            "CC9.9",
+        ])),
+        "unknown SOC 2 criterion \"CC9.9\"",
+    );
+    expect_2(
+        &as_refs(&report(&[
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-01-31",
+            "--criteria",
+            "CC7.2",
+        ])),
+        "CC7.2: no rule",
+    );
+    expect_2(
+        &as_refs(&report(&[
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-01-31",
+            "--tz",
+            "Mars/Olympus",
+        ])),
+        "--tz \"Mars/Olympus\"",
+    );
+    expect_2(
+        &as_refs(&report(&["--from", "2026-1-1x", "--to", "2026-01-31"])),
+        "expected a date YYYY-MM-DD",
+    );
+    assert!(!dir.path().join("out.json").exists());
+
+    // An unreachable store: nothing scanned, nothing written.
+    expect_2(
+        &[
+            "scan",
+            "--snapshot",
+            files[0].to_str().unwrap(),
+            "--record",
+            "--history",
+            "sqlite:no/such/dir/h.db",
+            "-o",
+            "json=r.json",
+        ],
+        "sqlite:no/such/dir/h.db: cannot create the store: directory no/such/dir does not exist",
+    );
+    assert!(!dir.path().join("r.json").exists());
+    expect_2(
+        &["history", "--history", "missing.db"],
+        "sqlite:missing.db: no history store here",
+    );
+    assert!(!dir.path().join("missing.db").exists());
+    // Not a database at all.
+    std::fs::write(dir.path().join("text.db"), "hello, not SQLite").unwrap();
+    expect_2(
+        &["verify", "--history", "text.db"],
+        "not a soc2scan history store",
+    );
+    // A PostgreSQL URL's password never shows.
+    let output = run(
+        dir.path(),
+        &[
+            "history",
+            "--history",
+            "postgres://scanner:hunter2@127.0.0.1/evidence",
+        ],
+    );
+    assert_eq!(code(&output), 2);
+    assert!(!stderr(&output).contains("hunter2"), "{}", stderr(&output));
+
+    // A store of a newer schema is refused and left unchanged.
+    let newer = dir.path().join("newer.db");
+    std::fs::copy(dir.path().join("h.db"), &newer).unwrap();
+    let connection = rusqlite::Connection::open(&newer).unwrap();
+    connection
+        .execute(
+            "UPDATE soc2scan_meta SET value = '99' WHERE key = 'schema_version'",
+            [],
+        )
+        .unwrap();
+    drop(connection);
+    let newer_bytes = std::fs::read(&newer).unwrap();
+    expect_2(
+        &[
+            "scan",
+            "--snapshot",
+            files[2].to_str().unwrap(),
+            "--record",
+            "--history",
+            "newer.db",
+            "-o",
+            "json=r.json",
+        ],
+        "schema version 99, newer than this soc2scan",
+    );
+    expect_2(
+        &[
+            "report",
+            "--history",
+            "newer.db",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-01-02",
+            "--format",
+            "json",
+            "-o",
+            "out.json",
+        ],
+        "schema version 99",
+    );
+    assert_eq!(
+        std::fs::read(&newer).unwrap(),
+        newer_bytes,
+        "the newer store was altered"
+    );
+    assert!(!dir.path().join("r.json").exists());
+
+    // A corrupt snapshot among good ones: the import records nothing.
+    let corrupt = dir.path().join("corrupt.json");
+    std::fs::write(
+        &corrupt,
+        "{\"format\": \"soc2scan-snapshot\", \"format_version\": 1, \"metadata\": ",
+    )
+    .unwrap();
+    let later = dir.path().join("later.json");
+    std::fs::write(
+        &later,
+        snapshot(day("2026-01-20"), &[("vol-a", true, "a")], false),
+    )
+    .unwrap();
+    expect_2(
+        &[
+            "history",
+            "import",
+            "--history",
+            "h.db",
+            later.to_str().unwrap(),
+            corrupt.to_str().unwrap(),
+        ],
+        "corrupt.json",
+    );
+    // An older snapshot than the newest run: refused, naming it.
+    let older = dir.path().join("older.json");
+    std::fs::write(
+        &older,
+        snapshot(day("2025-12-01"), &[("vol-a", true, "a")], false),
+    )
+    .unwrap();
+    expect_2(
+        &[
+            "history",
+            "import",
+            "--history",
+            "h.db",
+            older.to_str().unwrap(),
+        ],
+        "older.json: collected at 2025-12-01T06:00:00Z, before the newest recorded run #3",
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("h.db")).unwrap(),
+        before,
+        "a refused command changed the store"
+    );
+    // Importing what is already there records nothing new.
+    let again = run(
+        dir.path(),
+        &[
+            "history",
+            "import",
+            "--history",
+            "h.db",
+            files[1].to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code(&again), 0);
+    assert!(
+        stderr(&again).contains("already recorded as run #2"),
+        "{}",
+        stderr(&again)
+    );
+    // --record on a plan is refused.
+    let plan = crate::common::root().join("tests/fixtures/terraform/acme-plan/plan.json");
+    expect_2(
+        &[
+            "scan",
+            "--terraform-plan",
+            plan.to_str().unwrap(),
+            "--record",
+            "--history",
+            "h.db",
+        ],
+        "--record keeps evidence of running systems",
+    );
+}
