@@ -85,6 +85,9 @@ pub enum ReportFormat {
     Json,
     /// Markdown.
     Markdown,
+    /// One self-contained HTML file (inline CSS and SVG, no scripts, fonts or requests;
+    /// prints to PDF).
+    Html,
     /// A CSV bundle: -o names a directory that receives summary.csv, daily.csv,
     /// exceptions.csv, gaps.csv and manifest.csv.
     Csv,

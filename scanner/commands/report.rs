@@ -1,4 +1,4 @@
-//! `soc2scan report --from --to [--tz] [--criteria] --format json|markdown|csv -o PATH`.
+//! `soc2scan report --from --to [--tz] [--criteria] --format json|markdown|html|csv -o PATH`.
 
 use crate::cli::{ReportArgs, ReportFormat};
 use crate::commands::record::open_store;
@@ -54,6 +54,9 @@ pub fn run(args: &ReportArgs) -> Result<u8, CliError> {
         }
         ReportFormat::Markdown => {
             soc2scan_output::write_atomic(&args.output, render::markdown(&report).as_bytes())?
+        }
+        ReportFormat::Html => {
+            soc2scan_output::write_atomic(&args.output, render::html(&report).as_bytes())?
         }
         ReportFormat::Csv => write_bundle(&args.output, &render::csv_bundle(&report))?,
     }

@@ -939,3 +939,270 @@ fn history_bad_input_exits_2_and_writes_nothing() {
         "--record keeps evidence of running systems",
     );
 }
+
+/// Chromium, if installed (`SOC2SCAN_CHROMIUM` or `chromium` on the PATH); under CI it must
+/// be (.ci/test installs Debian's package).
+fn chromium() -> Option<String> {
+    let program = std::env::var("SOC2SCAN_CHROMIUM").unwrap_or_else(|_| "chromium".to_string());
+    let found = std::process::Command::new(&program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if found {
+        return Some(program);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must open the HTML report in Chromium: install Debian's chromium (.ci/test does)"
+    );
+    eprintln!("note: chromium not found; skipped the headless-browser check of the HTML report");
+    None
+}
+
+/// A loopback proxy that records the request line of every connection Chromium makes.
+struct RecordingProxy {
+    port: u16,
+    requests: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl RecordingProxy {
+    fn start() -> RecordingProxy {
+        use std::io::Read as _;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let port = listener.local_addr().unwrap().port();
+        let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (seen, stopping) = (requests.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+            while !stopping.load(std::sync::atomic::Ordering::SeqCst)
+                && std::time::Instant::now() < deadline
+            {
+                match listener.accept() {
+                    Ok((mut stream, _)) => {
+                        let _ = stream.set_nonblocking(false);
+                        let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(2)));
+                        let mut buffer = [0u8; 512];
+                        let n = stream.read(&mut buffer).unwrap_or(0);
+                        let text = String::from_utf8_lossy(&buffer[..n]);
+                        let line = text.lines().next().unwrap_or("").to_string();
+                        seen.lock().unwrap().push(line);
+                    }
+                    Err(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+                }
+            }
+        });
+        RecordingProxy {
+            port,
+            requests,
+            stop,
+        }
+    }
+
+    /// Requests other than Chromium's own background calls to Google's services (which
+    /// the flags cannot all switch off, and which the report cannot cause: it names no URL).
+    fn page_requests(&self) -> Vec<String> {
+        let google = [
+            ".google.com",
+            ".googleapis.com",
+            ".gstatic.com",
+            ".gvt1.com",
+        ];
+        self.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|line| {
+                let target = line.split_whitespace().nth(1).unwrap_or("");
+                let host = target
+                    .trim_start_matches("http://")
+                    .trim_start_matches("https://")
+                    .split(['/', ':'])
+                    .next()
+                    .unwrap_or("");
+                !google.iter().any(|suffix| host.ends_with(suffix))
+            })
+            .cloned()
+            .collect()
+    }
+}
+
+impl Drop for RecordingProxy {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+fn headless(
+    chromium: &str,
+    proxy: &RecordingProxy,
+    profile: &Path,
+    extra: &[&str],
+    page: &Path,
+) -> std::process::Output {
+    std::process::Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--virtual-time-budget=3000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--proxy-server=http://127.0.0.1:{}", proxy.port))
+        .arg("--proxy-bypass-list=<-loopback>")
+        .args(extra)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium runs")
+}
+
+#[test]
+fn history_html_renders_in_chromium_without_requests() {
+    let dir = temp_dir();
+    let files = write_history(dir.path(), 180);
+    import(dir.path(), &files);
+    let json = report_json(dir.path(), "2026-01-01", &[]);
+    let output = run(
+        dir.path(),
+        &[
+            "report",
+            "--history",
+            "h.db",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-06-29",
+            "--format",
+            "html",
+            "-o",
+            "r.html",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let page = dir.path().join("r.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    // Self-contained: a CSP forbidding everything but the inline style, no script, no
+    // external reference of any kind.
+    assert!(html.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline';"));
+    for forbidden in [
+        "<script", "<link", "<img", "<iframe", "@import", "url(", "src=", "href=",
+    ] {
+        assert!(
+            !html.contains(forbidden),
+            "the HTML report contains {forbidden:?}"
+        );
+    }
+    assert!(html.contains("@media print"));
+    let Some(chromium) = chromium() else { return };
+
+    // The harness sees a page's request: a control page that loads an image is caught.
+    let proxy = RecordingProxy::start();
+    let control = dir.path().join("control.html");
+    std::fs::write(
+        &control,
+        "<!DOCTYPE html><p>x</p><img src=\"http://soc2scan-leak.test/x.png\">",
+    )
+    .unwrap();
+    let profile = temp_dir();
+    headless(&chromium, &proxy, profile.path(), &["--dump-dom"], &control);
+    assert!(
+        proxy
+            .page_requests()
+            .iter()
+            .any(|r| r.contains("soc2scan-leak.test")),
+        "the recording proxy missed the control page's request: {:?}",
+        proxy.requests.lock().unwrap()
+    );
+    drop(proxy);
+
+    // The report: rendered, no request, the JSON's figures on the page.
+    let proxy = RecordingProxy::start();
+    let profile = temp_dir();
+    let dom = headless(&chromium, &proxy, profile.path(), &["--dump-dom"], &page);
+    let dom = stdout(&dom);
+    let artifact = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("history-report.png");
+    let profile = temp_dir();
+    let shot = headless(
+        &chromium,
+        &proxy,
+        profile.path(),
+        &[
+            "--window-size=1280,3000",
+            &format!("--screenshot={}", artifact.display()),
+        ],
+        &page,
+    );
+    assert!(shot.status.success(), "{}", stderr(&shot));
+    let png = std::fs::read(&artifact).expect("screenshot written");
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 20_000,
+        "screenshot of {} bytes",
+        png.len()
+    );
+    eprintln!("screenshot of the HTML report: {}", artifact.display());
+    assert_eq!(
+        proxy.page_requests(),
+        Vec::<String>::new(),
+        "the report made requests"
+    );
+
+    assert!(
+        dom.contains("<h2>7. Evidence manifest</h2>"),
+        "not rendered: {}",
+        &dom[..dom.len().min(500)]
+    );
+    let percent = |value: &Value| match value.as_f64() {
+        Some(rate) => format!("{:.2}%", rate * 100.0),
+        None => "–".to_string(),
+    };
+    for criterion in json["criteria"].as_array().unwrap() {
+        let id = criterion["id"].as_str().unwrap();
+        let start = dom
+            .find(&format!("<tr data-criterion=\"{id}\">"))
+            .unwrap_or_else(|| panic!("no row for {id}"));
+        let row = &dom[start..start + dom[start..].find("</tr>").unwrap()];
+        for (field, text) in [
+            ("days_tested", criterion["days_tested"].to_string()),
+            (
+                "days_not_tested_or_partial",
+                criterion["days_not_tested_or_partial"].to_string(),
+            ),
+            (
+                "days_without_unsuppressed_failure",
+                criterion["days_without_unsuppressed_failure"].to_string(),
+            ),
+            ("pass_rate_mean", percent(&criterion["pass_rate_mean"])),
+            ("pass_rate_min", percent(&criterion["pass_rate_min"])),
+            (
+                "exceptions_opened",
+                criterion["exceptions_opened"].to_string(),
+            ),
+            (
+                "exceptions_open_at_end",
+                criterion["exceptions_open_at_end"].to_string(),
+            ),
+        ] {
+            assert!(
+                row.contains(&format!("data-field=\"{field}\">{text}</td>")),
+                "{id} {field} {text} not in {row}"
+            );
+        }
+    }
+    assert_eq!(
+        dom.matches("<tr class=\"exception\">").count(),
+        json["exceptions"].as_array().unwrap().len()
+    );
+    assert_eq!(dom.matches("<tr class=\"run\">").count(), 179);
+    assert!(dom.contains("data-field=\"chain_status\">intact</span>"));
+    // Resource names are text, never markup.
+    assert!(
+        dom.contains("=HYPERLINK(\"http://x\")")
+            || dom.contains("=HYPERLINK(&quot;http://x&quot;)")
+    );
+}
