@@ -358,6 +358,14 @@ mod tests {
     }
 
     #[test]
+    fn history_url_is_read_and_unknown_history_keys_are_errors() {
+        let config = parse("[history]\nurl = \"sqlite:evidence/h.db\"\n").expect("valid");
+        assert_eq!(config.history.url.as_deref(), Some("sqlite:evidence/h.db"));
+        let error = parse("[history]\npath = \"h.db\"\n").unwrap_err();
+        assert!(error.contains("path"), "{error}");
+    }
+
+    #[test]
     fn unknown_key_names_file_and_position() {
         let error = parse("[scan]\nfail_onn = \"high\"\n").unwrap_err();
         assert!(
