@@ -56,7 +56,7 @@ pub(crate) fn targets_text(run: &RunRow) -> String {
 
 fn list(args: &HistoryArgs) -> Result<u8, CliError> {
     let config = Config::discover(args.config.as_deref())?;
-    let store = open_store(&args.store, &config, Access::Read)?;
+    let mut store = open_store(&args.store, &config, Access::Read)?;
     let runs = store.runs()?;
     let text = match args.format {
         ListFormat::Json => {

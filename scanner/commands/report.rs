@@ -36,7 +36,7 @@ pub fn run(args: &ReportArgs) -> Result<u8, CliError> {
         )));
     }
     let config = Config::discover(args.config.as_deref())?;
-    let store = open_store(&args.store, &config, Access::Read)?;
+    let mut store = open_store(&args.store, &config, Access::Read)?;
     let history = store.load()?;
     let verification = verify_chain(&history, |_| true);
     let request = ReportRequest {

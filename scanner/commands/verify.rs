@@ -41,7 +41,7 @@ pub fn run(args: &VerifyArgs) -> Result<u8, CliError> {
         .transpose()?;
     check_range(from, to)?;
     let config = Config::discover(args.config.as_deref())?;
-    let store = open_store(&args.store, &config, Access::Read)?;
+    let mut store = open_store(&args.store, &config, Access::Read)?;
     let history = store.load()?;
     let selected = |run: &crate::history::store::RunRow| {
         let Some(day) = parse_time(&run.collected_at).map(|t| t.date_naive()) else {
@@ -51,7 +51,7 @@ pub fn run(args: &VerifyArgs) -> Result<u8, CliError> {
         from.is_none_or(|from| day >= from) && to.is_none_or(|to| day <= to)
     };
     let mut verification = verify_chain(&history, selected);
-    verify_snapshots(&store, &history, selected, &mut verification)?;
+    verify_snapshots(&mut store, &history, selected, &mut verification)?;
     let range = match (from, to) {
         (None, None) => String::new(),
         (from, to) => format!(

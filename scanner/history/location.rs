@@ -5,7 +5,7 @@
 //! |---|---|
 //! | `sqlite:evidence/history.db`, `sqlite://evidence/history.db`, `sqlite:///var/soc2/h.db` | an SQLite file (relative to the working directory unless absolute) |
 //! | `evidence/history.db` (no scheme) | the same |
-//! | `postgres://user:password@host:5432/db`, `postgresql://…` | PostgreSQL (not in this build: refused with a message) |
+//! | `postgres://user:password@host:5432/db?sslmode=disable`, `postgresql://…` | PostgreSQL (the tables in the connection's current schema; connections are not encrypted: reach the server over loopback, a Unix socket or a tunnel) |
 //!
 //! A URL's password is never shown: every message and output names the store through
 //! [`StoreLocation::display`], which masks it.
@@ -24,6 +24,8 @@ pub const STORE_ENV: &str = "SOC2SCAN_HISTORY";
 pub enum StoreLocation {
     /// An SQLite database file.
     Sqlite(PathBuf),
+    /// A PostgreSQL connection URL (kept whole, shown only through [`redact`]).
+    Postgres(String),
 }
 
 impl StoreLocation {
@@ -36,15 +38,12 @@ impl StoreLocation {
         };
         if trimmed.is_empty() {
             return Err(error(
-                "empty; give an SQLite file (sqlite:PATH or a plain path)",
+                "empty; give an SQLite file (sqlite:PATH or a plain path) or postgres://…",
             ));
         }
         let lower = trimmed.to_ascii_lowercase();
         if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
-            return Err(error(
-                "PostgreSQL stores are not supported by this build of soc2scan; use an SQLite \
-                 file (sqlite:PATH)",
-            ));
+            return Ok(StoreLocation::Postgres(trimmed.to_string()));
         }
         let path = if let Some(rest) = strip_prefix_ignore_case(trimmed, "sqlite://") {
             rest
@@ -54,7 +53,8 @@ impl StoreLocation {
             return Err(HistoryError::Location {
                 given: redact(trimmed),
                 message: format!(
-                    "unknown store scheme {scheme:?}; expected sqlite:PATH or a plain path"
+                    "unknown store scheme {scheme:?}; expected sqlite:PATH, a plain path or \
+                     postgres://…"
                 ),
             });
         } else {
@@ -70,6 +70,7 @@ impl StoreLocation {
     pub fn display(&self) -> String {
         match self {
             StoreLocation::Sqlite(path) => format!("sqlite:{}", path.display()),
+            StoreLocation::Postgres(url) => redact(url),
         }
     }
 }
@@ -83,6 +84,16 @@ pub fn resolve(flag: Option<&str>, config: Option<&str>) -> Result<StoreLocation
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
     (text.len() >= prefix.len() && text[..prefix.len()].eq_ignore_ascii_case(prefix))
         .then(|| &text[prefix.len()..])
+}
+
+/// The password of a URL's `user:password@`, percent-decoded as the client reads it and as
+/// typed, for masking in messages.
+pub fn password(url: &str) -> Option<String> {
+    let (_, rest) = url.split_once("://")?;
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let (userinfo, _) = authority.rsplit_once('@')?;
+    let (_, password) = userinfo.split_once(':')?;
+    (!password.is_empty()).then(|| password.to_string())
 }
 
 /// A URL with any `user:password@` password replaced by `***`.
@@ -134,15 +145,21 @@ mod tests {
     }
 
     #[test]
-    fn bad_locations_are_refused_without_showing_passwords() {
-        let error = StoreLocation::parse("postgres://scanner:hunter2@db:5432/evidence")
-            .unwrap_err()
-            .to_string();
-        assert!(!error.contains("hunter2"), "{error}");
-        assert!(
-            error.contains("postgres://scanner:***@db:5432/evidence"),
-            "{error}"
+    fn postgres_urls_are_shown_without_passwords() {
+        let location = StoreLocation::parse("postgres://scanner:hunter2@db:5432/evidence").unwrap();
+        assert_eq!(
+            location.display(),
+            "postgres://scanner:***@db:5432/evidence"
         );
+        assert_eq!(
+            password("postgres://scanner:hunter2@db:5432/evidence").as_deref(),
+            Some("hunter2")
+        );
+        assert_eq!(password("postgres://scanner@db/evidence"), None);
+    }
+
+    #[test]
+    fn bad_locations_are_refused() {
         let error = StoreLocation::parse("mysql://x").unwrap_err().to_string();
         assert!(error.contains("unknown store scheme \"mysql\""), "{error}");
         assert!(StoreLocation::parse("sqlite:").is_err());

@@ -5,7 +5,7 @@
 //! - [`schema`]: the versioned schema and its forward migrations.
 //! - [`run`]: what one run is (built from an evaluated [`soc2scan_rules::Report`]) and how its
 //!   content is hashed into the chain.
-//! - [`store`]: the SQLite store: append a run, read everything back.
+//! - [`store`]: append a run, read everything back; [`backend`]: SQLite or PostgreSQL.
 //! - [`verify`]: recompute the chain, re-hash every stored snapshot.
 //! - [`period`]: the period report model (the canonical JSON) and how its figures are
 //!   computed; [`render`] turns it into Markdown, a CSV bundle and HTML.
@@ -14,6 +14,7 @@
 //! runs with the same outcome, so a year of daily runs costs the changes, not every verdict
 //! of every run. A subject missing from a run closes its span: it is never carried forward.
 
+pub mod backend;
 pub mod location;
 pub mod period;
 pub mod render;

@@ -407,7 +407,7 @@ fn subtract(counter: &mut Counter, outcome: Outcome, suppressed: bool) {
 /// Re-hashes the stored snapshots the selected runs refer to, adding problems to
 /// `verification`.
 pub fn verify_snapshots(
-    store: &super::Store,
+    store: &mut super::Store,
     history: &History,
     selected: impl Fn(&RunRow) -> bool,
     verification: &mut Verification,

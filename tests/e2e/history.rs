@@ -808,7 +808,7 @@ fn history_bad_input_exits_2_and_writes_nothing() {
         &[
             "history",
             "--history",
-            "postgres://scanner:hunter2@127.0.0.1/evidence",
+            "postgres://scanner:hunter2@127.0.0.1:1/evidence",
         ],
     );
     assert_eq!(code(&output), 2);
