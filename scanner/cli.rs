@@ -137,7 +137,8 @@ pub struct ReportArgs {
 #[derive(Debug, Clone, Default, Args)]
 #[command(next_help_heading = "Evidence history")]
 pub struct StoreArgs {
-    /// The history store: an SQLite file (`sqlite:evidence/history.db` or a plain path)
+    /// The history store: an SQLite file (`sqlite:evidence/history.db` or a plain path) or
+    /// PostgreSQL (`postgres://user:password@host/db`; the password is never shown)
     /// [default: `url` under [history] in soc2scan.toml, else ./soc2scan-history.db].
     #[arg(long = "history", env = "SOC2SCAN_HISTORY", value_name = "URL")]
     pub url: Option<String>,

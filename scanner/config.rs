@@ -125,7 +125,7 @@ pub struct ScanSettings {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HistorySettings {
-    /// The store: `sqlite:PATH` or a plain path.
+    /// The store: `sqlite:PATH`, a plain path, or `postgres://…`.
     pub url: Option<String>,
 }
 

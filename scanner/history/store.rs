@@ -631,11 +631,13 @@ fn read_runs(sql: &mut dyn Sql) -> Result<Vec<RunRow>, HistoryError> {
 }
 
 fn load_in(sql: &mut dyn Sql) -> Result<History, DbError> {
-    let mut history = History::default();
-    history.runs = read_runs(sql).map_err(|e| DbError {
-        kind: DbErrorKind::Other,
-        message: e.to_string(),
-    })?;
+    let mut history = History {
+        runs: read_runs(sql).map_err(|e| DbError {
+            kind: DbErrorKind::Other,
+            message: e.to_string(),
+        })?,
+        ..History::default()
+    };
     let pairs = |sql: &mut dyn Sql, query: &str| -> Result<Vec<(String, String)>, DbError> {
         sql.query(query, &[])?
             .into_iter()

@@ -1206,3 +1206,368 @@ fn history_html_renders_in_chromium_without_requests() {
             || dom.contains("=HYPERLINK(&quot;http://x&quot;)")
     );
 }
+
+/// A throwaway PostgreSQL server on loopback (Debian's package: .ci/test installs it), run
+/// as the `postgres` user when the tests run as root; stopped when dropped.
+struct PgServer {
+    dir: tempfile::TempDir,
+    bin: PathBuf,
+    port: u16,
+    as_postgres: bool,
+}
+
+impl PgServer {
+    fn bin_dir() -> Option<PathBuf> {
+        if let Some(dir) = std::env::var_os("SOC2SCAN_PG_BIN") {
+            return Some(PathBuf::from(dir));
+        }
+        let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path().join("bin"))
+            .filter(|bin| bin.join("pg_ctl").is_file())
+            .collect();
+        versions.sort();
+        versions.pop()
+    }
+
+    fn command(&self, program: &str) -> std::process::Command {
+        let program = self.bin.join(program);
+        if self.as_postgres {
+            let mut command = std::process::Command::new("runuser");
+            command.args(["-u", "postgres", "--"]).arg(program);
+            command
+        } else {
+            std::process::Command::new(program)
+        }
+    }
+
+    /// Starts a server, or `None` when PostgreSQL is not installed (outside CI).
+    fn start() -> Option<PgServer> {
+        let Some(bin) = PgServer::bin_dir() else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must run the PostgreSQL store tests: install Debian's postgresql (.ci/test does)"
+            );
+            eprintln!("note: PostgreSQL not found; skipped the PostgreSQL store test");
+            return None;
+        };
+        let as_postgres = std::process::Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+        let dir = tempfile::Builder::new()
+            .prefix("soc2scan-pg-")
+            .tempdir_in("/tmp")
+            .unwrap();
+        if as_postgres {
+            let status = std::process::Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(dir.path())
+                .status()
+                .unwrap();
+            assert!(status.success());
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let server = PgServer {
+            dir,
+            bin,
+            port,
+            as_postgres,
+        };
+        let data = server.dir.path().join("data");
+        let initdb = server
+            .command("initdb")
+            .args(["--auth=trust", "-U", "postgres", "--no-sync", "-D"])
+            .arg(&data)
+            .output()
+            .unwrap();
+        assert!(initdb.status.success(), "initdb: {}", stderr(&initdb));
+        let options = format!(
+            "-p {port} -k {} -h 127.0.0.1 -c fsync=off -c synchronous_commit=off",
+            server.dir.path().display()
+        );
+        let start = server
+            .command("pg_ctl")
+            .args(["-w", "-t", "60", "-D"])
+            .arg(&data)
+            .args(["-o", &options, "-l"])
+            .arg(server.dir.path().join("log"))
+            .arg("start")
+            .output()
+            .unwrap();
+        assert!(
+            start.status.success(),
+            "pg_ctl start: {}{}",
+            stdout(&start),
+            stderr(&start)
+        );
+        Some(server)
+    }
+
+    /// A fresh database on the server, as a store URL.
+    fn database(&self, name: &str) -> String {
+        let mut client = postgres::Client::connect(
+            &format!(
+                "host=127.0.0.1 port={} user=postgres dbname=postgres",
+                self.port
+            ),
+            postgres::NoTls,
+        )
+        .expect("connect to the test server");
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create database");
+        format!(
+            "postgres://postgres:not-a-real-secret@127.0.0.1:{}/{name}",
+            self.port
+        )
+    }
+
+    fn client(&self, name: &str) -> postgres::Client {
+        postgres::Client::connect(
+            &format!(
+                "host=127.0.0.1 port={} user=postgres dbname={name}",
+                self.port
+            ),
+            postgres::NoTls,
+        )
+        .expect("connect")
+    }
+}
+
+impl Drop for PgServer {
+    fn drop(&mut self) {
+        let _ = self
+            .command("pg_ctl")
+            .args(["-m", "immediate", "-D"])
+            .arg(self.dir.path().join("data"))
+            .arg("stop")
+            .output();
+    }
+}
+
+fn import_into(dir: &Path, files: &[PathBuf], store: &str) {
+    std::fs::write(dir.join("soc2scan.toml"), CONFIG).expect("config");
+    let mut args = vec!["history", "import", "--history", store];
+    let paths: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    args.extend(paths.iter().map(String::as_str));
+    let output = run(dir, &args);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(
+        !stderr(&output).contains("not-a-real-secret"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// The report without what differs between two stores of the same runs: when each was
+/// generated and recorded, the store's name and the hashes that cover the recording time.
+fn comparable(mut report: Value) -> Value {
+    for key in ["generated_at", "store", "manifest"] {
+        report.as_object_mut().unwrap().remove(key);
+    }
+    report
+}
+
+#[test]
+fn history_postgres_gives_the_same_report_and_detects_tampering() {
+    let Some(server) = PgServer::start() else {
+        return;
+    };
+    let dir = temp_dir();
+    let files = write_history(dir.path(), 180);
+    import_into(dir.path(), &files, "h.db");
+    let url = server.database("evidence");
+    import_into(dir.path(), &files, &url);
+    let sqlite = report_json(dir.path(), "2026-01-01", &[]);
+    let output = run(
+        dir.path(),
+        &[
+            "report",
+            "--history",
+            &url,
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-06-29",
+            "--format",
+            "json",
+            "-o",
+            "pg.json",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let pg: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("pg.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        pg["store"],
+        format!("postgres://postgres:***@127.0.0.1:{}/evidence", server.port)
+    );
+    assert_eq!(pg["manifest"]["chain_status"], "intact");
+    assert_eq!(pg["manifest"]["runs"].as_array().unwrap().len(), 179);
+    // The hand-computed figures of the SQLite test hold on PostgreSQL.
+    assert_eq!(comparable(pg.clone()), comparable(sqlite.clone()));
+    assert_eq!(pg["criteria"][0]["days_without_unsuppressed_failure"], 67);
+    assert_eq!(pg["criteria"][0]["remediation_median_seconds"], 10 * 86_400);
+    let shas = |report: &Value| -> Vec<Value> {
+        report["manifest"]["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["snapshot_sha256"].clone())
+            .collect()
+    };
+    assert_eq!(shas(&pg), shas(&sqlite));
+
+    let verify = run(dir.path(), &["verify", "--history", &url]);
+    assert_eq!(code(&verify), 0, "{}", stdout(&verify));
+    assert!(
+        stdout(&verify).contains("intact: 179 runs checked, 179 snapshots re-hashed"),
+        "{}",
+        stdout(&verify)
+    );
+    assert!(!stdout(&verify).contains("not-a-real-secret"));
+
+    // Tampering on PostgreSQL is detected as on SQLite.
+    let mut client = server.client("evidence");
+    client
+        .batch_execute(
+            "UPDATE spans SET outcome = 'pass' WHERE outcome = 'fail' AND first_seq = 10",
+        )
+        .unwrap();
+    let verify = run(dir.path(), &["verify", "--history", &url]);
+    assert_eq!(code(&verify), 1, "{}", stdout(&verify));
+    assert!(
+        stdout(&verify).contains("run #10: its content no longer matches its content hash"),
+        "{}",
+        stdout(&verify)
+    );
+    client
+        .batch_execute("DELETE FROM runs WHERE seq = 50")
+        .unwrap();
+    let verify = run(dir.path(), &["verify", "--history", &url]);
+    assert!(
+        stdout(&verify).contains("run #50 is missing"),
+        "{}",
+        stdout(&verify)
+    );
+
+    // A newer schema is refused and left alone.
+    let newer = server.database("newer");
+    import_into(dir.path(), &files[..2], &newer);
+    let mut client = server.client("newer");
+    client
+        .batch_execute("UPDATE soc2scan_meta SET value = '7' WHERE key = 'schema_version'")
+        .unwrap();
+    let output = run(
+        dir.path(),
+        &[
+            "scan",
+            "--snapshot",
+            files[3].to_str().unwrap(),
+            "--record",
+            "--history",
+            &newer,
+        ],
+    );
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("schema version 7, newer than this soc2scan"),
+        "{}",
+        stderr(&output)
+    );
+    let runs: i64 = client
+        .query_one("SELECT count(*) FROM runs", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(runs, 2);
+    // An unreachable server: exit 2 naming it, the password masked.
+    let output = run(
+        dir.path(),
+        &[
+            "history",
+            "--history",
+            "postgres://postgres:not-a-real-secret@127.0.0.1:1/evidence",
+        ],
+    );
+    assert_eq!(code(&output), 2);
+    assert!(
+        stderr(&output).contains("postgres://postgres:***@127.0.0.1:1/evidence: cannot connect"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!stderr(&output).contains("not-a-real-secret"));
+}
+
+#[test]
+fn history_postgres_two_concurrent_recorders_keep_the_sequence_gapless() {
+    let Some(server) = PgServer::start() else {
+        return;
+    };
+    let dir = temp_dir();
+    std::fs::write(dir.path().join("soc2scan.toml"), CONFIG).unwrap();
+    let snapshot_file = dir.path().join("snap.json");
+    std::fs::write(&snapshot_file, synthetic_day(day("2026-03-01")).unwrap()).unwrap();
+    let url = server.database("shared");
+    // Create the store first, so both recorders find the schema.
+    let first = run(
+        dir.path(),
+        &[
+            "scan",
+            "--snapshot",
+            snapshot_file.to_str().unwrap(),
+            "--record",
+            "--history",
+            &url,
+            "-q",
+        ],
+    );
+    assert_eq!(code(&first), 1, "{}", stderr(&first));
+    let recorders: Vec<_> = (0..2)
+        .map(|_| {
+            let (dir, url, snapshot) =
+                (dir.path().to_path_buf(), url.clone(), snapshot_file.clone());
+            std::thread::spawn(move || {
+                for _ in 0..8 {
+                    let output = soc2scan_in(
+                        &dir,
+                        &[
+                            "scan",
+                            "--snapshot",
+                            snapshot.to_str().unwrap(),
+                            "--record",
+                            "--history",
+                            &url,
+                            "-q",
+                        ],
+                    );
+                    // Exit 1: vol-c fails (high) on 03-01.
+                    assert_eq!(code(&output), 1, "{}", stderr(&output));
+                }
+            })
+        })
+        .collect();
+    for recorder in recorders {
+        recorder.join().expect("recorder");
+    }
+    let listing = run(
+        dir.path(),
+        &["history", "--history", &url, "--format", "json"],
+    );
+    let listing: Value = serde_json::from_str(&stdout(&listing)).unwrap();
+    let seqs: Vec<i64> = listing["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["seq"].as_i64().unwrap())
+        .collect();
+    assert_eq!(seqs, (1..=17).collect::<Vec<_>>());
+    let verify = run(dir.path(), &["verify", "--history", &url]);
+    assert_eq!(code(&verify), 0, "{}", stdout(&verify));
+}
