@@ -1575,7 +1575,7 @@ fn history_postgres_two_concurrent_recorders_keep_the_sequence_gapless() {
 #[test]
 fn history_docs_name_every_field_of_the_report_model() {
     let dir = temp_dir();
-    let files = write_history(dir.path(), 70);
+    let files = write_history(dir.path(), 80);
     import(dir.path(), &files);
     let report = report_json(dir.path(), "2026-01-01", &[]);
     let docs = std::fs::read_to_string(crate::common::root().join("docs/history.md")).unwrap();
@@ -1587,18 +1587,26 @@ fn history_docs_name_every_field_of_the_report_model() {
         ("method", report["method"].clone()),
         ("criteria[]", report["criteria"][0].clone()),
         ("daily[]", report["daily"][0].clone()),
-        ("daily[].criteria", report["daily"][0]["criteria"]["CC6.1"].clone()),
+        (
+            "daily[].criteria",
+            report["daily"][0]["criteria"]["CC6.1"].clone(),
+        ),
         ("exceptions[]", report["exceptions"][0].clone()),
         ("coverage", report["coverage"].clone()),
         ("coverage.gaps[]", report["coverage"]["gaps"][0].clone()),
         ("suppressions[]", report["suppressions"][0].clone()),
         ("manifest", report["manifest"].clone()),
         ("manifest.runs[]", report["manifest"]["runs"][0].clone()),
-        ("rule_set_changes[]", report["scope"]["rule_set_changes"][0].clone()),
+        (
+            "rule_set_changes[]",
+            report["scope"]["rule_set_changes"][0].clone(),
+        ),
     ];
     let mut missing = Vec::new();
     for (name, object) in objects.drain(..) {
-        let object = object.as_object().unwrap_or_else(|| panic!("{name} is not an object"));
+        let object = object
+            .as_object()
+            .unwrap_or_else(|| panic!("{name} is not an object"));
         for key in object.keys() {
             let documented = docs.contains(&format!("`{key}`"))
                 || docs.contains(&format!("`{key}/"))
@@ -1608,5 +1616,8 @@ fn history_docs_name_every_field_of_the_report_model() {
             }
         }
     }
-    assert!(missing.is_empty(), "docs/history.md does not name: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "docs/history.md does not name: {missing:?}"
+    );
 }
