@@ -1621,3 +1621,111 @@ fn history_docs_name_every_field_of_the_report_model() {
         "docs/history.md does not name: {missing:?}"
     );
 }
+
+#[cfg(feature = "aws")]
+#[allow(dead_code)]
+#[path = "../support/moto.rs"]
+mod moto_server;
+
+/// `snapshot aws --record` and `scan aws --record` against moto: the live runs land in the
+/// history with the very snapshot bytes written, and the counters the scan reported.
+#[cfg(feature = "aws")]
+mod live {
+    use super::*;
+
+    use super::moto_server;
+
+    fn aws(dir: &Path, endpoint: &str, args: &[&str]) -> std::process::Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_soc2scan"))
+            .args(args)
+            .args(["--endpoint-url", endpoint, "--regions", "eu-west-1"])
+            .current_dir(dir)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "eu-west-1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_SESSION_TOKEN")
+            .env_remove("AWS_ENDPOINT_URL")
+            .env_remove("GITHUB_STEP_SUMMARY")
+            .env_remove("SOC2SCAN_HISTORY")
+            .output()
+            .expect("the soc2scan binary runs")
+    }
+
+    #[test]
+    fn history_live_snapshot_and_scan_record_into_one_chain() {
+        let Some(python) = moto_server::moto_python() else {
+            return;
+        };
+        let moto = moto_server::start_moto(&python, &[]);
+        let seeded = std::process::Command::new(&python)
+            .arg(crate::common::root().join("tests/support/seed_moto.py"))
+            .args(["--endpoint", &moto.endpoint(), "--regions", "eu-west-1"])
+            .output()
+            .expect("seeding runs");
+        assert!(seeded.status.success(), "{}", stderr(&seeded));
+        let dir = temp_dir();
+        let snap = aws(
+            dir.path(),
+            &moto.endpoint(),
+            &[
+                "snapshot",
+                "aws",
+                "-o",
+                "snap.json",
+                "--record",
+                "--history",
+                "h.db",
+            ],
+        );
+        assert_eq!(code(&snap), 0, "{}", stderr(&snap));
+        assert!(
+            stderr(&snap).contains("recorded run #1 in sqlite:h.db"),
+            "{}",
+            stderr(&snap)
+        );
+        let scan = aws(
+            dir.path(),
+            &moto.endpoint(),
+            &[
+                "scan",
+                "aws",
+                "--record",
+                "--history",
+                "h.db",
+                "-o",
+                "json=r.json",
+                "--fail-on",
+                "none",
+            ],
+        );
+        assert_eq!(code(&scan), 0, "{}", stderr(&scan));
+        let listing = run(
+            dir.path(),
+            &["history", "--history", "h.db", "--format", "json"],
+        );
+        let listing: Value = serde_json::from_str(&stdout(&listing)).unwrap();
+        let runs = listing["runs"].as_array().unwrap();
+        assert_eq!(runs.len(), 2);
+        assert_eq!(runs[0]["source"], "snapshot");
+        assert_eq!(runs[1]["source"], "scan");
+        assert_eq!(runs[0]["complete"], true);
+        let written = std::fs::read(dir.path().join("snap.json")).unwrap();
+        assert_eq!(runs[0]["snapshot_sha256"], sha256(&written));
+        let report: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap())
+                .unwrap();
+        let summary = &report["summary"];
+        assert_eq!(runs[1]["passed"], summary["passed"], "{summary}");
+        assert_eq!(runs[1]["failed"], summary["failed"], "{summary}");
+        assert_eq!(
+            runs[1]["not_evaluated"], summary["not_evaluated"],
+            "{summary}"
+        );
+        assert_eq!(runs[1]["suppressed"], 0);
+        assert!(runs[1]["failed"].as_u64().unwrap() > 0);
+        let verify = run(dir.path(), &["verify", "--history", "h.db"]);
+        assert_eq!(code(&verify), 0, "{}", stdout(&verify));
+    }
+}
