@@ -1622,18 +1622,13 @@ fn history_docs_name_every_field_of_the_report_model() {
     );
 }
 
-#[cfg(feature = "aws")]
-#[allow(dead_code)]
-#[path = "../support/moto.rs"]
-mod moto_server;
-
 /// `snapshot aws --record` and `scan aws --record` against moto: the live runs land in the
 /// history with the very snapshot bytes written, and the counters the scan reported.
 #[cfg(feature = "aws")]
 mod live {
     use super::*;
 
-    use super::moto_server;
+    use crate::aws::moto_server;
 
     fn aws(dir: &Path, endpoint: &str, args: &[&str]) -> std::process::Output {
         std::process::Command::new(env!("CARGO_BIN_EXE_soc2scan"))
