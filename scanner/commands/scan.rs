@@ -395,8 +395,13 @@ fn table_width() -> u16 {
         .unwrap_or(160)
 }
 
+/// The command line for SARIF, with the password of any URL (a PostgreSQL `--history`)
+/// masked.
 fn command_line() -> String {
-    std::env::args().collect::<Vec<_>>().join(" ")
+    std::env::args()
+        .map(|arg| crate::history::location::redact(&arg))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A snapshot as `soc2scan snapshot` writes it: pretty JSON and a final newline.

@@ -362,6 +362,19 @@ fn history_synthetic_180_days_figures_by_hand() {
     assert_eq!(report["manifest"]["runs"].as_array().unwrap().len(), 179);
     assert_eq!(report["manifest"]["head_seq"], 179);
 
+    // --criteria keeps only the criteria asked for.
+    let only = report_json(dir.path(), "2026-01-01", &["--criteria", "C1.1"]);
+    let ids: Vec<&str> = only["criteria"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["C1.1"]);
+    assert_eq!(only["period"]["criteria_filter"], json!(["C1.1"]));
+    assert_eq!(only["daily"][0]["criteria"].as_object().unwrap().len(), 1);
+    assert_eq!(only["exceptions"].as_array().unwrap().len(), 4);
+
     // A later start: vol-b's first exception is carried in, fixed in the period.
     let later = report_json(dir.path(), "2026-01-15", &[]);
     let first = &later["exceptions"][0];
@@ -1457,6 +1470,34 @@ fn history_postgres_gives_the_same_report_and_detects_tampering() {
         "{}",
         stdout(&verify)
     );
+
+    // A scan recorded into PostgreSQL: its SARIF command line masks the password.
+    let july = dir.path().join("july.json");
+    std::fs::write(&july, synthetic_day(day("2026-07-01")).unwrap()).unwrap();
+    let output = run(
+        dir.path(),
+        &[
+            "scan",
+            "--snapshot",
+            july.to_str().unwrap(),
+            "--record",
+            "--history",
+            &url,
+            "-o",
+            "sarif=s.sarif",
+            "--fail-on",
+            "none",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let sarif = std::fs::read_to_string(dir.path().join("s.sarif")).unwrap();
+    assert!(
+        sarif.contains("postgres://postgres:***@127.0.0.1"),
+        "{sarif}"
+    );
+    for text in [&sarif, &stderr(&output)] {
+        assert!(!text.contains("not-a-real-secret"));
+    }
 
     // A newer schema is refused and left alone.
     let newer = server.database("newer");
