@@ -438,7 +438,7 @@ fn history_report_is_byte_identical_but_for_generation_time() {
                 .join("\n")
         }
     };
-    for format in ["json", "markdown", "csv"] {
+    for format in ["json", "markdown", "html", "csv"] {
         let first = render(format, &format!("a.{format}"));
         let second = render(format, &format!("b.{format}"));
         assert_eq!(first, second, "{format} differs between two runs");
@@ -1159,6 +1159,26 @@ fn history_html_renders_in_chromium_without_requests() {
         png.len()
     );
     eprintln!("screenshot of the HTML report: {}", artifact.display());
+    // It prints: a PDF kept beside the screenshot.
+    let pdf = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("history-report.pdf");
+    let profile = temp_dir();
+    let printed = headless(
+        &chromium,
+        &proxy,
+        profile.path(),
+        &[
+            "--no-pdf-header-footer",
+            &format!("--print-to-pdf={}", pdf.display()),
+        ],
+        &page,
+    );
+    assert!(printed.status.success(), "{}", stderr(&printed));
+    let pdf_bytes = std::fs::read(&pdf).expect("PDF written");
+    assert!(
+        pdf_bytes.starts_with(b"%PDF") && pdf_bytes.len() > 20_000,
+        "PDF of {} bytes",
+        pdf_bytes.len()
+    );
     assert_eq!(
         proxy.page_requests(),
         Vec::<String>::new(),
