@@ -253,6 +253,13 @@ pub fn run(args: &ScanArgs) -> Result<u8, CliError> {
             })?;
             let snapshot = Snapshot::from_json_slice(&bytes, path)?;
             if args.record {
+                if snapshot.plan.is_some() {
+                    return Err(CliError::Usage(format!(
+                        "{}: a snapshot built from a Terraform plan is a proposed change, not \
+                         evidence of a running system; --record does not record it",
+                        path.display()
+                    )));
+                }
                 snapshot_bytes = Some(bytes);
             }
             snapshot
