@@ -32,7 +32,12 @@ Examples:
   soc2scan scan --terraform-plan plan.json --tf-root . -o sarif=plan.sarif
   soc2scan diff old.sarif new.sarif --format markdown
   soc2scan explain aws-ec2-sg-admin-ports-public
-  soc2scan criteria";
+  soc2scan criteria
+  soc2scan scan aws --all-regions --record --history sqlite:evidence/history.db
+  soc2scan history import evidence/*.json
+  soc2scan history
+  soc2scan verify --from 2026-01-01 --to 2026-06-30
+  soc2scan report --from 2026-01-01 --to 2026-06-30 --tz Europe/Berlin --format markdown -o soc2.md";
 
 /// soc2scan command line.
 #[derive(Debug, Parser)]
@@ -62,6 +67,167 @@ pub enum Command {
     /// Compare two reports (SARIF or JSON): new, fixed and unchanged failing findings.
     /// Always exits 0 unless a report cannot be read (2).
     Diff(DiffArgs),
+    /// List the runs recorded in the evidence history, or import kept snapshots into it.
+    History(HistoryArgs),
+    /// Check the evidence history: recompute the chain of run hashes and re-hash every
+    /// stored snapshot. Exits 0 when intact, 1 listing what is broken.
+    Verify(VerifyArgs),
+    /// Write the period report of the evidence history: per SOC 2 criterion, the days
+    /// tested, pass rates, exceptions and how they were remediated, coverage, suppressions
+    /// and the evidence manifest (docs/history.md).
+    Report(ReportArgs),
+}
+
+/// Format of the period report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// The canonical JSON model every other format renders from.
+    Json,
+    /// Markdown.
+    Markdown,
+    /// One self-contained HTML file (inline CSS and SVG, no scripts, fonts or requests;
+    /// prints to PDF).
+    Html,
+    /// A CSV bundle: -o names a directory that receives summary.csv, daily.csv,
+    /// exceptions.csv, gaps.csv and manifest.csv.
+    Csv,
+}
+
+/// Arguments of `report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// First day of the period (YYYY-MM-DD, in --tz).
+    #[arg(long, value_name = "DATE")]
+    pub from: String,
+
+    /// Last day of the period (YYYY-MM-DD, in --tz), inclusive.
+    #[arg(long, value_name = "DATE")]
+    pub to: String,
+
+    /// Time zone the days are cut in (IANA name, e.g. Europe/Berlin).
+    #[arg(long, value_name = "ZONE", default_value = "UTC")]
+    pub tz: String,
+
+    /// Only these SOC 2 criteria, e.g. CC6.1,A1.2 [default: every criterion with rules].
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub criteria: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub format: ReportFormat,
+
+    /// Where to write the report (atomically; a directory for csv).
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub output: PathBuf,
+
+    /// Configuration file [default: ./soc2scan.toml when it exists].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Print nothing on standard error but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// The store.
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+/// Which evidence history store to use.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Evidence history")]
+pub struct StoreArgs {
+    /// The history store: an SQLite file (`sqlite:evidence/history.db` or a plain path) or
+    /// PostgreSQL (`postgres://user:password@host/db`; the password is never shown)
+    /// [default: `url` under [history] in soc2scan.toml, else ./soc2scan-history.db].
+    #[arg(long = "history", env = "SOC2SCAN_HISTORY", value_name = "URL")]
+    pub url: Option<String>,
+}
+
+/// Arguments of `history`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct HistoryArgs {
+    /// What to do (default: list the runs).
+    #[command(subcommand)]
+    pub action: Option<HistoryAction>,
+
+    /// Output format of the listing.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+
+    /// Configuration file [default: ./soc2scan.toml when it exists].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The store.
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+/// Subcommands of `history`.
+#[derive(Debug, Subcommand)]
+pub enum HistoryAction {
+    /// Backfill the history from kept snapshot files (a scheduled workflow's artifacts):
+    /// each is evaluated with this version's rules (and soc2scan.toml's rule settings and
+    /// suppressions, judged on its collection day) and recorded in collection-time order.
+    /// Snapshots already recorded are skipped. Nothing is recorded if any file is bad.
+    Import(ImportArgs),
+    /// Migrate an older store's schema forward to this version's (never backward).
+    Migrate(MigrateArgs),
+}
+
+/// Arguments of `history import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Snapshot files written by `soc2scan snapshot`.
+    #[arg(value_name = "SNAPSHOT", required = true)]
+    pub snapshots: Vec<PathBuf>,
+
+    /// Configuration file [default: ./soc2scan.toml when it exists].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Print nothing on standard error but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+
+    /// The store.
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+/// Arguments of `history migrate`.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// Configuration file [default: ./soc2scan.toml when it exists].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The store.
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+/// Arguments of `verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Check only runs collected on or after this day (YYYY-MM-DD, UTC); the sequence and
+    /// the link to the run before are checked all the same.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+
+    /// Check only runs collected on or before this day (YYYY-MM-DD, UTC).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+
+    /// Configuration file [default: ./soc2scan.toml when it exists].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The store.
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 /// Arguments of `diff`.
@@ -235,6 +401,15 @@ pub struct SnapshotArgs {
     #[arg(long, short)]
     pub verbose: bool,
 
+    /// Also evaluate the snapshot with the configured rules and append the run to the
+    /// evidence history (--history).
+    #[arg(long)]
+    pub record: bool,
+
+    /// The store.
+    #[command(flatten)]
+    pub store: StoreArgs,
+
     /// Live collection.
     #[command(flatten)]
     pub live: LiveArgs,
@@ -341,6 +516,15 @@ pub struct ScanArgs {
     #[arg(long, short)]
     pub verbose: bool,
 
+    /// Append this run (its snapshot, rules, coverage, verdicts and suppressions) to the
+    /// evidence history (--history) after the scan.
+    #[arg(long)]
+    pub record: bool,
+
+    /// The store.
+    #[command(flatten)]
+    pub store: StoreArgs,
+
     /// Live collection.
     #[command(flatten)]
     pub live: LiveArgs,
@@ -377,5 +561,8 @@ fn dispatch(cli: Cli) -> Result<u8, CliError> {
         Command::Explain { rule_id } => commands::listing::explain(&rule_id),
         Command::Criteria(args) => commands::listing::criteria(args.format),
         Command::Diff(args) => commands::diff::run(&args),
+        Command::History(args) => commands::history::run(&args),
+        Command::Verify(args) => commands::verify::run(&args),
+        Command::Report(args) => commands::report::run(&args),
     }
 }

@@ -35,6 +35,9 @@
 //!
 //! [gcp]
 //! projects = ["acme-prod", "acme-data"]
+//!
+//! [history]
+//! url = "sqlite:evidence/history.db"   # --history / SOC2SCAN_HISTORY override it
 //! ```
 
 use crate::error::CliError;
@@ -64,6 +67,9 @@ pub struct Config {
     /// `[rules.<id>]`: parameter overrides per rule.
     #[serde(default)]
     pub rules: BTreeMap<String, BTreeMap<String, toml::Value>>,
+    /// `[history]`: the evidence history store.
+    #[serde(default)]
+    pub history: HistorySettings,
     /// `[[suppressions]]`: accepted failures, each with a reason and an expiry date.
     #[serde(default)]
     pub suppressions: Vec<SuppressionEntry>,
@@ -113,6 +119,14 @@ pub struct ScanSettings {
     pub min_severity: Option<String>,
     /// SARIF `automationDetails.id` category.
     pub sarif_category: Option<String>,
+}
+
+/// `[history]` settings (`--history` and `SOC2SCAN_HISTORY` override them).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistorySettings {
+    /// The store: `sqlite:PATH`, a plain path, or `postgres://…`.
+    pub url: Option<String>,
 }
 
 /// `[aws]` settings (flags override them).
@@ -341,6 +355,14 @@ mod tests {
             parse("[scan]\nfail_on = \"medium\"\n\n[rules.aws-ec2-ebs-volume-unencrypted]\n")
                 .expect("valid");
         assert_eq!(config.scan.fail_on.as_deref(), Some("medium"));
+    }
+
+    #[test]
+    fn history_url_is_read_and_unknown_history_keys_are_errors() {
+        let config = parse("[history]\nurl = \"sqlite:evidence/h.db\"\n").expect("valid");
+        assert_eq!(config.history.url.as_deref(), Some("sqlite:evidence/h.db"));
+        let error = parse("[history]\npath = \"h.db\"\n").unwrap_err();
+        assert!(error.contains("path"), "{error}");
     }
 
     #[test]

@@ -38,6 +38,9 @@ pub enum CliError {
     /// assumed). Failures of single API calls are coverage gaps, not errors.
     #[error("{0}")]
     Collection(String),
+    /// The evidence history store could not be used.
+    #[error(transparent)]
+    History(#[from] crate::history::HistoryError),
     /// A report could not be rendered or written.
     #[error(transparent)]
     Output(#[from] soc2scan_output::OutputError),

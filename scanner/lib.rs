@@ -17,6 +17,7 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod exit;
+pub mod history;
 #[cfg(any(feature = "aws", feature = "gcp"))]
 pub mod progress;
 pub mod step_summary;

@@ -1,9 +1,13 @@
 //! The subcommands.
 
 pub mod diff;
+pub mod history;
 pub mod listing;
+pub mod record;
+pub mod report;
 pub mod scan;
 pub mod snapshot;
+pub mod verify;
 
 use crate::error::CliError;
 use soc2scan_output::findings::{read_findings, Finding};

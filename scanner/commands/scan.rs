@@ -123,9 +123,41 @@ fn prefer<T: Clone>(cli: &[T], config: &[T]) -> Vec<T> {
     }
 }
 
+/// Rule filters given on the command line; empty ones take soc2scan.toml's `[scan]`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RuleFilters<'a> {
+    /// `--rules`.
+    pub rules: &'a [String],
+    /// `--skip-rules`.
+    pub skip_rules: &'a [String],
+    /// `--criteria`.
+    pub criteria: &'a [String],
+    /// `--categories`.
+    pub categories: &'a [String],
+    /// `--min-severity`.
+    pub min_severity: Option<&'a String>,
+}
+
 /// The rules to run, with parameters from the configuration.
 pub fn rule_runs(args: &ScanArgs, config: &Config) -> Result<Vec<RuleRun>, CliError> {
-    let categories = prefer(&args.categories, &config.scan.categories)
+    configured_rule_runs(
+        &RuleFilters {
+            rules: &args.rules,
+            skip_rules: &args.skip_rules,
+            criteria: &args.criteria,
+            categories: &args.categories,
+            min_severity: args.min_severity.as_ref(),
+        },
+        config,
+    )
+}
+
+/// The rules `filters` and the configuration select, with the configuration's parameters.
+pub fn configured_rule_runs(
+    args: &RuleFilters<'_>,
+    config: &Config,
+) -> Result<Vec<RuleRun>, CliError> {
+    let categories = prefer(args.categories, &config.scan.categories)
         .iter()
         .map(|name| {
             Category::parse(name).ok_or_else(|| {
@@ -135,18 +167,14 @@ pub fn rule_runs(args: &ScanArgs, config: &Config) -> Result<Vec<RuleRun>, CliEr
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let min_severity = match args
-        .min_severity
-        .as_ref()
-        .or(config.scan.min_severity.as_ref())
-    {
+    let min_severity = match args.min_severity.or(config.scan.min_severity.as_ref()) {
         Some(value) => Some(parse_severity("--min-severity", value)?),
         None => None,
     };
     let selection = Selection {
-        rules: prefer(&args.rules, &config.scan.rules),
-        skip_rules: prefer(&args.skip_rules, &config.scan.skip_rules),
-        criteria: prefer(&args.criteria, &config.scan.criteria),
+        rules: prefer(args.rules, &config.scan.rules),
+        skip_rules: prefer(args.skip_rules, &config.scan.skip_rules),
+        criteria: prefer(args.criteria, &config.scan.criteria),
         categories,
         min_severity,
     };
@@ -197,8 +225,45 @@ pub fn run(args: &ScanArgs) -> Result<u8, CliError> {
                 .to_string(),
         ));
     }
+    if args.record && args.terraform_plan.is_some() {
+        return Err(CliError::Usage(
+            "--record keeps evidence of running systems; a Terraform plan is a proposed change,              so it is not recorded: scan a live account or a snapshot with --record"
+                .to_string(),
+        ));
+    }
+    // Open the store before scanning: a bad or unreachable store fails before any API call.
+    let mut store = if args.record {
+        Some(crate::commands::record::open_store(
+            &args.store,
+            &config,
+            crate::history::store::Access::Write,
+        )?)
+    } else {
+        None
+    };
+    // The exact bytes of the snapshot evaluated, kept as evidence when recording.
+    let mut snapshot_bytes: Option<Vec<u8>> = None;
     let snapshot = match (&args.snapshot, &args.terraform_plan) {
-        (Some(path), _) => Snapshot::load(path)?,
+        (Some(path), _) => {
+            let bytes = std::fs::read(path).map_err(|source| {
+                CliError::Snapshot(soc2scan_providers::LoadError::Io {
+                    path: path.clone(),
+                    source,
+                })
+            })?;
+            let snapshot = Snapshot::from_json_slice(&bytes, path)?;
+            if args.record {
+                if snapshot.plan.is_some() {
+                    return Err(CliError::Usage(format!(
+                        "{}: a snapshot built from a Terraform plan is a proposed change, not \
+                         evidence of a running system; --record does not record it",
+                        path.display()
+                    )));
+                }
+                snapshot_bytes = Some(bytes);
+            }
+            snapshot
+        }
         (None, Some(plan)) => {
             let snapshot = terraform::load(&terraform::PlanOptions {
                 plan_path: plan,
@@ -269,7 +334,21 @@ pub fn run(args: &ScanArgs) -> Result<u8, CliError> {
     context.terminal_width = Some(table_width());
     context.baseline = baseline;
     context.suppressions = suppressions;
-    write_reports(&specs, &report, &context)?;
+    let staged = stage_reports(&specs, &report, &context)?;
+    if let Some(store) = store.as_mut() {
+        let bytes = match snapshot_bytes.take() {
+            Some(bytes) => bytes,
+            None => snapshot_json(&snapshot)?,
+        };
+        let run = crate::commands::record::new_run(
+            &report,
+            &context.suppressions,
+            crate::history::run::RunSource::Scan,
+            &bytes,
+        );
+        crate::commands::record::append(store, run, args.quiet)?;
+    }
+    write_reports(staged, &specs, &report, &context)?;
     if !args.no_step_summary {
         crate::step_summary::append_if_requested(&report, &context);
     }
@@ -323,17 +402,29 @@ fn table_width() -> u16 {
         .unwrap_or(160)
 }
 
+/// The command line for SARIF, with the password of any URL (a PostgreSQL `--history`)
+/// masked.
 fn command_line() -> String {
-    std::env::args().collect::<Vec<_>>().join(" ")
+    std::env::args()
+        .map(|arg| crate::history::location::redact(&arg))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
-/// Renders every file report into a temporary file beside its destination, renames them
-/// all into place only when every one succeeded, then writes the standard-output report.
-fn write_reports(
+/// A snapshot as `soc2scan snapshot` writes it: pretty JSON and a final newline.
+pub(crate) fn snapshot_json(snapshot: &Snapshot) -> Result<Vec<u8>, CliError> {
+    let json = snapshot
+        .to_json_pretty()
+        .map_err(|error| CliError::Usage(format!("cannot serialise the snapshot: {error}")))?;
+    Ok(format!("{json}\n").into_bytes())
+}
+
+/// Renders every file report into a temporary file beside its destination.
+fn stage_reports(
     specs: &[OutputSpec],
     report: &Report<'_>,
     context: &RenderContext,
-) -> Result<(), CliError> {
+) -> Result<Vec<soc2scan_output::StagedFile>, CliError> {
     let mut staged = Vec::new();
     for spec in specs {
         if let Destination::File(path) = &spec.destination {
@@ -342,6 +433,17 @@ fn write_reports(
             })?);
         }
     }
+    Ok(staged)
+}
+
+/// Renames the staged reports into place (all were staged, so none is missing), then
+/// writes the standard-output report.
+fn write_reports(
+    staged: Vec<soc2scan_output::StagedFile>,
+    specs: &[OutputSpec],
+    report: &Report<'_>,
+    context: &RenderContext,
+) -> Result<(), CliError> {
     for file in staged {
         file.commit()?;
     }

@@ -9,7 +9,7 @@
 #[path = "../support/fault_proxy.rs"]
 mod fault_proxy;
 #[path = "../support/moto.rs"]
-mod moto_server;
+pub(crate) mod moto_server;
 
 use crate::common::*;
 use moto_server::{http, moto_python, start_moto, Moto};

@@ -10,5 +10,6 @@ mod compat;
 mod gcs;
 mod github;
 mod golden;
+mod history;
 mod suppressions;
 mod terraform;
