@@ -20,7 +20,8 @@ How a request is named:
   request is "unsigned".
 - operation: the X-Amz-Target header (JSON protocols: "TrentService.ListKeys" -> ListKeys), else
   the Action parameter of the query string or of a form body (query protocols: EC2, IAM, RDS,
-  STS), else the x-id query parameter some SDKs add to S3 calls, else, for REST protocols (S3, S3 Control, EFS, Backup, ...), the botocore operation
+  STS), else the operation of a Smithy RPC v2 CBOR path (/service/S/operation/NAME: the Rust
+  SDK's CloudWatch), else the x-id query parameter some SDKs add to S3 calls, else, for REST protocols (S3, S3 Control, EFS, Backup, ...), the botocore operation
   whose HTTP method, requestUri path and required query keys match the request, the most
   specific match winning (so /{Bucket}?policy is GetBucketPolicy, and S3 Control's
   /v20180820/... paths are named as S3 Control operations although they are signed as "s3").
@@ -153,6 +154,9 @@ def classify(method, path, headers, body):
     target = headers.get("X-Amz-Target")
     if target:
         return service, target.rpartition(".")[2]
+    if headers.get("smithy-protocol") == "rpc-v2-cbor" and "/operation/" in raw_path:
+        # Smithy RPC v2 CBOR (the Rust SDK's CloudWatch): /service/SERVICE/operation/NAME.
+        return service, raw_path.rpartition("/operation/")[2]
     if "Action" in query:
         return service, query["Action"][0]
     content_type = headers.get("Content-Type", "")
