@@ -62,17 +62,26 @@ pub fn run(args: &ReportArgs) -> Result<u8, CliError> {
     }
     if !args.quiet {
         eprintln!(
-            "soc2scan: wrote {} ({} to {}, {} runs, {} criteria, {} exceptions; chain {})",
+            "soc2scan: wrote {} ({} to {}, {}, {}, {}; chain {})",
             args.output.display(),
             report.period.from,
             report.period.to,
-            report.method.runs,
-            report.criteria.len(),
-            report.exceptions.len(),
+            counted(report.method.runs as usize, "run"),
+            counted(report.criteria.len(), "criterion"),
+            counted(report.exceptions.len(), "exception"),
             report.manifest.chain_status
         );
     }
     Ok(exit::CLEAN)
+}
+
+/// "1 run", "2 runs"; "1 criterion", "14 criteria".
+fn counted(count: usize, noun: &str) -> String {
+    match (count, noun) {
+        (1, _) => format!("1 {noun}"),
+        (_, "criterion") => format!("{count} criteria"),
+        _ => format!("{count} {noun}s"),
+    }
 }
 
 /// Writes the CSV files into `directory` (created if missing): every file is staged before

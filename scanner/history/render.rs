@@ -62,6 +62,31 @@ fn run_text(run: &RunRef) -> String {
 }
 
 /// Escapes a Markdown table cell.
+/// When an exception was fixed, as the register's "fixed at" column says it.
+fn fixed_text(e: &Exception) -> String {
+    match (&e.fixed_at, e.status.as_str()) {
+        (Some(run), _) => run_text(run),
+        (None, "open") => "open".to_string(),
+        _ => format!(
+            "no longer observed (last failing {})",
+            e.last_seen_failing.collected_at
+        ),
+    }
+}
+
+/// The suppressions that covered an exception, as the register's "suppressed" column says.
+fn suppressed_text(e: &Exception) -> String {
+    if e.suppressions.is_empty() {
+        "no".to_string()
+    } else {
+        e.suppressions
+            .iter()
+            .map(|s| format!("{} (expires {})", s.reason, s.expires))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
 fn cell(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('|', "\\|")
@@ -255,23 +280,7 @@ pub fn markdown(report: &PeriodReport) -> String {
     } else {
         let _ = writeln!(out, "| rule | severity | criteria | resource | first seen failing | last seen passing before | fixed at | duration | suppressed |\n|---|---|---|---|---|---|---|---:|---|");
         for e in &report.exceptions {
-            let fixed = match (&e.fixed_at, e.status.as_str()) {
-                (Some(run), _) => run_text(run),
-                (None, "open") => "open".to_string(),
-                _ => format!(
-                    "no longer observed (last failing {})",
-                    e.last_seen_failing.collected_at
-                ),
-            };
-            let suppressed = if e.suppressions.is_empty() {
-                "no".to_string()
-            } else {
-                e.suppressions
-                    .iter()
-                    .map(|s| format!("{} (expires {})", s.reason, s.expires))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            };
+            let (fixed, suppressed) = (fixed_text(e), suppressed_text(e));
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
@@ -1021,23 +1030,7 @@ pub fn html(report: &PeriodReport) -> String {
     } else {
         out.push_str("<table><tr><th>rule</th><th>severity</th><th>criteria</th><th>resource</th><th>first seen failing</th><th>last seen passing before</th><th>fixed at</th><th>duration</th><th>suppressed</th></tr>\n");
         for e in &report.exceptions {
-            let fixed = match (&e.fixed_at, e.status.as_str()) {
-                (Some(run), _) => run_text(run),
-                (None, "open") => "open".to_string(),
-                _ => format!(
-                    "no longer observed (last failing {})",
-                    e.last_seen_failing.collected_at
-                ),
-            };
-            let suppressed = if e.suppressions.is_empty() {
-                "no".to_string()
-            } else {
-                e.suppressions
-                    .iter()
-                    .map(|s| format!("{} (expires {})", s.reason, s.expires))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            };
+            let (fixed, suppressed) = (fixed_text(e), suppressed_text(e));
             let _ = writeln!(
                 out,
                 "<tr class=\"exception\">{}{}{}{}{}{}{}{}{}</tr>",
