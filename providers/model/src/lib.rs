@@ -24,6 +24,7 @@ pub mod docgen;
 pub mod fields;
 pub mod gcp;
 pub mod plan;
+pub mod shard;
 pub mod snapshot;
 
 pub use kinds::kinds_markdown_table;

@@ -37,6 +37,9 @@ pub struct AwsScanOptions {
     /// [`crate::aws::service_names`]; empty collects every one. The others' kinds get no
     /// coverage entry, so their rules are skipped as not collected.
     pub services: Vec<String>,
+    /// Scan only this share of the target accounts (`--shard I/N`): of the `--role-arn`
+    /// accounts, or of the organization's accounts with `--org`. `None` scans them all.
+    pub shard: Option<crate::model::shard::Shard>,
 }
 
 impl Default for AwsScanOptions {
@@ -51,6 +54,7 @@ impl Default for AwsScanOptions {
             call_timeout: DEFAULT_CALL_TIMEOUT,
             overall_timeout: None,
             services: Vec::new(),
+            shard: None,
         }
     }
 }

@@ -32,6 +32,8 @@ pub struct GcpScanOptions {
     /// The longest the whole collection may take (`--timeout`); units still running then
     /// are recorded as `failed { kind: timeout }`.
     pub overall_timeout: Option<Duration>,
+    /// Scan only this share of `projects` (`--shard I/N`). `None` scans them all.
+    pub shard: Option<crate::model::shard::Shard>,
 }
 
 impl Default for GcpScanOptions {
@@ -45,6 +47,7 @@ impl Default for GcpScanOptions {
             max_attempts: DEFAULT_MAX_ATTEMPTS,
             page_size: DEFAULT_PAGE_SIZE,
             overall_timeout: None,
+            shard: None,
         }
     }
 }
