@@ -437,13 +437,16 @@ def seed_moto_command(python):
 
 
 @contextlib.contextmanager
-def moto_and_proxy(python):
+def moto_and_proxy(python, managed_policies=True):
     """A moto server (tests/support/moto_server.py) on a free loopback port and
     benches/counting_proxy.py in front of it:
-    yields (moto's URL, the proxy's URL); both are stopped afterwards."""
+    yields (moto's URL, the proxy's URL); both are stopped afterwards. Without
+    managed_policies moto's accounts hold no AWS-managed IAM policies (some 1,100 each, which
+    moto copies into every account it serves)."""
     moto_port = free_port()
     moto_url = "http://127.0.0.1:%d" % moto_port
-    env = dict(os.environ, MOTO_EC2_LOAD_DEFAULT_AMIS="false", MOTO_IAM_LOAD_MANAGED_POLICIES="true")
+    env = dict(os.environ, MOTO_EC2_LOAD_DEFAULT_AMIS="false",
+               MOTO_IAM_LOAD_MANAGED_POLICIES="true" if managed_policies else "false")
     moto = subprocess.Popen(
         # moto's server with the CBOR bridge the Rust SDK's CloudWatch client needs (the tests
         # run the same script).
