@@ -41,7 +41,8 @@ fn bad_throttling_flags_exit_2_naming_the_flag() {
             "is not a number of requests per second",
         ),
     ] {
-        let output = soc2scan_in(dir.path(), &["scan", "aws", flag, value]);
+        let argument = format!("{flag}={value}");
+        let output = soc2scan_in(dir.path(), &["scan", "aws", &argument]);
         assert_eq!(code(&output), 2, "{flag} {value}: {}", stderr(&output));
         let message = stderr(&output);
         assert!(message.contains(flag), "{flag} {value}: {message}");
