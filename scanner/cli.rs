@@ -322,6 +322,55 @@ pub struct AwsArgs {
     /// AWS_ENDPOINT_URL works too.
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
+
+    /// Most AWS API calls in flight at once in one account and region (IAM, S3's
+    /// account-wide calls and STS count as the account's region `global`), within
+    /// --max-concurrency: scanning many accounts never loads one account more than scanning
+    /// it alone [default: 32].
+    #[arg(long, value_name = "N", value_parser = at_least_one_usize)]
+    pub max_concurrency_per_region: Option<usize>,
+
+    /// Attempts per AWS API call, the first included: throttling, 5xx answers, dropped
+    /// connections and stalled attempts (cut off after 20 s) are retried with exponential
+    /// backoff until the budget or the 60 s per-call timeout runs out; 1 turns retries off
+    /// [default: 12].
+    #[arg(long, value_name = "N", value_parser = at_least_one_u32)]
+    pub max_attempts: Option<u32>,
+
+    /// Send at most this many requests per second to each account, retries included (a
+    /// token bucket shared by all of the account's regions; fractions allowed)
+    /// [default: no limit but the concurrency bounds].
+    #[arg(long, value_name = "PER_SECOND", value_parser = positive_rate)]
+    pub max_rate: Option<f64>,
+}
+
+/// A count of at least 1 (`--max-concurrency-per-region`).
+fn at_least_one_usize(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("must be at least 1".to_string()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{text:?} is not a whole number")),
+    }
+}
+
+/// A count of at least 1 (`--max-attempts`).
+fn at_least_one_u32(text: &str) -> Result<u32, String> {
+    match text.trim().parse::<u32>() {
+        Ok(0) => Err("must be at least 1 (1 means no retries)".to_string()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("{text:?} is not a whole number")),
+    }
+}
+
+/// Requests per second above zero (`--max-rate`).
+fn positive_rate(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(rate) if rate.is_finite() && rate > 0.0 => Ok(rate),
+        Ok(_) => Err("must be a number of requests per second above zero".to_string()),
+        Err(_) => Err(format!(
+            "{text:?} is not a number of requests per second (e.g. 20 or 2.5)"
+        )),
+    }
 }
 
 /// Where and how to collect Google Cloud (flags override `[gcp]` in soc2scan.toml).

@@ -272,7 +272,53 @@ mod live {
             limits(live, settings.max_concurrency, settings.timeout_seconds);
         options.max_concurrency = max_concurrency.unwrap_or(options.max_concurrency);
         options.overall_timeout = overall_timeout;
+        aws_retry_options(args, settings, &mut options)?;
         Ok(options)
+    }
+
+    /// `--max-concurrency-per-region`, `--max-attempts` and `--max-rate`, else the same keys
+    /// of `[aws]` in soc2scan.toml (checked here, since the flags are checked by clap).
+    #[cfg(feature = "aws")]
+    fn aws_retry_options(
+        args: &crate::cli::AwsArgs,
+        settings: &crate::config::AwsSettings,
+        options: &mut AwsOptions,
+    ) -> Result<(), CliError> {
+        let key = |name: &str, problem: &str| {
+            CliError::Usage(format!(
+                "[aws] {name} in soc2scan.toml {problem} (or set --{} instead)",
+                name.replace('_', "-")
+            ))
+        };
+        if settings.max_concurrency_per_region == Some(0) {
+            return Err(key("max_concurrency_per_region", "must be at least 1"));
+        }
+        if settings.max_attempts == Some(0) {
+            return Err(key(
+                "max_attempts",
+                "must be at least 1 (1 means no retries)",
+            ));
+        }
+        if settings
+            .max_rate
+            .is_some_and(|rate| !(rate.is_finite() && rate > 0.0))
+        {
+            return Err(key(
+                "max_rate",
+                "must be a number of requests per second above zero",
+            ));
+        }
+        if let Some(n) = args
+            .max_concurrency_per_region
+            .or(settings.max_concurrency_per_region)
+        {
+            options.max_concurrency_per_region = n;
+        }
+        if let Some(n) = args.max_attempts.or(settings.max_attempts) {
+            options.max_attempts = n;
+        }
+        options.max_rate = args.max_rate.or(settings.max_rate);
+        Ok(())
     }
 
     #[cfg(feature = "aws")]

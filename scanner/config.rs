@@ -152,6 +152,12 @@ pub struct AwsSettings {
     /// `[[aws.accounts]]`: roles to assume, one per account.
     #[serde(default)]
     pub accounts: Vec<AwsAccount>,
+    /// Most API calls in flight in one account and region (`--max-concurrency-per-region`).
+    pub max_concurrency_per_region: Option<usize>,
+    /// Attempts per API call (`--max-attempts`).
+    pub max_attempts: Option<u32>,
+    /// Requests per second per account (`--max-rate`).
+    pub max_rate: Option<f64>,
 }
 
 /// `[gcp]` settings (flags override them).

@@ -5034,3 +5034,10 @@ mod regional;
 
 #[path = "aws_moto/edge.rs"]
 mod edge;
+
+// ---------------------------------------------------------------------------------------
+// Throttling and completeness: 30% faults, per-region bounds, --max-rate
+// ---------------------------------------------------------------------------------------
+
+#[path = "aws_moto/faults.rs"]
+mod faults;

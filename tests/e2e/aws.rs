@@ -443,6 +443,11 @@ fn throttling_and_timeouts_become_gaps_for_exactly_the_units_affected() {
             "aws",
             "--timeout",
             "8",
+            // A call throttled through its whole attempt budget is a `throttled` gap; the
+            // default budget (12 attempts, about 30 s of backoff) would outlast --timeout 8
+            // and make it a timeout.
+            "--max-attempts",
+            "3",
             "--format",
             "json",
             "--fail-on",

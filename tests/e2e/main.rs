@@ -11,5 +11,6 @@ mod gcs;
 mod github;
 mod golden;
 mod history;
+mod limits;
 mod suppressions;
 mod terraform;

@@ -17,23 +17,45 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
 use std::time::Duration;
 
-/// Attempts per call in the SDK's standard retry mode (exponential backoff with jitter,
-/// throttling errors retried): one more than the SDK default of 3, since a scan of many
-/// regions is exactly the bursty load that meets throttling.
-const MAX_ATTEMPTS: u32 = 4;
 /// The longest a TCP/TLS connect may take, within the per-call timeout.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The backoff before the first retry is drawn from 0 to this (full jitter), doubling with
+/// each retry up to [`MAX_BACKOFF`].
+const INITIAL_BACKOFF: Duration = Duration::from_millis(500);
+/// The longest backoff drawn before a retry: 12 attempts back off about 32 s in all on
+/// average (0.25 + 0.5 + 1 + 2 + 7 × 4), within the 60 s per-call timeout.
+const MAX_BACKOFF: Duration = Duration::from_secs(8);
+
+/// The SDK's standard retry mode with soc2scan's attempt budget: exponential backoff with
+/// full jitter; throttling errors (`Throttling`, `ThrottlingException`,
+/// `RequestLimitExceeded`, `SlowDown`, …), 500/502/503/504 answers, dropped or reset
+/// connections and attempts cut off by the attempt timeout are retried. Adaptive mode is
+/// not used: its client-side rate falls by 30% at every throttling answer and recovers over
+/// seconds, which at a steady fault rate slows a scan to about one request a second. A
+/// throttled scope slows down instead through its permits, which retried calls hold while
+/// they back off, and `--max-rate` bounds each account's requests outright.
+pub(crate) fn retry_config(options: &AwsScanOptions) -> RetryConfig {
+    RetryConfig::standard()
+        .with_max_attempts(options.max_attempts)
+        .with_initial_backoff(INITIAL_BACKOFF)
+        .with_max_backoff(MAX_BACKOFF)
+}
+
+/// The per-call timeout (every attempt and backoff), the per-attempt timeout (a stalled
+/// request is cut off and retried) and the connect timeout.
+pub(crate) fn timeout_config(options: &AwsScanOptions) -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .operation_timeout(options.call_timeout)
+        .operation_attempt_timeout(options.attempt_timeout.min(options.call_timeout))
+        .connect_timeout(CONNECT_TIMEOUT.min(options.call_timeout))
+        .build()
+}
 
 /// Loads the base configuration.
 pub(crate) async fn base_config(options: &AwsScanOptions) -> Result<SdkConfig, AwsError> {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
-        .timeout_config(
-            TimeoutConfig::builder()
-                .operation_timeout(options.call_timeout)
-                .connect_timeout(CONNECT_TIMEOUT.min(options.call_timeout))
-                .build(),
-        );
+        .retry_config(retry_config(options))
+        .timeout_config(timeout_config(options));
     if let Some(profile) = &options.profile {
         loader = loader.profile_name(profile);
     }
@@ -108,6 +130,7 @@ pub(crate) fn ec2(config: &SdkConfig, region: &str, counter: &CallCounter) -> aw
         aws_sdk_ec2::config::Builder::from(config)
             .region(Region::new(region.to_string()))
             .interceptor(counter.clone())
+            .retry_partition(super::calls::retry_partition())
             .build(),
     )
 }
@@ -117,6 +140,7 @@ pub(crate) fn sts(config: &SdkConfig, counter: &CallCounter) -> aws_sdk_sts::Cli
     aws_sdk_sts::Client::from_conf(
         aws_sdk_sts::config::Builder::from(config)
             .interceptor(counter.clone())
+            .retry_partition(super::calls::retry_partition())
             .build(),
     )
 }

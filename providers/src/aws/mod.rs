@@ -47,11 +47,14 @@ pub use options::{
     AssumeRoleTarget, AwsScanOptions, RegionSelection, StaticCredentials, DEFAULT_CALL_TIMEOUT,
     DEFAULT_MAX_CONCURRENCY,
 };
+pub use options::{
+    DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_CONCURRENCY_PER_REGION,
+};
 
 use crate::model::{Provider, Resource, ResourceKind, GLOBAL_REGION};
 use crate::snapshot::{CollectionUnit, CoverageEntry, CoverageStatus, FailureKind, ScanTarget};
 use aws_config::SdkConfig;
-use calls::{CallCounter, Limiter};
+use calls::{CallCounter, Limiter, ScopeLimiters};
 use chrono::Utc;
 use errors::CallFailure;
 use service::{AwsService, Job, ScopeContext, ServiceScope, SERVICES};
@@ -108,8 +111,14 @@ pub async fn collect(
 ) -> Result<AwsCollection, AwsError> {
     validate(options)?;
     let started_at = Utc::now();
+    let scopes = ScopeLimiters::new(
+        options.max_concurrency,
+        options.max_concurrency_per_region,
+        options.max_rate,
+    );
     let shared = Arc::new(Shared {
-        limiter: Limiter::new(options.max_concurrency),
+        limiter: scopes.unscoped(),
+        scopes,
         counter: CallCounter::new(progress.clone()),
         progress,
         deadline: options
@@ -169,18 +178,21 @@ pub async fn collect(
                 ServiceScope::Regional => session.regions.iter().map(String::as_str).collect(),
                 ServiceScope::Account => vec![GLOBAL_REGION],
             };
-            let scope_in = |region: &str, regional: bool| ScopeContext {
-                config: session.config.clone(),
-                counter: shared.counter.clone(),
-                limiter: shared.limiter.clone(),
-                partition: session.partition.clone(),
-                account: session.account.clone(),
-                region: region.to_string(),
-                regional,
-                narrowed_gaps: narrowed_gaps.clone(),
-                deadline: shared.deadline,
-                account_regions: account_regions.clone(),
-                account_shared: account_shared.clone(),
+            let scope_in = |region: &str, regional: bool| {
+                let limiter = shared.scopes.scope(&session.account, region);
+                ScopeContext {
+                    config: session.config.clone(),
+                    counter: shared.counter.charging(limiter.rate()),
+                    limiter,
+                    partition: session.partition.clone(),
+                    account: session.account.clone(),
+                    region: region.to_string(),
+                    regional,
+                    narrowed_gaps: narrowed_gaps.clone(),
+                    deadline: shared.deadline,
+                    account_regions: account_regions.clone(),
+                    account_shared: account_shared.clone(),
+                }
             };
             for region in regions {
                 let scope = scope_in(region, service.scope() == ServiceScope::Regional);
@@ -295,6 +307,22 @@ fn validate(options: &AwsScanOptions) -> Result<(), AwsError> {
     if options.max_concurrency == 0 {
         return invalid("max concurrency must be at least 1".to_string());
     }
+    if options.max_concurrency_per_region == 0 {
+        return invalid("max concurrency per region must be at least 1".to_string());
+    }
+    if options.max_attempts == 0 {
+        return invalid("max attempts must be at least 1 (1 means no retries)".to_string());
+    }
+    if let Some(rate) = options.max_rate {
+        if !(rate.is_finite() && rate > 0.0) {
+            return invalid(format!(
+                "max rate must be a number of requests per second above zero, not {rate}"
+            ));
+        }
+    }
+    if options.attempt_timeout.is_zero() {
+        return invalid("the per-attempt timeout must be longer than zero".to_string());
+    }
     if options.call_timeout.is_zero() {
         return invalid("the per-call timeout must be longer than zero".to_string());
     }
@@ -344,7 +372,11 @@ fn validate(options: &AwsScanOptions) -> Result<(), AwsError> {
 
 /// What runs through the whole collection.
 struct Shared {
+    /// The collection-wide bound alone, for a call whose account is not known yet.
     limiter: Limiter,
+    /// The bounds of each scope (account and region, or account and `global`) and each
+    /// account's rate, within the collection-wide bound.
+    scopes: ScopeLimiters,
     counter: CallCounter,
     progress: Arc<dyn CollectionProgress>,
     /// When the overall timeout runs out, and how long it was.
@@ -486,10 +518,15 @@ async fn open_account(
     let target_name = target
         .map(|t| t.role_arn.clone())
         .unwrap_or_else(|| "the base credentials".to_string());
-    let identity = shared
-        .limiter
+    // The identity call counts against the account's `global` scope when the account is
+    // known from the role's ARN; the base credentials' account is what it tells.
+    let identity_limiter = target
+        .and_then(|t| t.account_id())
+        .map(|account| shared.scopes.scope(account, GLOBAL_REGION))
+        .unwrap_or_else(|| shared.limiter.clone());
+    let identity = identity_limiter
         .call(
-            clients::sts(&config, &shared.counter)
+            clients::sts(&config, &shared.counter.charging(identity_limiter.rate()))
                 .get_caller_identity()
                 .send(),
         )
@@ -555,8 +592,13 @@ async fn open_account(
         }
         RegionSelection::Default => vec![home_region],
         RegionSelection::AllEnabled => {
-            let client = clients::ec2(&config, &home_region, &shared.counter);
-            ec2::enabled_regions(&client, &shared.limiter)
+            let limiter = shared.scopes.scope(&account, &home_region);
+            let client = clients::ec2(
+                &config,
+                &home_region,
+                &shared.counter.charging(limiter.rate()),
+            );
+            ec2::enabled_regions(&client, &limiter)
                 .await
                 .map_err(|message| AwsError::RegionDiscovery {
                     account: account.clone(),
@@ -634,6 +676,41 @@ mod tests {
                     ..base()
                 },
                 "per-call timeout",
+            ),
+            (
+                AwsScanOptions {
+                    max_concurrency_per_region: 0,
+                    ..base()
+                },
+                "max concurrency per region",
+            ),
+            (
+                AwsScanOptions {
+                    max_attempts: 0,
+                    ..base()
+                },
+                "max attempts must be at least 1",
+            ),
+            (
+                AwsScanOptions {
+                    max_rate: Some(0.0),
+                    ..base()
+                },
+                "max rate must be",
+            ),
+            (
+                AwsScanOptions {
+                    max_rate: Some(f64::NAN),
+                    ..base()
+                },
+                "max rate must be",
+            ),
+            (
+                AwsScanOptions {
+                    attempt_timeout: Duration::ZERO,
+                    ..base()
+                },
+                "per-attempt timeout",
             ),
         ];
         for (options, expected) in cases {

@@ -7,6 +7,19 @@ use std::time::Duration;
 pub const DEFAULT_MAX_CONCURRENCY: usize = 32;
 /// The default time one API call may take, retries included.
 pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default bound on API calls in flight at once in one account and region (or in one
+/// account's `global` scope: IAM, S3's account-wide calls, STS). Equal to the collection-wide
+/// default, so one account scanned alone is bounded exactly as before this bound existed,
+/// and an account among 500 never sees more calls in flight than it would scanned alone.
+pub const DEFAULT_MAX_CONCURRENCY_PER_REGION: usize = DEFAULT_MAX_CONCURRENCY;
+/// The default attempt budget of one API call (the first attempt and its retries). At a
+/// steady 30% of requests failing at random, a call is lost when all its attempts fail:
+/// 0.3^12 ≈ 5.3 × 10⁻⁷, so a whole-account scan of ~2,000 calls loses a unit about once in
+/// a thousand scans (0.3^4, the SDK's old budget here, lost one call in 123).
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 12;
+/// The default longest one attempt of a call may take before it is cut off and retried
+/// (within the call's timeout).
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Options of a live AWS collection.
 #[derive(Debug, Clone)]
@@ -40,6 +53,20 @@ pub struct AwsScanOptions {
     /// Scan only this share of the target accounts (`--shard I/N`): of the `--role-arn`
     /// accounts, or of the organization's accounts with `--org`. `None` scans them all.
     pub shard: Option<crate::model::shard::Shard>,
+    /// The most API calls in flight at once in one account and region, or in one account's
+    /// `global` scope (`--max-concurrency-per-region`); `max_concurrency` still bounds the
+    /// sum over every scope.
+    pub max_concurrency_per_region: usize,
+    /// Attempts per API call, the first one included (`--max-attempts`): throttling, 5xx
+    /// answers, dropped connections and attempts cut off by `attempt_timeout` are retried
+    /// with exponential backoff and jitter until the budget or `call_timeout` runs out.
+    pub max_attempts: u32,
+    /// The most requests per second sent to one account, retries included (`--max-rate`);
+    /// `None`: no client-side rate, only the concurrency bounds.
+    pub max_rate: Option<f64>,
+    /// The longest one attempt of a call may take before it is cut off and retried (a
+    /// stalled request); capped at `call_timeout`.
+    pub attempt_timeout: Duration,
 }
 
 impl Default for AwsScanOptions {
@@ -55,6 +82,10 @@ impl Default for AwsScanOptions {
             overall_timeout: None,
             services: Vec::new(),
             shard: None,
+            max_concurrency_per_region: DEFAULT_MAX_CONCURRENCY_PER_REGION,
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+            max_rate: None,
+            attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
         }
     }
 }

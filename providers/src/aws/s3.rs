@@ -117,7 +117,8 @@ fn bucket_kinds_of(listing: Collected) -> Vec<(ResourceKind, Collected)> {
 fn s3_client(ctx: &ScopeContext, region: &str) -> aws_sdk_s3::Client {
     let mut builder = aws_sdk_s3::config::Builder::from(&ctx.config)
         .region(Region::new(region.to_string()))
-        .interceptor(ctx.counter.clone());
+        .interceptor(ctx.counter.clone())
+        .retry_partition(super::calls::retry_partition());
     if ctx.config.endpoint_url().is_some() {
         builder = builder.force_path_style(true);
     }
@@ -534,8 +535,9 @@ impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for FixedEndpoint {
 async fn account_public_access_block(ctx: &ScopeContext) -> Collected {
     const OP: &str = "s3:GetAccountPublicAccessBlock";
     let client = {
-        let mut builder =
-            aws_sdk_s3control::config::Builder::from(&ctx.config).interceptor(ctx.counter.clone());
+        let mut builder = aws_sdk_s3control::config::Builder::from(&ctx.config)
+            .interceptor(ctx.counter.clone())
+            .retry_partition(super::calls::retry_partition());
         if ctx.config.region().is_none() {
             builder = builder.region(Region::new("us-east-1"));
         }

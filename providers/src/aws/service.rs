@@ -151,7 +151,8 @@ pub(crate) struct ScopeContext {
     pub config: SdkConfig,
     /// Counts every HTTP request; every client must carry it ([`sdk_client!`]).
     pub counter: CallCounter,
-    /// The bound on calls in flight, shared by the whole collection.
+    /// The bounds on calls in flight (the whole collection's and this scope's) and the
+    /// account's request rate.
     pub limiter: Limiter,
     /// `aws`, `aws-cn`, `aws-us-gov`.
     pub partition: String,
@@ -214,7 +215,7 @@ impl<C> Deref for Scoped<C> {
 }
 
 /// A client of one SDK crate for a scope: the account's configuration, the scope's region
-/// (for regional services) and the call-counting interceptor.
+/// (for regional services), the call-counting interceptor and soc2scan's retry partition.
 macro_rules! sdk_client {
     ($sdk:ident, $scope:expr) => {{
         let scope: &$crate::aws::service::ScopeContext = $scope;
@@ -222,13 +223,18 @@ macro_rules! sdk_client {
         if scope.regional {
             builder = builder.region(aws_config::Region::new(scope.region.clone()));
         }
-        $sdk::Client::from_conf(builder.interceptor(scope.counter.clone()).build())
+        $sdk::Client::from_conf(
+            builder
+                .interceptor(scope.counter.clone())
+                .retry_partition($crate::aws::calls::retry_partition())
+                .build(),
+        )
     }};
 }
 pub(crate) use sdk_client;
 
 impl ScopeContext {
-    /// Runs one call under the shared bound on calls in flight.
+    /// Runs one call under the bounds on calls in flight and the account's rate.
     pub(crate) async fn call<F: Future>(&self, call: F) -> F::Output {
         self.limiter.call(call).await
     }
