@@ -8,6 +8,7 @@
 //! Writers read an evaluated [`Report`] and a small [`RenderContext`] (tool version, times,
 //! options) and nothing else. The formats are documented in `docs/output-formats.md`.
 
+pub mod data_as_of;
 pub mod findings;
 pub mod identity;
 pub mod json;

@@ -5034,3 +5034,6 @@ mod regional;
 
 #[path = "aws_moto/edge.rs"]
 mod edge;
+
+#[path = "aws_moto/gaps.rs"]
+mod gaps;
