@@ -448,7 +448,10 @@ mod tests {
         std::fs::create_dir(&blocked).unwrap();
         std::fs::write(blocked.join("inside"), b"x").unwrap();
         write_files(&[(&link, &b"new"[..]), (&blocked, &b"{}"[..])]).unwrap_err();
-        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
         assert_eq!(std::fs::read(&link).unwrap(), b"the real file");
         assert!(leftovers(directory.path()).is_empty());
     }
