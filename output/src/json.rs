@@ -103,9 +103,25 @@ struct SnapshotInfo<'a> {
     started_at: DateTime<Utc>,
     finished_at: DateTime<Utc>,
     targets: &'a [ScanTarget],
+    /// Data generated before or during the scan (an account's IAM credential report, which
+    /// IAM reuses for up to four hours): when, per account.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    data_as_of: Vec<DataAsOfJson<'a>>,
     /// For a Terraform plan: the plan file and its format.
     #[serde(skip_serializing_if = "Option::is_none")]
     terraform_plan: Option<PlanJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct DataAsOfJson<'a> {
+    provider: Provider,
+    account: &'a str,
+    kind: ResourceKind,
+    generated_at: DateTime<Utc>,
+    /// Whole seconds from generation to the start of the scan (negative: during the scan).
+    seconds_before_scan: i64,
+    /// The same in words.
+    text: String,
 }
 
 #[derive(Serialize)]
@@ -278,6 +294,17 @@ impl<'a> JsonReport<'a> {
                 started_at: metadata.started_at,
                 finished_at: metadata.finished_at,
                 targets: &metadata.targets,
+                data_as_of: crate::data_as_of::data_as_of(report.snapshot)
+                    .into_iter()
+                    .map(|source| DataAsOfJson {
+                        provider: source.provider,
+                        account: source.account,
+                        kind: source.kind,
+                        generated_at: source.generated_at,
+                        seconds_before_scan: source.seconds_before_scan(),
+                        text: source.describe(),
+                    })
+                    .collect(),
                 terraform_plan: report.snapshot.plan.as_ref().map(|plan| PlanJson {
                     file: &plan.plan_file,
                     format_version: &plan.format_version,

@@ -8,6 +8,7 @@
 //! Writers read an evaluated [`Report`] and a small [`RenderContext`] (tool version, times,
 //! options) and nothing else. The formats are documented in `docs/output-formats.md`.
 
+pub mod data_as_of;
 pub mod findings;
 pub mod identity;
 pub mod json;
@@ -30,7 +31,7 @@ use std::str::FromStr;
 pub use identity::{fingerprint, FINGERPRINT_KEY};
 pub use sarif::{render_sarif, render_sarif_with_limits, SarifLimits};
 pub use summary::Summary;
-pub use write::{stage, stage_with, write_atomic, StagedFile};
+pub use write::{commit_all, stage, stage_with, write_atomic, write_files, StagedFile};
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -148,6 +149,20 @@ pub enum OutputError {
         action: String,
         /// The OS error.
         source: std::io::Error,
+    },
+    /// One of several files written together ([`write_files`], [`commit_all`]) could not
+    /// be put in place; `outcome` says what became of the others — put back as they were,
+    /// or exactly which were written and which not when that failed too.
+    #[error("{path}: cannot write output ({action}): {source}; {outcome}")]
+    Together {
+        /// The file that could not be put in place.
+        path: PathBuf,
+        /// What was being done (`renaming into place`, `keeping a copy of the old file`).
+        action: String,
+        /// The OS error.
+        source: std::io::Error,
+        /// What became of every file of the set.
+        outcome: String,
     },
     /// Writing a report to a stream (standard output, a staged file) failed.
     #[error("cannot write the report: {source}")]

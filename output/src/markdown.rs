@@ -26,6 +26,11 @@ pub fn render_markdown(report: &Report<'_>, ctx: &RenderContext) -> String {
         inline(&ctx.tool_version)
     );
 
+    let data = crate::data_as_of::listed(&crate::data_as_of::data_as_of(snapshot));
+    if !data.is_empty() {
+        let lines: Vec<String> = data.iter().map(|line| inline(line)).collect();
+        let _ = writeln!(out, "Data as of: {}\n", lines.join(" · "));
+    }
     if summary.complete {
         out.push_str("Coverage: complete, every check was decided.\n\n");
     } else {

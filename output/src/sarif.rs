@@ -261,6 +261,26 @@ fn sarif_log(
             ),
         ]))
         .build();
+    let data_as_of: Vec<serde_json::Value> = crate::data_as_of::data_as_of(report.snapshot)
+        .iter()
+        .map(|source| {
+            json!({
+                "provider": source.provider.as_str(),
+                "account": source.account,
+                "kind": source.kind.as_str(),
+                "generatedAt": timestamp(source.generated_at),
+                "secondsBeforeScan": source.seconds_before_scan(),
+                "text": source.describe(),
+            })
+        })
+        .collect();
+    if !data_as_of.is_empty() {
+        if let Some(properties) = invocation.properties.as_mut() {
+            properties
+                .additional_properties
+                .insert("dataAsOf".to_string(), json!(data_as_of));
+        }
+    }
     if !notifications.is_empty() {
         invocation.tool_execution_notifications = Some(notifications);
     }

@@ -49,6 +49,13 @@ pub fn render_table(report: &Report<'_>, ctx: &RenderContext) -> String {
             .finished_at
             .format("%Y-%m-%d %H:%M:%S UTC")
     );
+    for (index, line) in crate::data_as_of::listed(&crate::data_as_of::data_as_of(snapshot))
+        .iter()
+        .enumerate()
+    {
+        let label = if index == 0 { "Data:" } else { "" };
+        let _ = writeln!(out, "{label:<11}{line}");
+    }
     let _ = writeln!(out, "Checks:    {}", totals_text(&summary));
     let _ = writeln!(out, "Coverage:  {}", coverage_text(&summary));
 

@@ -5041,3 +5041,6 @@ mod edge;
 
 #[path = "aws_moto/faults.rs"]
 mod faults;
+
+#[path = "aws_moto/gaps.rs"]
+mod gaps;

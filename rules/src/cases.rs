@@ -64,6 +64,9 @@ pub struct Case {
     pub expect: Vec<Option<Expect>>,
     /// Parameter overrides, applied to the rule's defaults.
     pub params: Vec<(&'static str, ParamValue)>,
+    /// Failed units narrowed to one resource id (of `ACCOUNT`, region `global`): a part of
+    /// a resource, or a resource the check reads, that could not be read.
+    pub gaps: Vec<(ResourceKind, String)>,
 }
 
 fn fragments(fragments: &[&str]) -> Vec<String> {
@@ -78,6 +81,7 @@ impl Case {
             resources: Vec::new(),
             expect: Vec::new(),
             params: Vec::new(),
+            gaps: Vec::new(),
         }
     }
 
@@ -116,6 +120,22 @@ impl Case {
     pub fn param(mut self, name: &'static str, value: ParamValue) -> Case {
         self.params.push((name, value));
         self
+    }
+
+    /// Runs the case with the unit of `kind` narrowed to `resource_id` failed (access
+    /// denied): a gap of that one resource, which need not be among the case's resources.
+    pub fn gap(mut self, kind: ResourceKind, resource_id: &str) -> Case {
+        self.gaps.push((kind, resource_id.to_string()));
+        self
+    }
+
+    /// The case's snapshot: its resources, every unit collected, and its narrowed gaps.
+    fn snapshot(&self) -> Snapshot {
+        let mut snapshot = testing::snapshot(self.resources.clone());
+        for (kind, resource_id) in &self.gaps {
+            testing::fail_narrowed(&mut snapshot, *kind, resource_id);
+        }
+        snapshot
     }
 
     fn has(&self, wanted: fn(&Expect) -> bool) -> bool {
@@ -254,7 +274,7 @@ fn verdict_problems(rule: &'static dyn Rule, case: &Case) -> Vec<String> {
     let Ok(params) = params_of(rule, case) else {
         return Vec::new(); // reported with the declarations
     };
-    let results = testing::run_with(rule, params, &testing::snapshot(case.resources.clone()));
+    let results = testing::run_with(rule, params, &case.snapshot());
     let mut problems = Vec::new();
     for (resource, expect) in case.resources.iter().zip(&case.expect) {
         let Some(expect) = expect else { continue };
@@ -309,7 +329,7 @@ fn coverage_problems(rule: &'static dyn Rule, case: &Case) -> Vec<String> {
     for kind in meta.distinct_needed_kinds() {
         for missing in [Missing::Failed, Missing::Absent] {
             let label = format!("{} with {kind} {missing:?}", label(rule, case));
-            let mut snapshot = testing::snapshot(case.resources.clone());
+            let mut snapshot = case.snapshot();
             match missing {
                 Missing::Failed => testing::fail_unit(&mut snapshot, kind),
                 Missing::Absent => testing::drop_unit(&mut snapshot, kind),
@@ -430,7 +450,7 @@ mod tests {
                     continue;
                 };
                 for &kind in &needed {
-                    let mut snapshot = testing::snapshot(case.resources.clone());
+                    let mut snapshot = case.snapshot();
                     testing::never_attempt(&mut snapshot, kind);
                     let engine = crate::Engine::new(vec![RuleRun {
                         rule: *rule,
@@ -488,7 +508,7 @@ mod tests {
                     rule: *rule,
                     params,
                 };
-                let snapshot = testing::snapshot(case.resources.clone());
+                let snapshot = case.snapshot();
                 problems.extend(testing::undeclared_field_problems(
                     &run,
                     &snapshot,

@@ -213,7 +213,12 @@ impl Engine {
                     } else {
                         match missing_coverage(&inventory, meta.needed_kinds(), index, resource) {
                             Some((reason, gap)) => (Verdict::NotEvaluated(reason), gap),
-                            None => (run.rule.check(resource, &context), None),
+                            None => {
+                                let (verdict, gap) = run.rule.check_explained(resource, &context);
+                                let gap =
+                                    gap.filter(|_| matches!(verdict, Verdict::NotEvaluated(_)));
+                                (verdict, gap)
+                            }
                         }
                     };
                     (verdict != Verdict::NotApplicable).then_some(Evaluation {

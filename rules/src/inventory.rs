@@ -2,9 +2,9 @@
 //! record a VPC, what a managed policy says, which coverage units failed.
 
 use soc2scan_model::{
-    CollectionScope, CoverageEntry, CoverageStatus, EbsSnapshot, FlowLog, IamGroup,
-    IamManagedPolicy, Provider, Resource, ResourceConfig, ResourceKind, Snapshot, UnknownValue,
-    GLOBAL_REGION,
+    CollectionScope, CoverageEntry, CoverageStatus, EbsSnapshot, FlowLog, IamCredentialReport,
+    IamGroup, IamManagedPolicy, Provider, Resource, ResourceConfig, ResourceKind, Snapshot,
+    UnknownValue, GLOBAL_REGION,
 };
 use std::collections::HashMap;
 
@@ -56,6 +56,8 @@ pub struct Inventory<'s> {
     flow_logs_by_resource: SortedIndex<'s, FlowLog>,
     managed_policies: SortedIndex<'s, IamManagedPolicy>,
     groups: SortedIndex<'s, IamGroup>,
+    /// Each AWS account's IAM credential report, by account.
+    credential_reports: HashMap<&'s str, &'s IamCredentialReport>,
     /// Per resource (only for plans): the fields known only after apply.
     unknown: Vec<&'s [UnknownValue]>,
     /// Resources by (kind, account, region), built on first use: only rules that judge a
@@ -80,6 +82,7 @@ impl<'s> Inventory<'s> {
             flow_logs_by_resource: SortedIndex::default(),
             managed_policies: SortedIndex::default(),
             groups: SortedIndex::default(),
+            credential_reports: HashMap::new(),
             unknown: Vec::new(),
             by_scope: std::sync::OnceLock::new(),
             gcs_log_sources: std::sync::OnceLock::new(),
@@ -186,6 +189,9 @@ impl<'s> Inventory<'s> {
                     inventory
                         .groups
                         .push(&group.group_name, account, region, group);
+                }
+                ResourceConfig::IamCredentialReport(report) => {
+                    inventory.credential_reports.insert(account, report);
                 }
                 _ => {}
             }
@@ -301,6 +307,29 @@ impl<'s> Inventory<'s> {
         self.managed_policies
             .located(arn, account, GLOBAL_REGION)
             .next()
+    }
+
+    /// The IAM credential report of an AWS account, if the snapshot holds one (snapshots
+    /// written before soc2scan recorded it have none).
+    pub fn credential_report(&self, account: &str) -> Option<&'s IamCredentialReport> {
+        self.credential_reports.get(account).copied()
+    }
+
+    /// The unit of `kind` narrowed to the resource with this id in `account`, looked up by
+    /// id rather than by a resource of the snapshot: a rule reading another resource (the
+    /// managed policy attached to a principal) asks whether that resource's own read
+    /// failed, though the resource is then absent. `Absent` when no unit is narrowed to it.
+    pub fn narrowed_unit(
+        &self,
+        account: &str,
+        resource_id: &str,
+        kind: ResourceKind,
+    ) -> UnitState<'s> {
+        match self.resource_units.get(&(account, resource_id, kind)) {
+            Some(&(index, entry)) if entry.is_gap() => UnitState::Failed(index, entry),
+            Some(_) => UnitState::Collected,
+            None => UnitState::Absent,
+        }
     }
 
     /// An IAM group by account and name.

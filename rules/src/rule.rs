@@ -384,6 +384,19 @@ pub trait Rule: Send + Sync + 'static {
     /// Checks one resource of one of the rule's target kinds.
     fn check(&self, resource: &Resource, ctx: &CheckContext<'_>) -> Verdict;
 
+    /// [`Rule::check`], with the coverage entry (its index in `snapshot.coverage`) that
+    /// explains a `NotEvaluated` the check reached by looking a unit up itself — a unit
+    /// narrowed to another resource it reads, such as a managed policy whose document could
+    /// not be read — so the outputs tie the verdict to that gap. The engine calls this;
+    /// rules that never look units up keep the default.
+    fn check_explained(
+        &self,
+        resource: &Resource,
+        ctx: &CheckContext<'_>,
+    ) -> (Verdict, Option<u32>) {
+        (self.check(resource, ctx), None)
+    }
+
     /// The rule's test cases, declared in the rule's own file: resources it must pass,
     /// fail and not apply to. The tests in `cases.rs` run every rule's cases, so a rule
     /// without them fails the suite.

@@ -141,6 +141,32 @@ pub fn fail_unit(snapshot: &mut Snapshot, kind: ResourceKind) {
     }
 }
 
+/// Adds a failed unit of `kind` narrowed to `resource_id` (in `ACCOUNT` or `PROJECT`;
+/// region `global` for account-wide kinds, else the default region).
+pub fn fail_narrowed(snapshot: &mut Snapshot, kind: ResourceKind, resource_id: &str) {
+    let region = match kind.collection_scope() {
+        soc2scan_model::CollectionScope::Global => GLOBAL_REGION,
+        soc2scan_model::CollectionScope::Regional => REGION,
+    };
+    let account = match kind.provider() {
+        Provider::Aws => ACCOUNT,
+        Provider::Gcp => PROJECT,
+    };
+    snapshot.coverage.push(CoverageEntry {
+        unit: CollectionUnit {
+            provider: kind.provider(),
+            account: account.to_string(),
+            region: region.to_string(),
+            kind,
+            resource: Some(resource_id.to_string()),
+        },
+        status: CoverageStatus::Failed {
+            kind: FailureKind::Throttled,
+            message: format!("{resource_id}: rate exceeded"),
+        },
+    });
+}
+
 /// Removes every coverage entry of `kind` but the witness scopes' (see
 /// [`WITNESS_ACCOUNT`]): the kind stays attempted, its units in the tested scopes absent.
 pub fn drop_unit(snapshot: &mut Snapshot, kind: ResourceKind) {

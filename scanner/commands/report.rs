@@ -84,8 +84,9 @@ fn counted(count: usize, noun: &str) -> String {
     }
 }
 
-/// Writes the CSV files into `directory` (created if missing): every file is staged before
-/// any is renamed into place, and a directory this run created is removed on failure.
+/// Writes the CSV files into `directory` (created if missing) all or nothing: every file is
+/// staged before any is renamed into place, a failed rename puts back the files already
+/// replaced, and a directory this run created is removed on failure.
 fn write_bundle(directory: &std::path::Path, files: &[(&str, String)]) -> Result<(), CliError> {
     let created = if directory.exists() {
         if !directory.is_dir() {
@@ -109,12 +110,12 @@ fn write_bundle(directory: &std::path::Path, files: &[(&str, String)]) -> Result
         .map(|(name, text)| soc2scan_output::stage(&directory.join(name), text.as_bytes()))
         .collect();
     match staged {
-        Ok(staged) => {
-            for file in staged {
-                file.commit()?;
+        Ok(staged) => soc2scan_output::commit_all(staged).map_err(|error| {
+            if created {
+                let _ = std::fs::remove_dir(directory);
             }
-            Ok(())
-        }
+            error.into()
+        }),
         Err(error) => {
             if created {
                 let _ = std::fs::remove_dir(directory);

@@ -436,17 +436,15 @@ fn stage_reports(
     Ok(staged)
 }
 
-/// Renames the staged reports into place (all were staged, so none is missing), then
-/// writes the standard-output report.
+/// Renames the staged reports into place, all or nothing (a failed rename puts back the
+/// files already replaced), then writes the standard-output report.
 fn write_reports(
     staged: Vec<soc2scan_output::StagedFile>,
     specs: &[OutputSpec],
     report: &Report<'_>,
     context: &RenderContext,
 ) -> Result<(), CliError> {
-    for file in staged {
-        file.commit()?;
-    }
+    soc2scan_output::commit_all(staged)?;
     for spec in specs {
         if spec.destination == Destination::Stdout {
             let stdout = std::io::stdout().lock();

@@ -7,6 +7,7 @@ mod baseline;
 mod cli;
 mod common;
 mod compat;
+mod gaps;
 mod gcs;
 mod github;
 mod golden;

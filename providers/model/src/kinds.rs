@@ -173,7 +173,6 @@ mod tests {
         assert_eq!(
             coverage_only,
             [
-                "iam_credential_report",
                 "s3_bucket_acl",
                 "s3_bucket_policy",
                 "s3_bucket_public_access_block",

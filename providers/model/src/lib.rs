@@ -200,10 +200,13 @@ resource_kinds! {
         canonical_id: "`arn:aws:iam::ACCOUNT:password-policy` (synthetic)",
         config: IamPasswordPolicy,
     },
-    /// The IAM credential report (coverage-only: fills users' credential fields).
+    /// The IAM credential report: when IAM generated it (its rows fill users' credential
+    /// fields).
     IamCredentialReport {
         name: "iam_credential_report", provider: Aws, service: "iam", scope: Global,
-        label: "IAM credential report", canonical_id: "coverage only",
+        label: "IAM credential report",
+        canonical_id: "`arn:aws:iam::ACCOUNT:credential-report` (synthetic)",
+        config: IamCredentialReport,
     },
     /// An IAM user.
     IamUser {

@@ -14,6 +14,8 @@ use std::collections::HashMap;
 #[derive(Debug, Default)]
 pub(crate) struct CredentialReport {
     users: HashMap<String, UserCredentials>,
+    /// When IAM generated the report (`GeneratedTime`), set by the caller.
+    pub(crate) generated_at: Option<DateTime<Utc>>,
 }
 
 impl CredentialReport {

@@ -9,8 +9,15 @@
 //!   policies, without downloading the ~1,300 AWS-managed policies (all versions) that the
 //!   `AWSManagedPolicy` filter of `GetAccountAuthorizationDetails` would return;
 //! - the credential report (`GenerateCredentialReport` until complete, then
-//!   `GetCredentialReport`), for passwords, MFA and access keys of every user;
+//!   `GetCredentialReport`), for passwords, MFA and access keys of every user, and when
+//!   IAM generated it (`GeneratedTime`: IAM reuses a report for up to four hours);
 //! - `GetAccountSummary` (root MFA and root keys) and `GetAccountPasswordPolicy`.
+//!
+//! A managed policy whose document cannot be read (a denied or throttled
+//! `GetPolicyVersion`, an unreadable customer-managed document) is left out with an
+//! `iam_managed_policy` gap narrowed to its ARN, so only the principals it is attached to
+//! lose their verdicts; a failed `ListPolicies` narrows the same way to every AWS-managed
+//! policy attached to a principal.
 
 use super::convert::{required, tags, time};
 use super::credential_report::{self, CredentialReport};
@@ -119,7 +126,11 @@ async fn collect(scope: &IamScope) -> Vec<(ResourceKind, Collected)> {
         with_credentials(users, report.as_ref().ok());
     }
     let managed_policies = details.local_policies.and_then(|mut local| {
-        local.extend(aws_policies?);
+        local.extend(aws_managed(
+            scope,
+            aws_policies,
+            [&users, &details.groups, &details.roles],
+        )?);
         Ok(local)
     });
     vec![
@@ -127,7 +138,16 @@ async fn collect(scope: &IamScope) -> Vec<(ResourceKind, Collected)> {
         (ResourceKind::IamPasswordPolicy, password_policy),
         (
             ResourceKind::IamCredentialReport,
-            report.map(|_| Vec::new()),
+            report.map(|report| {
+                vec![scope.resource(
+                    scope.arn("credential-report"),
+                    None,
+                    Default::default(),
+                    ResourceConfig::IamCredentialReport(IamCredentialReport {
+                        generated_at: report.generated_at,
+                    }),
+                )]
+            }),
         ),
         (ResourceKind::IamUser, users),
         (ResourceKind::IamGroup, details.groups),
@@ -206,7 +226,7 @@ async fn password_policy(scope: &IamScope) -> Collected {
 }
 
 /// Generates (or reuses: IAM keeps a report for four hours) the credential report, waits
-/// for it with backoff, and reads it.
+/// for it with backoff, and reads it with the time IAM generated it.
 async fn credential_report(scope: &IamScope) -> Result<CredentialReport, CallFailure> {
     const GENERATE: &str = "iam:GenerateCredentialReport";
     const GET: &str = "iam:GetCredentialReport";
@@ -238,6 +258,7 @@ async fn credential_report(scope: &IamScope) -> Result<CredentialReport, CallFai
         .call(scope.client.get_credential_report().send())
         .await
         .map_err(|e| scope.fail(GET, &e))?;
+    let generated_at = answer.generated_time().and_then(time);
     let content = required(answer.content(), SCOPE, GET, "Content")?;
     let text = std::str::from_utf8(content.as_ref()).map_err(|_| {
         CallFailure::new(
@@ -245,8 +266,10 @@ async fn credential_report(scope: &IamScope) -> Result<CredentialReport, CallFai
             format!("{SCOPE} {GET}: the credential report is not UTF-8 text"),
         )
     })?;
-    credential_report::parse(text)
-        .map_err(|e| CallFailure::new(FailureKind::Error, format!("{SCOPE} {GET}: {e}")))
+    let mut report = credential_report::parse(text)
+        .map_err(|e| CallFailure::new(FailureKind::Error, format!("{SCOPE} {GET}: {e}")))?;
+    report.generated_at = generated_at;
+    Ok(report)
 }
 
 /// The principals and customer-managed policies of `GetAccountAuthorizationDetails`, one
@@ -310,7 +333,9 @@ async fn authorization_details(scope: &IamScope) -> AuthorizationDetails {
             );
             extend(
                 &mut local_policies,
-                page.policies().iter().map(|p| local_policy(scope, p)),
+                page.policies()
+                    .iter()
+                    .filter_map(|p| narrowed(scope, p.arn(), local_policy(scope, p))),
             );
             Ok(PageEnd::truncated(page.is_truncated(), page.marker()))
         },
@@ -325,6 +350,67 @@ async fn authorization_details(scope: &IamScope) -> AuthorizationDetails {
         roles,
         local_policies,
     }
+}
+
+/// A managed policy, or — when its document cannot be read but its ARN is known — `None`
+/// with an `iam_managed_policy` gap narrowed to it, so the failure costs only the verdicts
+/// of the principals it is attached to.
+fn narrowed(
+    scope: &IamScope,
+    arn: Option<&str>,
+    policy: Result<Resource, CallFailure>,
+) -> Option<Result<Resource, CallFailure>> {
+    match (policy, arn) {
+        (Err(failure), Some(arn)) => {
+            scope.record_narrowed_gap(arn, ResourceKind::IamManagedPolicy, &failure);
+            None
+        }
+        (policy, _) => Some(policy),
+    }
+}
+
+/// Whether a policy ARN names an AWS-managed policy (`arn:PARTITION:iam::aws:policy/…`).
+fn is_aws_managed(arn: &str) -> bool {
+    arn.split(':').nth(4) == Some("aws") && arn.starts_with("arn:")
+}
+
+/// The AWS-managed policy documents for the kind's result. When they could not be listed
+/// at all (a failed `ListPolicies`, the deadline), the principals say which AWS-managed
+/// policies are attached: each gets a gap narrowed to it, and the customer-managed
+/// policies still count. Without the principals the whole kind fails, as they do.
+fn aws_managed(
+    scope: &IamScope,
+    listed: Result<Vec<Resource>, CallFailure>,
+    principals: [&Collected; 3],
+) -> Result<Vec<Resource>, CallFailure> {
+    let failure = match listed {
+        Ok(policies) => return Ok(policies),
+        Err(failure) => failure,
+    };
+    let mut attached = std::collections::BTreeSet::new();
+    for principals in principals {
+        let Ok(principals) = principals else {
+            return Err(failure);
+        };
+        for principal in principals {
+            let policies = match &principal.config {
+                ResourceConfig::IamUser(user) => &user.attached_managed_policies,
+                ResourceConfig::IamGroup(group) => &group.attached_managed_policies,
+                ResourceConfig::IamRole(role) => &role.attached_managed_policies,
+                _ => continue,
+            };
+            attached.extend(
+                policies
+                    .iter()
+                    .map(|p| p.policy_arn.as_str())
+                    .filter(|arn| is_aws_managed(arn)),
+            );
+        }
+    }
+    for arn in attached {
+        scope.record_narrowed_gap(arn, ResourceKind::IamManagedPolicy, &failure);
+    }
+    Ok(Vec::new())
 }
 
 /// Adds items to a kind's result; its first failure sticks.
@@ -528,10 +614,11 @@ fn local_policy(
     ))
 }
 
-/// The AWS-managed policies attached to some principal, with their default documents.
+/// The AWS-managed policies attached to some principal, with their default documents. A
+/// policy whose document cannot be read is left out with a gap narrowed to its ARN; only a
+/// failed listing (or an entry without an ARN) fails the whole result.
 async fn attached_aws_policies(scope: &IamScope) -> Collected {
     const LIST: &str = "iam:ListPolicies";
-    const GET: &str = "iam:GetPolicyVersion";
     let listed = paginate(
         scope,
         LIST,
@@ -553,42 +640,55 @@ async fn attached_aws_policies(scope: &IamScope) -> Collected {
     .await?;
     let fetches = listed.iter().map(|policy| async move {
         let arn = required(policy.arn(), SCOPE, LIST, "Arn")?;
-        let name = required(policy.policy_name(), SCOPE, LIST, "PolicyName")?;
-        let version_id = required(policy.default_version_id(), SCOPE, LIST, "DefaultVersionId")?;
-        let answer = scope
-            .limiter
-            .call(
-                scope
-                    .client
-                    .get_policy_version()
-                    .policy_arn(arn)
-                    .version_id(version_id)
-                    .send(),
-            )
-            .await
-            .map_err(|e| scope.fail(GET, &e))?;
-        let text = answer.policy_version().and_then(|v| v.document());
-        let document = document(text, || format!("AWS-managed policy {name}")).map_err(|f| {
-            CallFailure::new(
-                f.kind,
-                f.message.replace("iam:GetAccountAuthorizationDetails", GET),
-            )
-        })?;
-        Ok(scope.resource(
-            arn.to_string(),
-            Some(name.to_string()),
-            Default::default(),
-            ResourceConfig::IamManagedPolicy(IamManagedPolicy {
-                policy_name: name.to_string(),
-                aws_managed: true,
-                default_version_id: Some(version_id.to_string()),
-                attachment_count: policy
-                    .attachment_count()
-                    .and_then(|n| u32::try_from(n).ok())
-                    .unwrap_or(0),
-                document,
-            }),
-        ))
+        let fetched = aws_policy(scope, policy, arn).await;
+        Ok(narrowed(scope, Some(arn), fetched))
     });
-    join_all(fetches).await.into_iter().collect()
+    let fetched: Result<Vec<_>, CallFailure> = join_all(fetches).await.into_iter().collect();
+    fetched?.into_iter().flatten().collect()
+}
+
+/// One AWS-managed policy with its default document (`GetPolicyVersion`).
+async fn aws_policy(
+    scope: &IamScope,
+    policy: &aws_sdk_iam::types::Policy,
+    arn: &str,
+) -> Result<Resource, CallFailure> {
+    const LIST: &str = "iam:ListPolicies";
+    const GET: &str = "iam:GetPolicyVersion";
+    let name = required(policy.policy_name(), SCOPE, LIST, "PolicyName")?;
+    let version_id = required(policy.default_version_id(), SCOPE, LIST, "DefaultVersionId")?;
+    let answer = scope
+        .limiter
+        .call(
+            scope
+                .client
+                .get_policy_version()
+                .policy_arn(arn)
+                .version_id(version_id)
+                .send(),
+        )
+        .await
+        .map_err(|e| scope.fail(GET, &e))?;
+    let text = answer.policy_version().and_then(|v| v.document());
+    let document = document(text, || format!("AWS-managed policy {name}")).map_err(|f| {
+        CallFailure::new(
+            f.kind,
+            f.message.replace("iam:GetAccountAuthorizationDetails", GET),
+        )
+    })?;
+    Ok(scope.resource(
+        arn.to_string(),
+        Some(name.to_string()),
+        Default::default(),
+        ResourceConfig::IamManagedPolicy(IamManagedPolicy {
+            policy_name: name.to_string(),
+            aws_managed: true,
+            default_version_id: Some(version_id.to_string()),
+            attachment_count: policy
+                .attachment_count()
+                .and_then(|n| u32::try_from(n).ok())
+                .unwrap_or(0),
+            document,
+        }),
+    ))
 }

@@ -1,4 +1,4 @@
-use super::{days_since, principal, user_credentials};
+use super::{days_since, principal, report_time, user_credentials};
 use crate::declare_rule;
 use crate::rule::{CheckContext, ParamDefault, ParamSpec, Rule, RuleMeta, Verdict};
 use soc2scan_model::Resource;
@@ -9,10 +9,12 @@ declare_rule! {
     /// ## What it checks
     ///
     /// Fails for every IAM user with an active access key created (or last rotated) more
-    /// than `max_key_age_days` (90) days before the snapshot was taken. Inactive keys are
-    /// ignored, and users without an active key are not judged. An active key whose
-    /// creation date the credential report does not give makes the user not evaluated,
-    /// unless another key already fails.
+    /// than `max_key_age_days` (90) days before the credential report was generated (the
+    /// report's dates are true as of then; IAM reuses a report for up to four hours, and a
+    /// snapshot that does not record when it was generated is judged at the end of
+    /// collection). Inactive keys are ignored, and users without an active key are not
+    /// judged. An active key whose creation date the credential report does not give makes
+    /// the user not evaluated, unless another key already fails.
     ///
     /// ## Why it matters for SOC 2
     ///
@@ -92,11 +94,12 @@ impl Rule for AccessKeyNotRotated {
     }
 
     fn check(&self, resource: &Resource, ctx: &CheckContext<'_>) -> Verdict {
-        let (_, credentials) = match user_credentials(resource) {
+        let (user, credentials) = match user_credentials(resource) {
             Ok(found) => found,
             Err(verdict) => return verdict,
         };
         let max_age = ctx.params.integer(MAX_AGE);
+        let as_of = report_time(user, resource, ctx);
         let mut active = 0;
         let mut too_old = Vec::new();
         let mut undated = Vec::new();
@@ -105,7 +108,7 @@ impl Rule for AccessKeyNotRotated {
             match key.last_rotated {
                 None => undated.push(format!("access key {}", key.slot)),
                 Some(rotated) => {
-                    let age = days_since(ctx.now, rotated);
+                    let age = days_since(as_of, rotated);
                     if age > max_age {
                         too_old.push(format!(
                             "access key {} is {age} days old (created {})",
@@ -201,6 +204,35 @@ mod tests {
             .case(
                 Case::new("a user without a credential report row is not evaluated")
                     .not_evaluated(user_resource(unknown), &["credential report"]),
+            )
+            .case(
+                Case::new("ages are measured when the credential report was generated")
+                    .with(credential_report(Some(days_ago(10))))
+                    // 95 days old at the end of collection, 85 when the report was made.
+                    .pass(with_keys("as-of", vec![key(1, true, Some(95), used(20))]))
+                    .fail(
+                        with_keys("older", vec![key(1, true, Some(105), used(20))]),
+                        &["access key 1 is 95 days old"],
+                    ),
+            )
+            .case(
+                Case::new(
+                    "a report time before the user was created cannot be right and is not used",
+                )
+                .with(credential_report(Some(days_ago(1000))))
+                .fail(
+                    with_keys("created-later", vec![key(1, true, Some(95), used(1))]),
+                    &["access key 1 is 95 days old"],
+                ),
+            )
+            .case(
+                Case::new("a report time after the end of collection counts as the end")
+                    .with(credential_report(Some(days_ago(-30))))
+                    .pass(with_keys("edge", vec![key(1, true, Some(90), used(1))]))
+                    .fail(
+                        with_keys("over", vec![key(1, true, Some(91), used(1))]),
+                        &["access key 1 is 91 days old"],
+                    ),
             )
     }
 

@@ -1,7 +1,11 @@
 use super::principal;
 use crate::declare_rule;
+use crate::inventory::UnitState;
 use crate::rule::{CheckContext, Rule, RuleMeta, Verdict};
-use soc2scan_model::{AttachedPolicy, InlinePolicy, PolicyDocument, Resource, ResourceConfig};
+use soc2scan_model::{
+    AttachedPolicy, CoverageEntry, CoverageStatus, InlinePolicy, PolicyDocument, Resource,
+    ResourceConfig, ResourceKind,
+};
 
 /// The path of service-linked roles, which AWS creates and controls.
 const SERVICE_LINKED_ROLE_PATH: &str = "/aws-service-role/";
@@ -17,7 +21,10 @@ declare_rule! {
     /// - A managed policy is judged by the document of its default version. The AWS-managed
     ///   `AdministratorAccess` policy is known to be full admin even when the snapshot does
     ///   not hold its document; any other attached policy missing from the snapshot makes
-    ///   the principal not evaluated (unless another policy already grants admin).
+    ///   the principal not evaluated (unless another policy already grants admin). A policy
+    ///   whose document could not be read (a denied or throttled `GetPolicyVersion`) is a
+    ///   coverage gap of that policy alone: only the principals it is attached to are not
+    ///   evaluated, naming it, and those that hold admin through another policy still fail.
     /// - `NotAction`, `NotResource`, `Deny` statements and statements with a `Condition`
     ///   (for example one requiring MFA) are not counted as full admin.
     /// - A user's group policies are judged on the group, not on each member: members
@@ -110,6 +117,14 @@ impl Rule for AdminPrivileges {
     }
 
     fn check(&self, resource: &Resource, ctx: &CheckContext<'_>) -> Verdict {
+        self.check_explained(resource, ctx).0
+    }
+
+    fn check_explained(
+        &self,
+        resource: &Resource,
+        ctx: &CheckContext<'_>,
+    ) -> (Verdict, Option<u32>) {
         let (attached, inline): (&[AttachedPolicy], &[InlinePolicy]) = match &resource.config {
             ResourceConfig::IamUser(user) => {
                 (&user.attached_managed_policies, &user.inline_policies)
@@ -121,14 +136,19 @@ impl Rule for AdminPrivileges {
                 (&role.attached_managed_policies, &role.inline_policies)
             }
             _ => {
-                return Verdict::NotEvaluated(format!(
-                    "{} is not an IAM user, group or role",
-                    resource.id
-                ))
+                return (
+                    Verdict::NotEvaluated(format!(
+                        "{} is not an IAM user, group or role",
+                        resource.id
+                    )),
+                    None,
+                )
             }
         };
         let mut grants = Vec::new();
         let mut missing = Vec::new();
+        // Attached policies whose document could not be read: a gap narrowed to the policy.
+        let mut unreadable: Vec<(u32, &CoverageEntry)> = Vec::new();
         for policy in attached {
             match ctx
                 .inventory
@@ -146,7 +166,16 @@ impl Rule for AdminPrivileges {
                     "AWS-managed policy AdministratorAccess ({}), which allows \"*\" on \"*\"",
                     policy.policy_arn
                 )),
-                None => missing.push(policy.policy_arn.as_str()),
+                None => match ctx.inventory.narrowed_unit(
+                    &resource.account,
+                    &policy.policy_arn,
+                    ResourceKind::IamManagedPolicy,
+                ) {
+                    UnitState::Failed(index, entry) => unreadable.push((index, entry)),
+                    UnitState::Collected | UnitState::Absent => {
+                        missing.push(policy.policy_arn.as_str())
+                    }
+                },
             }
         }
         for policy in inline {
@@ -155,34 +184,67 @@ impl Rule for AdminPrivileges {
             }
         }
         if !grants.is_empty() {
-            Verdict::Fail(format!(
-                "{} has full administrator access through {}; expected no policy that \
-                 allows every action on every resource without a condition (grant only \
-                 the actions and resources needed)",
+            // A policy that could not be read cannot take administrator access away.
+            return (
+                Verdict::Fail(format!(
+                    "{} has full administrator access through {}; expected no policy that \
+                     allows every action on every resource without a condition (grant only \
+                     the actions and resources needed)",
+                    principal(resource),
+                    grants.join("; ")
+                )),
+                None,
+            );
+        }
+        let mut reasons = Vec::new();
+        if !unreadable.is_empty() {
+            let described: Vec<String> = unreadable
+                .iter()
+                .map(|(_, entry)| match &entry.status {
+                    CoverageStatus::Failed { kind, message } => format!(
+                        "{} ({}: {message})",
+                        entry.unit.resource.as_deref().unwrap_or_default(),
+                        kind.as_str()
+                    ),
+                    CoverageStatus::Ok => String::new(),
+                })
+                .collect();
+            reasons.push(format!(
+                "the document of managed {} attached to {} could not be read: {}",
+                plural(unreadable.len(), "policy", "policies"),
                 principal(resource),
-                grants.join("; ")
-            ))
-        } else if !missing.is_empty() {
-            Verdict::NotEvaluated(format!(
-                "managed {} {} attached to {} {} not in the snapshot, so whether {} \
-                 administrator access is unknown",
-                if missing.len() == 1 {
-                    "policy"
-                } else {
-                    "policies"
-                },
+                described.join("; ")
+            ));
+        }
+        if !missing.is_empty() {
+            reasons.push(format!(
+                "managed {} {} attached to {} {} not in the snapshot",
+                plural(missing.len(), "policy", "policies"),
                 missing.join(", "),
                 principal(resource),
-                if missing.len() == 1 { "is" } else { "are" },
-                if missing.len() == 1 {
-                    "it grants"
-                } else {
-                    "they grant"
-                },
-            ))
-        } else {
-            Verdict::Pass
+                plural(missing.len(), "is", "are"),
+            ));
         }
+        if reasons.is_empty() {
+            return (Verdict::Pass, None);
+        }
+        let count = unreadable.len() + missing.len();
+        (
+            Verdict::NotEvaluated(format!(
+                "{}, so whether {} administrator access is unknown",
+                reasons.join("; and "),
+                plural(count, "it grants", "they grant"),
+            )),
+            unreadable.first().map(|(index, _)| *index),
+        )
+    }
+}
+
+fn plural(count: usize, one: &'static str, many: &'static str) -> &'static str {
+    if count == 1 {
+        one
+    } else {
+        many
     }
 }
 
@@ -230,6 +292,7 @@ mod tests {
     pub(super) fn cases() -> Cases {
         let admin_arn = policy_arn("CustomAdmin");
         let read_arn = policy_arn("ReadOnly");
+        let unreadable_arn = policy_arn("Unreadable");
         Cases::new()
             .case(
                 Case::new("attached managed policies are looked up in the snapshot")
@@ -250,6 +313,53 @@ mod tests {
                         &["IAM role ops", "CustomAdmin"],
                     )
                     .pass(user_with_inline("readonly", READ_ONLY)),
+            )
+            .case(
+                Case::new(
+                    "a policy whose document could not be read costs only the principals \
+                     it is attached to, and cannot take away admin held otherwise",
+                )
+                .with(managed("CustomAdmin", ADMIN_ARRAY))
+                .with(managed("ReadOnly", READ_ONLY))
+                .gap(ResourceKind::IamManagedPolicy, &unreadable_arn)
+                .not_evaluated(
+                    role("batch", None, vec![("Unreadable", &unreadable_arn)]),
+                    &[
+                        "the document of managed policy attached to IAM role batch could \
+                         not be read",
+                        &unreadable_arn,
+                        "throttled",
+                        "whether it grants administrator access is unknown",
+                    ],
+                )
+                .not_evaluated(
+                    group("unreadable-group", vec![("Unreadable", &unreadable_arn)]),
+                    &["IAM group unreadable-group", &unreadable_arn],
+                )
+                .fail(
+                    user_with(
+                        "inline-admin",
+                        vec![("Unreadable", &unreadable_arn)],
+                        Some(ADMIN_OBJECT),
+                        &[],
+                    ),
+                    &["IAM user inline-admin", "inline policy p"],
+                )
+                .fail(
+                    group(
+                        "mixed",
+                        vec![("Unreadable", &unreadable_arn), ("CustomAdmin", &admin_arn)],
+                    ),
+                    &["IAM group mixed", "managed policy CustomAdmin"],
+                )
+                .pass(role("reader", None, vec![("ReadOnly", &read_arn)]))
+                // Group policies are judged on the group, so its members keep their verdict.
+                .pass(user_with("member", vec![], None, &["unreadable-group"]))
+                .not_applicable(role(
+                    "AWSServiceRoleForBatch",
+                    Some("/aws-service-role/batch.amazonaws.com/"),
+                    vec![("Unreadable", &unreadable_arn)],
+                )),
             )
             .case(
                 Case::new("service-linked roles are not judged; other service roles are")
@@ -310,6 +420,24 @@ mod tests {
     fn user_with_inline(name: &str, document: &str) -> Resource {
         let mut u = user(name);
         u.inline_policies = vec![inline("p", document)];
+        user_resource(u)
+    }
+
+    fn user_with(
+        name: &str,
+        attached_policies: Vec<(&str, &str)>,
+        inline_document: Option<&str>,
+        groups: &[&str],
+    ) -> Resource {
+        let mut u = user(name);
+        u.attached_managed_policies = attached_policies
+            .into_iter()
+            .map(|(n, arn)| attached(n, arn))
+            .collect();
+        u.inline_policies = inline_document
+            .map(|document| vec![inline("p", document)])
+            .unwrap_or_default();
+        u.groups = groups.iter().map(|g| g.to_string()).collect();
         user_resource(u)
     }
 
@@ -490,6 +618,42 @@ mod tests {
         assert_fail(
             &verdict_of(&results, &format!("arn:aws:iam::{ACCOUNT}:group/admins")),
             &["IAM group admins", "AdministratorAccess"],
+        );
+    }
+
+    #[test]
+    fn a_not_evaluated_verdict_names_the_narrowed_gap_that_explains_it() {
+        let unreadable_arn = policy_arn("Unreadable");
+        let mut snap = snapshot(vec![
+            role("batch", None, vec![("Unreadable", &unreadable_arn)]),
+            role("mystery", None, vec![("Unlisted", &policy_arn("Unlisted"))]),
+        ]);
+        crate::testing::fail_narrowed(&mut snap, ResourceKind::IamManagedPolicy, &unreadable_arn);
+        let report = crate::Engine::new(vec![crate::RuleRun::with_defaults(&AdminPrivileges)])
+            .evaluate(&snap);
+        let gap_of = |id: &str| {
+            let evaluation = report
+                .evaluations
+                .iter()
+                .find(|e| report.resource_of(e).is_some_and(|r| r.id == id))
+                .expect("a verdict");
+            assert!(matches!(evaluation.verdict, Verdict::NotEvaluated(_)));
+            evaluation
+                .gap
+                .map(|index| snap.coverage[index as usize].unit.resource.clone())
+        };
+        assert_eq!(
+            gap_of(&role_id("batch")),
+            Some(Some(unreadable_arn.clone()))
+        );
+        // A policy simply missing from the snapshot has no gap to point at.
+        assert_eq!(gap_of(&role_id("mystery")), None);
+        // The narrowed gap makes the scan incomplete and names this rule.
+        let gaps = report.relevant_gaps();
+        assert_eq!(gaps.len(), 1, "{gaps:?}");
+        assert_eq!(
+            report.rules_affected_by(gaps[0]),
+            ["aws-iam-admin-privileges"]
         );
     }
 }

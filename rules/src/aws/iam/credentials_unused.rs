@@ -1,4 +1,4 @@
-use super::{days_since, principal, user_credentials};
+use super::{days_since, principal, report_time, user_credentials};
 use crate::declare_rule;
 use crate::rule::{CheckContext, ParamDefault, ParamSpec, Rule, RuleMeta, Verdict};
 use chrono::{DateTime, Utc};
@@ -14,7 +14,11 @@ declare_rule! {
     /// days, or never at all, and that was created more than that many days ago (so new
     /// users get time to sign in). A password's creation is when it was last set (or, if
     /// the report does not say, when the user was created); a key's is when it was last
-    /// rotated. The message lists every stale credential. Users with no active credential
+    /// rotated. Days are counted up to when the credential report was generated: a use
+    /// after that does not show in the report, so it is the last instant the report's
+    /// dates are true (IAM reuses a report for up to four hours; a snapshot that does not
+    /// record when it was generated is judged at the end of collection). The message lists
+    /// every stale credential. Users with no active credential
     /// are not judged; a credential whose last use is unknown makes the user not evaluated,
     /// unless another credential already fails.
     ///
@@ -103,7 +107,7 @@ impl Rule for CredentialsUnused {
             Err(verdict) => return verdict,
         };
         let judge = Judge {
-            now: ctx.now,
+            now: report_time(user, resource, ctx),
             max_unused: ctx.params.integer(MAX_UNUSED),
             user_created: user.create_date,
         };
@@ -165,7 +169,7 @@ impl Rule for CredentialsUnused {
     }
 }
 
-/// Judges credentials against the snapshot time and the threshold.
+/// Judges credentials against the credential report's time and the threshold.
 struct Judge {
     now: DateTime<Utc>,
     max_unused: i64,
@@ -264,6 +268,16 @@ mod tests {
             .case(
                 Case::new("a user without a credential report row is not evaluated")
                     .not_evaluated(user_resource(unknown), &["credential report"]),
+            )
+            .case(
+                Case::new("days unused are counted up to when the credential report was generated")
+                    .with(credential_report(Some(days_ago(10))))
+                    // Last used 50 days before the end of collection, 40 before the report.
+                    .pass(user_resource(with_password("pw", Some(300), used(50))))
+                    .fail(
+                        user_resource(with_keys("key", vec![key(1, true, Some(300), used(60))])),
+                        &["access key 1 last used 50 days ago"],
+                    ),
             )
     }
 

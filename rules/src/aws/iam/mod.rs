@@ -23,7 +23,7 @@ pub use user_console_no_mfa::UserConsoleNoMfa;
 pub use user_direct_policy::UserDirectPolicy;
 pub use user_two_active_keys::UserTwoActiveKeys;
 
-use crate::rule::{Rule, Verdict};
+use crate::rule::{CheckContext, Rule, Verdict};
 use chrono::{DateTime, Utc};
 use soc2scan_model::{IamUser, Resource, ResourceConfig, UserCredentials};
 
@@ -69,6 +69,23 @@ fn user_credentials(resource: &Resource) -> Result<(&IamUser, &UserCredentials),
         ))
     })?;
     Ok((user, credentials))
+}
+
+/// The instant the credential report's dates describe for a user: when IAM generated the
+/// report (it reuses one for up to four hours, so that can be well before the scan), as the
+/// snapshot records it — never later than the end of collection — or, for snapshots that do
+/// not record it, the end of collection. A credential used after the report was generated
+/// does not show as used in it, so "unused for N days" is only known up to that instant;
+/// key ages are measured at the same instant, so every credential fact of one user is
+/// judged as of one moment. A report lists only users that existed when it was generated,
+/// so a time before the user's creation cannot be right (an emulator's fixed date) and is
+/// not used.
+fn report_time(user: &IamUser, resource: &Resource, ctx: &CheckContext<'_>) -> DateTime<Utc> {
+    ctx.inventory
+        .credential_report(&resource.account)
+        .and_then(|report| report.generated_at)
+        .filter(|generated| *generated >= user.create_date)
+        .map_or(ctx.now, |generated| generated.min(ctx.now))
 }
 
 /// Whole days from `then` to `now` (negative if `then` is after `now`).

@@ -1,9 +1,10 @@
 //! Builders shared by the IAM rules' unit tests.
 
 use crate::testing::{days_ago, resource, ACCOUNT};
+use chrono::{DateTime, Utc};
 use soc2scan_model::{
-    AccessKey, AttachedPolicy, IamUser, InlinePolicy, LastUsed, PolicyDocument, Resource,
-    ResourceConfig, UserCredentials,
+    AccessKey, AttachedPolicy, IamCredentialReport, IamUser, InlinePolicy, LastUsed,
+    PolicyDocument, Resource, ResourceConfig, UserCredentials,
 };
 
 /// The ARN of a test user.
@@ -72,4 +73,12 @@ pub fn inline(name: &str, document: &str) -> InlinePolicy {
         policy_name: name.to_string(),
         document: PolicyDocument::parse(document).expect("test policy parses"),
     }
+}
+
+/// The account's credential report resource, generated at `generated_at`.
+pub fn credential_report(generated_at: Option<DateTime<Utc>>) -> Resource {
+    resource(
+        &format!("arn:aws:iam::{ACCOUNT}:credential-report"),
+        ResourceConfig::IamCredentialReport(IamCredentialReport { generated_at }),
+    )
 }

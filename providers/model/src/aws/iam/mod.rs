@@ -1,6 +1,7 @@
 //! AWS IAM resources (collected once per account).
 
 mod account_summary;
+mod credential_report;
 mod group;
 mod managed_policy;
 mod password_policy;
@@ -9,6 +10,7 @@ mod role;
 mod user;
 
 pub use account_summary::*;
+pub use credential_report::*;
 pub use group::*;
 pub use managed_policy::*;
 pub use password_policy::*;
