@@ -33,6 +33,13 @@
 //! role_arn = "arn:aws:iam::111122223333:role/soc2scan-audit"
 //! external_id = "acme-soc2"
 //!
+//! # or, instead of [[aws.accounts]], every account of the organization:
+//! # [aws.org]
+//! # enabled = true
+//! # role = "OrganizationAccountAccessRole"
+//! # ous = ["ou-ab12-cdef3456"]
+//! # exclude = ["444455556666"]
+//!
 //! [gcp]
 //! projects = ["acme-prod", "acme-data"]
 //!
@@ -152,6 +159,27 @@ pub struct AwsSettings {
     /// `[[aws.accounts]]`: roles to assume, one per account.
     #[serde(default)]
     pub accounts: Vec<AwsAccount>,
+    /// `[aws.org]`: scan an AWS Organization's accounts.
+    #[serde(default)]
+    pub org: AwsOrgSettings,
+}
+
+/// `[aws.org]` settings (`--org`, `--org-role`, `--org-ou`, `--org-exclude` override them).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsOrgSettings {
+    /// Scan the organization without `--org` on the command line.
+    pub enabled: Option<bool>,
+    /// The role assumed in each member account.
+    pub role: Option<String>,
+    /// The external id the member role's trust policy requires.
+    pub external_id: Option<String>,
+    /// Only the accounts under these organizational units.
+    #[serde(default)]
+    pub ous: Vec<String>,
+    /// Accounts not to scan.
+    #[serde(default)]
+    pub exclude: Vec<String>,
 }
 
 /// `[gcp]` settings (flags override them).
@@ -219,6 +247,13 @@ impl Config {
         config.rule_params()?;
         config.suppressions()?;
         config.providers()?;
+        if config.aws.org.enabled == Some(true) && !config.aws.accounts.is_empty() {
+            return Err(config.error(
+                "[aws.org] enabled = true and [[aws.accounts]] both name the AWS accounts to \
+                 scan; keep one of them"
+                    .to_string(),
+            ));
+        }
         Ok(config)
     }
 

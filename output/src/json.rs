@@ -10,7 +10,9 @@ use crate::{Format, OutputError, RenderContext};
 use chrono::{DateTime, Utc};
 use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
-use soc2scan_model::{CollectionUnit, Provider, ResourceKind, ScanTarget, ToolInfo};
+use soc2scan_model::{
+    CollectionUnit, OrganizationScan, Provider, ResourceKind, ScanTarget, ToolInfo,
+};
 use soc2scan_rules::{Category, ParamValue, Report, Severity, SkipReason};
 use std::collections::BTreeMap;
 
@@ -103,6 +105,9 @@ struct SnapshotInfo<'a> {
     started_at: DateTime<Utc>,
     finished_at: DateTime<Utc>,
     targets: &'a [ScanTarget],
+    /// The AWS Organization the targets were listed from (`--org`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    organization: Option<&'a OrganizationScan>,
     /// For a Terraform plan: the plan file and its format.
     #[serde(skip_serializing_if = "Option::is_none")]
     terraform_plan: Option<PlanJson<'a>>,
@@ -278,6 +283,7 @@ impl<'a> JsonReport<'a> {
                 started_at: metadata.started_at,
                 finished_at: metadata.finished_at,
                 targets: &metadata.targets,
+                organization: metadata.organization.as_ref(),
                 terraform_plan: report.snapshot.plan.as_ref().map(|plan| PlanJson {
                     file: &plan.plan_file,
                     format_version: &plan.format_version,

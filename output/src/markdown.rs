@@ -2,7 +2,7 @@
 //! totals, coverage gaps, the most severe failures and the per-criterion table.
 
 use crate::summary::Summary;
-use crate::table::{coverage_text, resource_text, targets_text, totals_text};
+use crate::table::{coverage_text, organization_text, resource_text, targets_text, totals_text};
 use crate::RenderContext;
 use soc2scan_rules::Report;
 use std::fmt::Write as _;
@@ -25,6 +25,9 @@ pub fn render_markdown(report: &Report<'_>, ctx: &RenderContext) -> String {
         snapshot.metadata.finished_at.format("%Y-%m-%d %H:%M UTC"),
         inline(&ctx.tool_version)
     );
+    if let Some(organization) = organization_text(snapshot) {
+        let _ = writeln!(out, "Organization: {}\n", inline(&organization));
+    }
 
     if summary.complete {
         out.push_str("Coverage: complete, every check was decided.\n\n");

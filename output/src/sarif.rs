@@ -21,6 +21,7 @@ use serde_sarif::sarif::{
     Result as SarifResult, ResultKind, ResultLevel, Run, RunAutomationDetails, Sarif, Suppression,
     Tool, ToolComponent, ToolComponentReference,
 };
+use sha2::{Digest, Sha256};
 use soc2scan_model::{Provider, ScanTarget, Snapshot};
 use soc2scan_rules::docs::{doc_markdown, rule_page, short_description};
 use soc2scan_rules::{Evaluation, Report, RuleMeta, Severity, SkipReason, Verdict};
@@ -267,6 +268,17 @@ fn sarif_log(
     invocation.exit_code = ctx.exit_code.map(i64::from);
     invocation.command_line = ctx.command_line.clone();
 
+    let mut run_properties = bag([
+        ("checksPassed", json!(summary.checks.passed)),
+        ("checksFailed", json!(summary.checks.failed)),
+        ("checksNotEvaluated", json!(summary.checks.not_evaluated)),
+        ("complete", json!(summary.complete)),
+    ]);
+    if let Some(organization) = organization_properties(report.snapshot) {
+        run_properties
+            .additional_properties
+            .insert("organization".to_string(), organization);
+    }
     let run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
         .taxonomies(vec![taxonomy(summary)])
@@ -277,12 +289,7 @@ fn sarif_log(
         )
         .invocations(vec![invocation])
         .results(results)
-        .properties(bag([
-            ("checksPassed", json!(summary.checks.passed)),
-            ("checksFailed", json!(summary.checks.failed)),
-            ("checksNotEvaluated", json!(summary.checks.not_evaluated)),
-            ("complete", json!(summary.complete)),
-        ]))
+        .properties(run_properties)
         .build();
 
     Sarif::builder()
@@ -788,10 +795,12 @@ fn default_category(snapshot: &Snapshot) -> String {
     if snapshot.plan.is_some() {
         return "plan/".to_string();
     }
+    // Skipped organization accounts were listed, not scanned: they name no category.
     let mut scopes: BTreeSet<(Provider, &str)> = snapshot
         .metadata
         .targets
         .iter()
+        .filter(|target| !target.is_skipped())
         .map(
             |ScanTarget {
                  provider, account, ..
@@ -818,7 +827,55 @@ fn default_category(snapshot: &Snapshot) -> String {
             accounts.push(account);
         }
     }
-    format!("soc2scan/{}/{}/", providers.join("+"), accounts.join("+"))
+    if accounts.len() <= MAX_NAMED_SCOPES {
+        return format!("soc2scan/{}/{}/", providers.join("+"), accounts.join("+"));
+    }
+    // An organization of hundreds of accounts would make a category of kilobytes: past a
+    // few accounts it names the organization (or the number of scopes) and a digest of the
+    // exact set, so two scans of the same accounts share a category and any other set —
+    // another OU, another shard — gets its own.
+    let digest = Sha256::digest(accounts.join("\n").as_bytes());
+    let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+    let name = match &snapshot.metadata.organization {
+        Some(organization) => organization.id.clone(),
+        None => format!("{}-scopes", accounts.len()),
+    };
+    format!("soc2scan/{}/{name}-{hex}/", providers.join("+"))
+}
+
+/// Up to this many accounts and projects are named in the default category one by one.
+pub const MAX_NAMED_SCOPES: usize = 10;
+
+/// The organization and its accounts' names and OU paths, for the run's properties.
+fn organization_properties(snapshot: &Snapshot) -> Option<Value> {
+    let organization = snapshot.metadata.organization.as_ref()?;
+    let accounts: Vec<Value> = snapshot
+        .metadata
+        .targets
+        .iter()
+        .filter_map(|target| {
+            let org = target.organization.as_ref()?;
+            Some(json!({
+                "account": target.account,
+                "name": org.name,
+                "ouPath": org.ou_path,
+                "status": org.status,
+                "skipped": org.skipped,
+            }))
+        })
+        .collect();
+    Some(json!({
+        "id": organization.id,
+        "managementAccount": organization.management_account,
+        "memberRole": organization.member_role,
+        "units": organization
+            .units
+            .iter()
+            .map(|unit| json!({"id": unit.id, "path": unit.path}))
+            .collect::<Vec<_>>(),
+        "excluded": organization.excluded.len(),
+        "accounts": accounts,
+    }))
 }
 
 #[cfg(test)]

@@ -197,6 +197,7 @@ impl Fixture {
                 alias: Some("acme".to_string()),
                 regions: vec!["eu-west-1".to_string(), "us-east-1".to_string()],
                 identity: None,
+                organization: None,
             },
             ScanTarget {
                 provider: Provider::Gcp,
@@ -204,6 +205,7 @@ impl Fixture {
                 alias: None,
                 regions: vec![],
                 identity: None,
+                organization: None,
             },
         ];
         snapshot.coverage = vec![
