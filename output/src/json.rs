@@ -392,6 +392,29 @@ mod tests {
     }
 
     #[test]
+    fn organization_accounts_carry_their_place_and_the_scan_its_organization() {
+        let document = render(&Fixture::organization());
+        let targets = document["snapshot"]["targets"].as_array().unwrap();
+        assert_eq!(
+            targets[0]["organization"],
+            json!({"name": "acme-prod-app", "ou_path": "Root/Workloads/Prod", "status": "ACTIVE"})
+        );
+        assert_eq!(
+            targets[2]["organization"],
+            json!({"name": "legacy", "ou_path": "Root/Legacy", "status": "SUSPENDED", "skipped": true})
+        );
+        let organization = &document["snapshot"]["organization"];
+        assert_eq!(organization["id"], "o-abc123def4");
+        assert_eq!(organization["excluded"].as_array().unwrap().len(), 2);
+        // No organization, no key.
+        let plain = render(&Fixture::standard());
+        assert!(plain["snapshot"].get("organization").is_none());
+        assert!(plain["snapshot"]["targets"][0]
+            .get("organization")
+            .is_none());
+    }
+
+    #[test]
     fn header_snapshot_and_summary() {
         let document = render(&Fixture::standard());
         assert_eq!(document["format"], "soc2scan-report");

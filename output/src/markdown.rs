@@ -234,6 +234,25 @@ mod tests {
     }
 
     #[test]
+    fn organization_scans_name_accounts_paths_and_skipped_ones() {
+        let fixture = Fixture::organization();
+        let text = render_markdown(&fixture.report(), &context());
+        assert!(
+            text.contains("aws 444455556666 (legacy; Root/Legacy; skipped: SUSPENDED)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("acme-prod-app; Root/Workloads/Prod"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Organization: o-abc123def4 (management 999988887777"),
+            "{text}"
+        );
+        assert!(text.contains("2 excluded by --org-exclude"), "{text}");
+    }
+
+    #[test]
     fn long_failure_lists_are_cut_at_fifty() {
         let mut fixture = Fixture::standard();
         for i in 0..60 {

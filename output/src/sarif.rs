@@ -1127,6 +1127,68 @@ mod tests {
     }
 
     #[test]
+    fn organization_scans_list_their_accounts_and_keep_a_short_valid_category() {
+        let fixture = Fixture::organization();
+        let document = render(&fixture, &context());
+        assert_valid_sarif(&document);
+        let organization = &document["runs"][0]["properties"]["organization"];
+        assert_eq!(organization["id"], "o-abc123def4");
+        assert_eq!(organization["excluded"], 2);
+        assert_eq!(
+            organization["accounts"],
+            serde_json::json!([
+                {"account": "111122223333", "name": "acme-prod-app", "ouPath": "Root/Workloads/Prod", "status": "ACTIVE", "skipped": false},
+                {"account": "444455556666", "name": "legacy", "ouPath": "Root/Legacy", "status": "SUSPENDED", "skipped": true}
+            ])
+        );
+        // The skipped account was not scanned: it is not in the category.
+        assert_eq!(
+            document["runs"][0]["automationDetails"]["id"],
+            "soc2scan/aws+gcp/111122223333+acme-prod/"
+        );
+        assert!(
+            render(&Fixture::standard(), &context())["runs"][0]["properties"]
+                .get("organization")
+                .is_none()
+        );
+
+        // Many accounts: the organization and a digest of the exact set.
+        let many = |count: u64| {
+            let mut fixture = Fixture::organization();
+            let template = fixture.snapshot.metadata.targets[0].clone();
+            for n in 0..count {
+                let mut target = template.clone();
+                target.account = format!("{:012}", 100_000_000_000 + n);
+                fixture.snapshot.metadata.targets.push(target);
+            }
+            fixture
+        };
+        let category = |fixture: &Fixture| {
+            render(fixture, &context())["runs"][0]["automationDetails"]["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        let first = category(&many(40));
+        assert!(
+            first.starts_with("soc2scan/aws+gcp/o-abc123def4-"),
+            "{first}"
+        );
+        assert!(first.ends_with('/') && first.len() < 60, "{first}");
+        assert_eq!(
+            first,
+            category(&many(40)),
+            "the same accounts, the same category"
+        );
+        assert_ne!(
+            first,
+            category(&many(41)),
+            "other accounts, another category"
+        );
+        assert_valid_sarif(&render(&many(40), &context()));
+    }
+
+    #[test]
     fn invocation_has_times_and_a_notification_per_gap_and_unexplained_rule() {
         let document = render(&Fixture::standard(), &context());
         let invocation = &document["runs"][0]["invocations"][0];
@@ -1298,6 +1360,7 @@ mod tests {
         });
         clean.snapshot.coverage.retain(|e| !e.is_gap());
         let clean_report = clean.report();
+        let organization = Fixture::organization();
         let mut with_pass = context();
         with_pass.sarif_include_pass = true;
         let truncated = SarifLimits {
@@ -1312,6 +1375,10 @@ mod tests {
                 render_sarif_with_limits(&report, &context(), &truncated).unwrap(),
             ),
             ("clean", render_sarif(&clean_report, &context()).unwrap()),
+            (
+                "organization",
+                render_sarif(&organization.report(), &context()).unwrap(),
+            ),
         ];
         for (name, log) in logs {
             let input = directory.path().join(format!("{name}.sarif"));

@@ -398,6 +398,31 @@ mod tests {
     use crate::test_support::{context, Fixture};
 
     #[test]
+    fn organization_accounts_show_names_paths_skips_and_exclusions() {
+        let fixture = Fixture::organization();
+        let text = render_table(&fixture.report(), &context());
+        assert!(
+            text.contains(
+                "Targets:   aws 111122223333 (acme; acme-prod-app; Root/Workloads/Prod; \
+                 eu-west-1, us-east-1), gcp acme-prod, aws 444455556666 (legacy; Root/Legacy; \
+                 skipped: SUSPENDED)\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "Org:       o-abc123def4 (management 999988887777, role \
+                 OrganizationAccountAccessRole): 1 account scanned, 1 skipped (444455556666 \
+                 SUSPENDED), 2 excluded by --org-exclude\n"
+            ),
+            "{text}"
+        );
+        // Without an organization there is no Org line.
+        let plain = render_table(&Fixture::standard().report(), &context());
+        assert!(!plain.contains("Org:"));
+    }
+
+    #[test]
     fn table_has_header_failures_criteria_and_gaps() {
         let fixture = Fixture::standard();
         let report = fixture.report();
