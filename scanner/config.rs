@@ -401,6 +401,30 @@ mod tests {
     }
 
     #[test]
+    fn aws_org_settings_are_read_and_cannot_go_with_aws_accounts() {
+        let config = parse(
+            "[aws.org]\nenabled = true\nrole = \"soc2scan-audit\"\nexternal_id = \"x\"\n\
+             ous = [\"ou-ab12-cdef3456\"]\nexclude = [\"444455556666\"]\n",
+        )
+        .expect("valid");
+        assert_eq!(config.aws.org.enabled, Some(true));
+        assert_eq!(config.aws.org.role.as_deref(), Some("soc2scan-audit"));
+        assert_eq!(config.aws.org.ous, vec!["ou-ab12-cdef3456"]);
+        assert_eq!(config.aws.org.exclude, vec!["444455556666"]);
+        let error = parse(
+            "[aws.org]\nenabled = true\n\n[[aws.accounts]]\n\
+             role_arn = \"arn:aws:iam::111122223333:role/a\"\n",
+        )
+        .unwrap_err();
+        assert!(
+            error.starts_with("soc2scan.toml: ") && error.contains("[aws.org] enabled = true"),
+            "{error}"
+        );
+        let error = parse("[aws.org]\nrole_name = \"x\"\n").unwrap_err();
+        assert!(error.contains("role_name"), "{error}");
+    }
+
+    #[test]
     fn unknown_key_names_file_and_position() {
         let error = parse("[scan]\nfail_onn = \"high\"\n").unwrap_err();
         assert!(

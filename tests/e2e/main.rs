@@ -11,5 +11,7 @@ mod gcs;
 mod github;
 mod golden;
 mod history;
+#[cfg(feature = "aws")]
+mod org;
 mod suppressions;
 mod terraform;
