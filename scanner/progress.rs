@@ -147,3 +147,22 @@ impl CollectionProgress for Progress {
         self.refresh();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_organization_scan_counts_accounts_opened_beside_units_and_calls() {
+        let progress = Progress::new("aws".to_string(), true);
+        assert_eq!(progress.counts(), "0 API calls, 0 units failed");
+        progress.accounts_listed(300);
+        progress.account_opened("111122223333", true);
+        progress.account_opened("444455556666", false);
+        progress.api_call("sts:AssumeRole");
+        assert_eq!(
+            progress.counts(),
+            "accounts 2/300 opened (1 could not be), 1 API calls, 0 units failed"
+        );
+    }
+}

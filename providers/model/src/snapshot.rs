@@ -812,6 +812,77 @@ mod tests {
     }
 
     #[test]
+    fn organization_fields_round_trip_and_a_skipped_account_has_no_coverage() {
+        let mut document = valid_document();
+        document["metadata"]["targets"][0]["organization"] =
+            json!({"name": "prod-app", "ou_path": "Root/Workloads/Prod", "status": "ACTIVE"});
+        document["metadata"]["targets"]
+            .as_array_mut()
+            .expect("targets")
+            .push(json!({
+                "provider": "aws",
+                "account": "444455556666",
+                "organization": {"name": "legacy", "ou_path": "Root", "status": "SUSPENDED", "skipped": true}
+            }));
+        document["metadata"]["organization"] = json!({
+            "id": "o-abc123def4",
+            "management_account": "999988887777",
+            "member_role": "OrganizationAccountAccessRole",
+            "units": [{"id": "ou-ab12-cdef3456", "path": "Root/Workloads"}],
+            "excluded": ["555566667777"]
+        });
+        let snapshot = load(&document).expect("loads");
+        let skipped: Vec<&str> = snapshot
+            .metadata
+            .targets
+            .iter()
+            .filter(|t| t.is_skipped())
+            .map(|t| t.account.as_str())
+            .collect();
+        assert_eq!(skipped, vec!["444455556666"]);
+        let organization = snapshot
+            .metadata
+            .organization
+            .as_ref()
+            .expect("organization");
+        assert_eq!(organization.units[0].path, "Root/Workloads");
+        let again = serde_json::to_value(&snapshot).expect("serialises");
+        assert_eq!(
+            again["metadata"]["organization"],
+            document["metadata"]["organization"]
+        );
+        assert_eq!(
+            again["metadata"]["targets"][1],
+            document["metadata"]["targets"][1]
+        );
+        // `skipped: false` is not written; snapshots without these fields are unchanged.
+        assert!(again["metadata"]["targets"][0]["organization"]
+            .get("skipped")
+            .is_none());
+        let plain = serde_json::to_value(load(&valid_document()).expect("loads")).unwrap();
+        assert!(plain["metadata"].get("organization").is_none());
+        assert!(plain["metadata"]["targets"][0]
+            .get("organization")
+            .is_none());
+
+        // A skipped account that has coverage entries was collected after all: invalid.
+        let mut document = valid_document();
+        document["metadata"]["targets"][0]["organization"] =
+            json!({"ou_path": "Root", "status": "SUSPENDED", "skipped": true});
+        let error = load_error(&document).to_string();
+        assert!(error.contains("is marked skipped"), "{error}");
+        // An unknown key in the organization block is a data error, like everywhere.
+        let mut document = valid_document();
+        document["metadata"]["targets"][0]["organization"] =
+            json!({"ou_path": "Root", "status": "ACTIVE", "ou": "x"});
+        assert_data_error(
+            &document,
+            "metadata.targets[0].organization.ou",
+            &["unknown field `ou`"],
+        );
+    }
+
+    #[test]
     fn a_resource_outside_the_scanned_accounts_is_invalid() {
         let mut document = valid_document();
         document["resources"][1]["account"] = json!("999999999999");
