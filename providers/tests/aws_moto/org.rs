@@ -219,10 +219,10 @@ async fn seed_member(base: SdkConfig, account: String, i: usize) {
             .interceptor(ActAs(account.clone()))
             .build(),
     );
-    create_volume(&ec2, "eu-west-1a", 8, i % 2 == 0).await;
+    create_volume(&ec2, "eu-west-1a", 8, i.is_multiple_of(2)).await;
     let vpc = default_vpc(&ec2).await;
     let group = create_group(&ec2, &vpc, &format!("web-{i}")).await;
-    let (port, cidr) = if i % 3 == 0 {
+    let (port, cidr) = if i.is_multiple_of(3) {
         (22, "0.0.0.0/0")
     } else {
         (443, "10.0.0.0/8")
@@ -230,7 +230,7 @@ async fn seed_member(base: SdkConfig, account: String, i: usize) {
     allow_in(&ec2, &group, tcp(port).ip_ranges(v4(cidr)).build()).await;
     let user = format!("user-{i}");
     create_user(&iam, &user).await;
-    if i % 4 == 0 {
+    if i.is_multiple_of(4) {
         iam.attach_user_policy()
             .user_name(&user)
             .policy_arn(ADMIN_ACCESS)
