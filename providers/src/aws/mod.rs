@@ -769,12 +769,55 @@ mod tests {
                 },
                 "per-call timeout",
             ),
+            (
+                AwsScanOptions {
+                    accounts: vec![AssumeRoleTarget::new("arn:aws:iam::111122223333:role/x")],
+                    org: Some(OrgOptions::default()),
+                    ..base()
+                },
+                "either role ARNs or the organization",
+            ),
+            (
+                AwsScanOptions {
+                    org: Some(OrgOptions {
+                        role_name: "bad role".into(),
+                        ..OrgOptions::default()
+                    }),
+                    ..base()
+                },
+                "not an IAM role name",
+            ),
+            (
+                AwsScanOptions {
+                    org: Some(OrgOptions {
+                        units: vec!["ou-ABCD-1".into()],
+                        ..OrgOptions::default()
+                    }),
+                    ..base()
+                },
+                "not an organizational unit id",
+            ),
+            (
+                AwsScanOptions {
+                    org: Some(OrgOptions {
+                        exclude: vec!["12345".into()],
+                        ..OrgOptions::default()
+                    }),
+                    ..base()
+                },
+                "not an AWS account id to exclude",
+            ),
         ];
         for (options, expected) in cases {
             let error = validate(&options).unwrap_err().to_string();
             assert!(error.contains(expected), "{error:?} lacks {expected:?}");
         }
         assert!(validate(&base()).is_ok());
+        assert!(validate(&AwsScanOptions {
+            org: Some(OrgOptions::default()),
+            ..base()
+        })
+        .is_ok());
     }
 
     #[test]
