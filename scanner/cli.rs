@@ -22,6 +22,7 @@ Examples:
   soc2scan scan --snapshot examples/acme-snapshot.json
   soc2scan scan aws --regions eu-west-1,us-east-1 -o sarif=results.sarif -o table
   soc2scan scan aws --role-arn arn:aws:iam::111122223333:role/soc2scan --all-regions
+  soc2scan scan aws --org --org-exclude 444455556666 --regions eu-west-1 -o sarif=org.sarif
   soc2scan scan aws --services iam -o sarif=iam.sarif
   soc2scan scan gcp --project acme-prod --project acme-data -o sarif=gcs.sarif
   soc2scan scan aws gcp --regions eu-west-1 --project acme-prod
@@ -322,6 +323,28 @@ pub struct AwsArgs {
     /// AWS_ENDPOINT_URL works too.
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
+
+    /// Scan every ACTIVE account of the AWS Organization, run from its management account
+    /// or a delegated administrator: the caller's own account with the base credentials,
+    /// the others by assuming --org-role (with --external-id) in each, concurrently into
+    /// one report. Suspended and closing accounts are listed as skipped.
+    #[arg(long, conflicts_with = "role_arns")]
+    pub org: bool,
+
+    /// With --org: the role to assume in each member account [default:
+    /// OrganizationAccountAccessRole].
+    #[arg(long, value_name = "NAME")]
+    pub org_role: Option<String>,
+
+    /// With --org: only the accounts under these organizational units, at any depth
+    /// (ou-…; comma-separated or repeated) [default: the whole organization].
+    #[arg(long = "org-ou", value_delimiter = ',', value_name = "OU")]
+    pub org_ous: Vec<String>,
+
+    /// With --org: do not scan these accounts (comma-separated ids); they are not gaps,
+    /// and the reports say how many were excluded.
+    #[arg(long = "org-exclude", value_delimiter = ',', value_name = "ACCOUNTS")]
+    pub org_exclude: Vec<String>,
 
     /// Most AWS API calls in flight at once in one account and region (IAM, S3's
     /// account-wide calls and STS count as the account's region `global`), within

@@ -163,6 +163,9 @@ mod live {
             merged.metadata.finished_at =
                 merged.metadata.finished_at.max(part.metadata.finished_at);
             merged.metadata.targets.extend(part.metadata.targets);
+            if merged.metadata.organization.is_none() {
+                merged.metadata.organization = part.metadata.organization;
+            }
             for (operation, count) in part.metadata.api_calls {
                 *merged.metadata.api_calls.entry(operation).or_insert(0) += count;
             }
@@ -235,9 +238,14 @@ mod live {
                 })
                 .collect()
         };
-        if args.external_id.is_some() && args.role_arns.is_empty() {
+        options.org = org_options(args, settings)?;
+        if options.org.is_some() {
+            options.accounts.clear();
+        }
+        if args.external_id.is_some() && args.role_arns.is_empty() && options.org.is_none() {
             return Err(CliError::Usage(
-                "--external-id goes with --role-arn (the role whose trust policy requires it)"
+                "--external-id goes with --role-arn or --org (the roles whose trust policy \
+                 requires it)"
                     .to_string(),
             ));
         }
@@ -321,6 +329,79 @@ mod live {
         Ok(())
     }
 
+    /// `--org` and its flags, else `[aws.org]`: the organization to scan, if any. A flag
+    /// of --org given without it (and without `enabled = true`) is a usage error, and so are
+    /// malformed OU and account ids.
+    #[cfg(feature = "aws")]
+    fn org_options(
+        args: &crate::cli::AwsArgs,
+        settings: &crate::config::AwsSettings,
+    ) -> Result<Option<soc2scan_providers::aws::OrgOptions>, CliError> {
+        use soc2scan_providers::aws::OrgOptions;
+
+        let file = &settings.org;
+        let enabled = args.org || (args.role_arns.is_empty() && file.enabled == Some(true));
+        if !enabled {
+            let stray = [
+                ("--org-role", args.org_role.is_some()),
+                ("--org-ou", !args.org_ous.is_empty()),
+                ("--org-exclude", !args.org_exclude.is_empty()),
+            ];
+            if let Some((flag, _)) = stray.iter().find(|(_, given)| *given) {
+                return Err(CliError::Usage(format!(
+                    "{flag} goes with --org (or `enabled = true` under [aws.org] in soc2scan.toml)"
+                )));
+            }
+            return Ok(None);
+        }
+        let pick = |flag: &[String], file: &[String]| -> Vec<String> {
+            let chosen = if flag.is_empty() { file } else { flag };
+            chosen
+                .iter()
+                .map(|item| item.trim().to_string())
+                .filter(|item| !item.is_empty())
+                .collect()
+        };
+        let options = OrgOptions {
+            role_name: args
+                .org_role
+                .clone()
+                .or(file.role.clone())
+                .unwrap_or_else(|| soc2scan_providers::aws::DEFAULT_ORG_ROLE.to_string()),
+            external_id: args.external_id.clone().or(file.external_id.clone()),
+            units: pick(&args.org_ous, &file.ous),
+            exclude: pick(&args.org_exclude, &file.exclude),
+        };
+        let source = |flag: &str, key: &str, from_flag: bool| {
+            if from_flag {
+                flag.to_string()
+            } else {
+                format!("[aws.org] {key} in soc2scan.toml")
+            }
+        };
+        if let Some(bad) = options.units.iter().find(|unit| {
+            !(unit.starts_with("ou-") || unit.starts_with("r-"))
+                || !unit.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        }) {
+            return Err(CliError::Usage(format!(
+                "{}: {bad:?} is not an organizational unit id (expected ou-ab12-cdef3456, or \
+                 the root id r-ab12)",
+                source("--org-ou", "ous", !args.org_ous.is_empty())
+            )));
+        }
+        if let Some(bad) = options
+            .exclude
+            .iter()
+            .find(|id| id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(CliError::Usage(format!(
+                "{}: {bad:?} is not an AWS account id (expected 12 digits)",
+                source("--org-exclude", "exclude", !args.org_exclude.is_empty())
+            )));
+        }
+        Ok(Some(options))
+    }
+
     #[cfg(feature = "aws")]
     async fn run_aws(
         options: AwsOptions,
@@ -377,15 +458,49 @@ mod live {
             .metadata
             .targets
             .iter()
+            .filter(|t| !t.is_skipped())
             .map(|t| format!("{} {}", t.provider, t.account))
             .collect();
+        // Hundreds of organization accounts make no readable line; the reports list them.
+        const NAMED: usize = 10;
+        let named = if scopes.len() > NAMED {
+            format!(
+                "{}, … {} more",
+                scopes[..NAMED].join(", "),
+                scopes.len() - NAMED
+            )
+        } else {
+            scopes.join(", ")
+        };
         eprintln!(
-            "soc2scan: collected {} resources from {} ({}) in {seconds:.1} s: {} units, {gaps} failed, {calls} API calls",
+            "soc2scan: collected {} resources from {} ({named}) in {seconds:.1} s: {} units, {gaps} failed, {calls} API calls",
             snapshot.resources.len(),
             plural(scopes.len(), "account/project", "accounts/projects"),
-            scopes.join(", "),
             snapshot.coverage.len(),
         );
+        if let Some(organization) = &snapshot.metadata.organization {
+            let skipped: Vec<String> = snapshot
+                .metadata
+                .targets
+                .iter()
+                .filter(|t| t.is_skipped())
+                .map(|t| {
+                    let status = t.organization.as_ref().map(|o| o.status.as_str());
+                    format!("{} ({})", t.account, status.unwrap_or("not active"))
+                })
+                .collect();
+            eprintln!(
+                "soc2scan: organization {}: {} skipped{}, {} excluded by --org-exclude",
+                organization.id,
+                skipped.len(),
+                if skipped.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", skipped.join(", "))
+                },
+                organization.excluded.len()
+            );
+        }
         for gap in snapshot.gaps() {
             if let soc2scan_providers::CoverageStatus::Failed { kind, message } = &gap.status {
                 eprintln!(

@@ -33,6 +33,13 @@
 //! role_arn = "arn:aws:iam::111122223333:role/soc2scan-audit"
 //! external_id = "acme-soc2"
 //!
+//! # or, instead of [[aws.accounts]], every account of the organization:
+//! # [aws.org]
+//! # enabled = true
+//! # role = "OrganizationAccountAccessRole"
+//! # ous = ["ou-ab12-cdef3456"]
+//! # exclude = ["444455556666"]
+//!
 //! [gcp]
 //! projects = ["acme-prod", "acme-data"]
 //!
@@ -158,6 +165,27 @@ pub struct AwsSettings {
     pub max_attempts: Option<u32>,
     /// Requests per second per account (`--max-rate`).
     pub max_rate: Option<f64>,
+    /// `[aws.org]`: scan an AWS Organization's accounts.
+    #[serde(default)]
+    pub org: AwsOrgSettings,
+}
+
+/// `[aws.org]` settings (`--org`, `--org-role`, `--org-ou`, `--org-exclude` override them).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwsOrgSettings {
+    /// Scan the organization without `--org` on the command line.
+    pub enabled: Option<bool>,
+    /// The role assumed in each member account.
+    pub role: Option<String>,
+    /// The external id the member role's trust policy requires.
+    pub external_id: Option<String>,
+    /// Only the accounts under these organizational units.
+    #[serde(default)]
+    pub ous: Vec<String>,
+    /// Accounts not to scan.
+    #[serde(default)]
+    pub exclude: Vec<String>,
 }
 
 /// `[gcp]` settings (flags override them).
@@ -225,6 +253,13 @@ impl Config {
         config.rule_params()?;
         config.suppressions()?;
         config.providers()?;
+        if config.aws.org.enabled == Some(true) && !config.aws.accounts.is_empty() {
+            return Err(config.error(
+                "[aws.org] enabled = true and [[aws.accounts]] both name the AWS accounts to \
+                 scan; keep one of them"
+                    .to_string(),
+            ));
+        }
         Ok(config)
     }
 
@@ -369,6 +404,30 @@ mod tests {
         assert_eq!(config.history.url.as_deref(), Some("sqlite:evidence/h.db"));
         let error = parse("[history]\npath = \"h.db\"\n").unwrap_err();
         assert!(error.contains("path"), "{error}");
+    }
+
+    #[test]
+    fn aws_org_settings_are_read_and_cannot_go_with_aws_accounts() {
+        let config = parse(
+            "[aws.org]\nenabled = true\nrole = \"soc2scan-audit\"\nexternal_id = \"x\"\n\
+             ous = [\"ou-ab12-cdef3456\"]\nexclude = [\"444455556666\"]\n",
+        )
+        .expect("valid");
+        assert_eq!(config.aws.org.enabled, Some(true));
+        assert_eq!(config.aws.org.role.as_deref(), Some("soc2scan-audit"));
+        assert_eq!(config.aws.org.ous, vec!["ou-ab12-cdef3456"]);
+        assert_eq!(config.aws.org.exclude, vec!["444455556666"]);
+        let error = parse(
+            "[aws.org]\nenabled = true\n\n[[aws.accounts]]\n\
+             role_arn = \"arn:aws:iam::111122223333:role/a\"\n",
+        )
+        .unwrap_err();
+        assert!(
+            error.starts_with("soc2scan.toml: ") && error.contains("[aws.org] enabled = true"),
+            "{error}"
+        );
+        let error = parse("[aws.org]\nrole_name = \"x\"\n").unwrap_err();
+        assert!(error.contains("role_name"), "{error}");
     }
 
     #[test]

@@ -21,6 +21,10 @@ pub struct Progress {
     done: AtomicU64,
     failed: AtomicU64,
     calls: AtomicU64,
+    /// Organization accounts to open (`--org`), opened, and not opened.
+    accounts: AtomicU64,
+    accounts_opened: AtomicU64,
+    accounts_failed: AtomicU64,
     last_line: Mutex<Instant>,
 }
 
@@ -47,16 +51,34 @@ impl Progress {
             done: AtomicU64::new(0),
             failed: AtomicU64::new(0),
             calls: AtomicU64::new(0),
+            accounts: AtomicU64::new(0),
+            accounts_opened: AtomicU64::new(0),
+            accounts_failed: AtomicU64::new(0),
             last_line: Mutex::new(Instant::now()),
         }
     }
 
     fn counts(&self) -> String {
-        format!(
+        let calls = format!(
             "{} API calls, {} units failed",
             self.calls.load(Ordering::Relaxed),
             self.failed.load(Ordering::Relaxed)
-        )
+        );
+        match self.accounts.load(Ordering::Relaxed) {
+            0 => calls,
+            total => {
+                let failed = self.accounts_failed.load(Ordering::Relaxed);
+                format!(
+                    "accounts {}/{total} opened{}, {calls}",
+                    self.accounts_opened.load(Ordering::Relaxed) + failed,
+                    if failed > 0 {
+                        format!(" ({failed} could not be)")
+                    } else {
+                        String::new()
+                    }
+                )
+            }
+        }
     }
 
     fn refresh(&self) {
@@ -109,5 +131,38 @@ impl CollectionProgress for Progress {
     fn api_call(&self, _operation: &str) {
         self.calls.fetch_add(1, Ordering::Relaxed);
         self.refresh();
+    }
+
+    fn accounts_listed(&self, count: usize) {
+        self.accounts.fetch_add(count as u64, Ordering::Relaxed);
+        self.refresh();
+    }
+
+    fn account_opened(&self, _account: &str, opened: bool) {
+        if opened {
+            self.accounts_opened.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.accounts_failed.fetch_add(1, Ordering::Relaxed);
+        }
+        self.refresh();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_organization_scan_counts_accounts_opened_beside_units_and_calls() {
+        let progress = Progress::new("aws".to_string(), true);
+        assert_eq!(progress.counts(), "0 API calls, 0 units failed");
+        progress.accounts_listed(300);
+        progress.account_opened("111122223333", true);
+        progress.account_opened("444455556666", false);
+        progress.api_call("sts:AssumeRole");
+        assert_eq!(
+            progress.counts(),
+            "accounts 2/300 opened (1 could not be), 1 API calls, 0 units failed"
+        );
     }
 }

@@ -30,6 +30,7 @@ pub fn snapshot(size: usize) -> Snapshot {
             alias: Some("synthetic".to_string()),
             regions: REGIONS.iter().map(|r| r.to_string()).collect(),
             identity: None,
+            organization: None,
         },
         ScanTarget {
             provider: Provider::Gcp,
@@ -37,6 +38,7 @@ pub fn snapshot(size: usize) -> Snapshot {
             alias: None,
             regions: Vec::new(),
             identity: None,
+            organization: None,
         },
     ];
     for kind in ResourceKind::ALL {

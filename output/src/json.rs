@@ -10,7 +10,9 @@ use crate::{Format, OutputError, RenderContext};
 use chrono::{DateTime, Utc};
 use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
-use soc2scan_model::{CollectionUnit, Provider, ResourceKind, ScanTarget, ToolInfo};
+use soc2scan_model::{
+    CollectionUnit, OrganizationScan, Provider, ResourceKind, ScanTarget, ToolInfo,
+};
 use soc2scan_rules::{Category, ParamValue, Report, Severity, SkipReason};
 use std::collections::BTreeMap;
 
@@ -107,6 +109,9 @@ struct SnapshotInfo<'a> {
     /// IAM reuses for up to four hours): when, per account.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     data_as_of: Vec<DataAsOfJson<'a>>,
+    /// The AWS Organization the targets were listed from (`--org`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    organization: Option<&'a OrganizationScan>,
     /// For a Terraform plan: the plan file and its format.
     #[serde(skip_serializing_if = "Option::is_none")]
     terraform_plan: Option<PlanJson<'a>>,
@@ -305,6 +310,7 @@ impl<'a> JsonReport<'a> {
                         text: source.describe(),
                     })
                     .collect(),
+                organization: metadata.organization.as_ref(),
                 terraform_plan: report.snapshot.plan.as_ref().map(|plan| PlanJson {
                     file: &plan.plan_file,
                     format_version: &plan.format_version,
@@ -410,6 +416,29 @@ mod tests {
         let text = render_json(&report, &context()).unwrap();
         assert!(text.ends_with("}\n"));
         serde_json::from_str(&text).unwrap()
+    }
+
+    #[test]
+    fn organization_accounts_carry_their_place_and_the_scan_its_organization() {
+        let document = render(&Fixture::organization());
+        let targets = document["snapshot"]["targets"].as_array().unwrap();
+        assert_eq!(
+            targets[0]["organization"],
+            json!({"name": "acme-prod-app", "ou_path": "Root/Workloads/Prod", "status": "ACTIVE"})
+        );
+        assert_eq!(
+            targets[2]["organization"],
+            json!({"name": "legacy", "ou_path": "Root/Legacy", "status": "SUSPENDED", "skipped": true})
+        );
+        let organization = &document["snapshot"]["organization"];
+        assert_eq!(organization["id"], "o-abc123def4");
+        assert_eq!(organization["excluded"].as_array().unwrap().len(), 2);
+        // No organization, no key.
+        let plain = render(&Fixture::standard());
+        assert!(plain["snapshot"].get("organization").is_none());
+        assert!(plain["snapshot"]["targets"][0]
+            .get("organization")
+            .is_none());
     }
 
     #[test]

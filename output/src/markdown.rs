@@ -2,7 +2,7 @@
 //! totals, coverage gaps, the most severe failures and the per-criterion table.
 
 use crate::summary::Summary;
-use crate::table::{coverage_text, resource_text, targets_text, totals_text};
+use crate::table::{coverage_text, organization_text, resource_text, targets_text, totals_text};
 use crate::RenderContext;
 use soc2scan_rules::Report;
 use std::fmt::Write as _;
@@ -25,6 +25,9 @@ pub fn render_markdown(report: &Report<'_>, ctx: &RenderContext) -> String {
         snapshot.metadata.finished_at.format("%Y-%m-%d %H:%M UTC"),
         inline(&ctx.tool_version)
     );
+    if let Some(organization) = organization_text(snapshot) {
+        let _ = writeln!(out, "Organization: {}\n", inline(&organization));
+    }
 
     let data = crate::data_as_of::listed(&crate::data_as_of::data_as_of(snapshot));
     if !data.is_empty() {
@@ -233,6 +236,25 @@ mod tests {
             let pipes = line.replace("\\|", "").matches('|').count();
             assert!(pipes == 5 || pipes == 7, "{line}");
         }
+    }
+
+    #[test]
+    fn organization_scans_name_accounts_paths_and_skipped_ones() {
+        let fixture = Fixture::organization();
+        let text = render_markdown(&fixture.report(), &context());
+        assert!(
+            text.contains("aws 444455556666 (legacy; Root/Legacy; skipped: SUSPENDED)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("acme-prod-app; Root/Workloads/Prod"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Organization: o-abc123def4 (management 999988887777"),
+            "{text}"
+        );
+        assert!(text.contains("2 excluded by --org-exclude"), "{text}");
     }
 
     #[test]

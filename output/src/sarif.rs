@@ -21,6 +21,7 @@ use serde_sarif::sarif::{
     Result as SarifResult, ResultKind, ResultLevel, Run, RunAutomationDetails, Sarif, Suppression,
     Tool, ToolComponent, ToolComponentReference,
 };
+use sha2::{Digest, Sha256};
 use soc2scan_model::{Provider, ScanTarget, Snapshot};
 use soc2scan_rules::docs::{doc_markdown, rule_page, short_description};
 use soc2scan_rules::{Evaluation, Report, RuleMeta, Severity, SkipReason, Verdict};
@@ -287,6 +288,17 @@ fn sarif_log(
     invocation.exit_code = ctx.exit_code.map(i64::from);
     invocation.command_line = ctx.command_line.clone();
 
+    let mut run_properties = bag([
+        ("checksPassed", json!(summary.checks.passed)),
+        ("checksFailed", json!(summary.checks.failed)),
+        ("checksNotEvaluated", json!(summary.checks.not_evaluated)),
+        ("complete", json!(summary.complete)),
+    ]);
+    if let Some(organization) = organization_properties(report.snapshot) {
+        run_properties
+            .additional_properties
+            .insert("organization".to_string(), organization);
+    }
     let run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
         .taxonomies(vec![taxonomy(summary)])
@@ -297,12 +309,7 @@ fn sarif_log(
         )
         .invocations(vec![invocation])
         .results(results)
-        .properties(bag([
-            ("checksPassed", json!(summary.checks.passed)),
-            ("checksFailed", json!(summary.checks.failed)),
-            ("checksNotEvaluated", json!(summary.checks.not_evaluated)),
-            ("complete", json!(summary.complete)),
-        ]))
+        .properties(run_properties)
         .build();
 
     Sarif::builder()
@@ -808,10 +815,12 @@ fn default_category(snapshot: &Snapshot) -> String {
     if snapshot.plan.is_some() {
         return "plan/".to_string();
     }
+    // Skipped organization accounts were listed, not scanned: they name no category.
     let mut scopes: BTreeSet<(Provider, &str)> = snapshot
         .metadata
         .targets
         .iter()
+        .filter(|target| !target.is_skipped())
         .map(
             |ScanTarget {
                  provider, account, ..
@@ -838,7 +847,55 @@ fn default_category(snapshot: &Snapshot) -> String {
             accounts.push(account);
         }
     }
-    format!("soc2scan/{}/{}/", providers.join("+"), accounts.join("+"))
+    if accounts.len() <= MAX_NAMED_SCOPES {
+        return format!("soc2scan/{}/{}/", providers.join("+"), accounts.join("+"));
+    }
+    // An organization of hundreds of accounts would make a category of kilobytes: past a
+    // few accounts it names the organization (or the number of scopes) and a digest of the
+    // exact set, so two scans of the same accounts share a category and any other set —
+    // another OU, another shard — gets its own.
+    let digest = Sha256::digest(accounts.join("\n").as_bytes());
+    let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+    let name = match &snapshot.metadata.organization {
+        Some(organization) => organization.id.clone(),
+        None => format!("{}-scopes", accounts.len()),
+    };
+    format!("soc2scan/{}/{name}-{hex}/", providers.join("+"))
+}
+
+/// Up to this many accounts and projects are named in the default category one by one.
+pub const MAX_NAMED_SCOPES: usize = 10;
+
+/// The organization and its accounts' names and OU paths, for the run's properties.
+fn organization_properties(snapshot: &Snapshot) -> Option<Value> {
+    let organization = snapshot.metadata.organization.as_ref()?;
+    let accounts: Vec<Value> = snapshot
+        .metadata
+        .targets
+        .iter()
+        .filter_map(|target| {
+            let org = target.organization.as_ref()?;
+            Some(json!({
+                "account": target.account,
+                "name": org.name,
+                "ouPath": org.ou_path,
+                "status": org.status,
+                "skipped": org.skipped,
+            }))
+        })
+        .collect();
+    Some(json!({
+        "id": organization.id,
+        "managementAccount": organization.management_account,
+        "memberRole": organization.member_role,
+        "units": organization
+            .units
+            .iter()
+            .map(|unit| json!({"id": unit.id, "path": unit.path}))
+            .collect::<Vec<_>>(),
+        "excluded": organization.excluded.len(),
+        "accounts": accounts,
+    }))
 }
 
 #[cfg(test)]
@@ -1090,6 +1147,68 @@ mod tests {
     }
 
     #[test]
+    fn organization_scans_list_their_accounts_and_keep_a_short_valid_category() {
+        let fixture = Fixture::organization();
+        let document = render(&fixture, &context());
+        assert_valid_sarif(&document);
+        let organization = &document["runs"][0]["properties"]["organization"];
+        assert_eq!(organization["id"], "o-abc123def4");
+        assert_eq!(organization["excluded"], 2);
+        assert_eq!(
+            organization["accounts"],
+            serde_json::json!([
+                {"account": "111122223333", "name": "acme-prod-app", "ouPath": "Root/Workloads/Prod", "status": "ACTIVE", "skipped": false},
+                {"account": "444455556666", "name": "legacy", "ouPath": "Root/Legacy", "status": "SUSPENDED", "skipped": true}
+            ])
+        );
+        // The skipped account was not scanned: it is not in the category.
+        assert_eq!(
+            document["runs"][0]["automationDetails"]["id"],
+            "soc2scan/aws+gcp/111122223333+acme-prod/"
+        );
+        assert!(
+            render(&Fixture::standard(), &context())["runs"][0]["properties"]
+                .get("organization")
+                .is_none()
+        );
+
+        // Many accounts: the organization and a digest of the exact set.
+        let many = |count: u64| {
+            let mut fixture = Fixture::organization();
+            let template = fixture.snapshot.metadata.targets[0].clone();
+            for n in 0..count {
+                let mut target = template.clone();
+                target.account = format!("{:012}", 100_000_000_000 + n);
+                fixture.snapshot.metadata.targets.push(target);
+            }
+            fixture
+        };
+        let category = |fixture: &Fixture| {
+            render(fixture, &context())["runs"][0]["automationDetails"]["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        let first = category(&many(40));
+        assert!(
+            first.starts_with("soc2scan/aws+gcp/o-abc123def4-"),
+            "{first}"
+        );
+        assert!(first.ends_with('/') && first.len() < 60, "{first}");
+        assert_eq!(
+            first,
+            category(&many(40)),
+            "the same accounts, the same category"
+        );
+        assert_ne!(
+            first,
+            category(&many(41)),
+            "other accounts, another category"
+        );
+        assert_valid_sarif(&render(&many(40), &context()));
+    }
+
+    #[test]
     fn invocation_has_times_and_a_notification_per_gap_and_unexplained_rule() {
         let document = render(&Fixture::standard(), &context());
         let invocation = &document["runs"][0]["invocations"][0];
@@ -1261,6 +1380,7 @@ mod tests {
         });
         clean.snapshot.coverage.retain(|e| !e.is_gap());
         let clean_report = clean.report();
+        let organization = Fixture::organization();
         let mut with_pass = context();
         with_pass.sarif_include_pass = true;
         let truncated = SarifLimits {
@@ -1275,6 +1395,10 @@ mod tests {
                 render_sarif_with_limits(&report, &context(), &truncated).unwrap(),
             ),
             ("clean", render_sarif(&clean_report, &context()).unwrap()),
+            (
+                "organization",
+                render_sarif(&organization.report(), &context()).unwrap(),
+            ),
         ];
         for (name, log) in logs {
             let input = directory.path().join(format!("{name}.sarif"));

@@ -25,6 +25,9 @@ pub fn render_table(report: &Report<'_>, ctx: &RenderContext) -> String {
         ctx.tool_version
     );
     let _ = writeln!(out, "Targets:   {}", targets_text(snapshot));
+    if let Some(organization) = organization_text(snapshot) {
+        let _ = writeln!(out, "Org:       {organization}");
+    }
     if let Some(plan) = &snapshot.plan {
         let _ = writeln!(
             out,
@@ -256,6 +259,15 @@ pub(crate) fn targets_text(snapshot: &Snapshot) -> String {
             if let Some(alias) = &target.alias {
                 details.push(alias.clone());
             }
+            if let Some(org) = &target.organization {
+                if let Some(name) = &org.name {
+                    details.push(name.clone());
+                }
+                details.push(org.ou_path.clone());
+                if org.skipped {
+                    details.push(format!("skipped: {}", org.status));
+                }
+            }
             if !target.regions.is_empty() {
                 details.push(target.regions.join(", "));
             }
@@ -272,6 +284,55 @@ pub(crate) fn targets_text(snapshot: &Snapshot) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// `o-abc123def4 (management 111122223333, role OrganizationAccountAccessRole, OUs
+/// Root/Workloads): 30 accounts scanned, 1 skipped (SUSPENDED), 2 excluded by --org-exclude`,
+/// for a snapshot of an AWS Organization.
+pub(crate) fn organization_text(snapshot: &Snapshot) -> Option<String> {
+    let organization = snapshot.metadata.organization.as_ref()?;
+    let listed: Vec<_> = snapshot
+        .metadata
+        .targets
+        .iter()
+        .filter(|t| t.organization.is_some())
+        .collect();
+    let skipped: Vec<String> = listed
+        .iter()
+        .filter(|t| t.is_skipped())
+        .map(|t| {
+            let org = t.organization.as_ref().map(|o| o.status.as_str());
+            format!("{} {}", t.account, org.unwrap_or_default())
+        })
+        .collect();
+    let mut scope = format!(
+        "management {}, role {}",
+        organization.management_account, organization.member_role
+    );
+    if !organization.units.is_empty() {
+        let units: Vec<String> = organization
+            .units
+            .iter()
+            .map(|unit| format!("{} ({})", unit.path, unit.id))
+            .collect();
+        let _ = write!(scope, ", OUs {}", units.join(", "));
+    }
+    Some(format!(
+        "{} ({scope}): {} scanned, {} skipped{}, {} excluded by --org-exclude",
+        organization.id,
+        if listed.len() - skipped.len() == 1 {
+            "1 account".to_string()
+        } else {
+            format!("{} accounts", listed.len() - skipped.len())
+        },
+        skipped.len(),
+        if skipped.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", skipped.join(", "))
+        },
+        organization.excluded.len()
+    ))
 }
 
 /// `3 rules · 4 passed · 3 failed (1 critical, 1 high, 1 low) · 4 not evaluated`.
@@ -342,6 +403,31 @@ pub(crate) fn resource_text(report: &Report<'_>, evaluation: &Evaluation) -> Str
 mod tests {
     use super::*;
     use crate::test_support::{context, Fixture};
+
+    #[test]
+    fn organization_accounts_show_names_paths_skips_and_exclusions() {
+        let fixture = Fixture::organization();
+        let text = render_table(&fixture.report(), &context());
+        assert!(
+            text.contains(
+                "Targets:   aws 111122223333 (acme; acme-prod-app; Root/Workloads/Prod; \
+                 eu-west-1, us-east-1), gcp acme-prod, aws 444455556666 (legacy; Root/Legacy; \
+                 skipped: SUSPENDED)\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "Org:       o-abc123def4 (management 999988887777, role \
+                 OrganizationAccountAccessRole): 1 account scanned, 1 skipped (444455556666 \
+                 SUSPENDED), 2 excluded by --org-exclude\n"
+            ),
+            "{text}"
+        );
+        // Without an organization there is no Org line.
+        let plain = render_table(&Fixture::standard().report(), &context());
+        assert!(!plain.contains("Org:"));
+    }
 
     #[test]
     fn table_has_header_failures_criteria_and_gaps() {

@@ -5,8 +5,8 @@
 use crate::RenderContext;
 use chrono::{DateTime, TimeZone, Utc};
 use soc2scan_model::{
-    CollectionUnit, CoverageEntry, CoverageStatus, EbsVolume, FailureKind, GcsBucket, Provider,
-    Resource, ResourceConfig, ResourceKind, ScanTarget, Snapshot,
+    CollectionUnit, CoverageEntry, CoverageStatus, EbsVolume, FailureKind, GcsBucket, OrgAccount,
+    OrganizationScan, Provider, Resource, ResourceConfig, ResourceKind, ScanTarget, Snapshot,
 };
 use soc2scan_rules::aws::ec2::EbsVolumeUnencrypted;
 use soc2scan_rules::rule::CheckContext;
@@ -197,6 +197,7 @@ impl Fixture {
                 alias: Some("acme".to_string()),
                 regions: vec!["eu-west-1".to_string(), "us-east-1".to_string()],
                 identity: None,
+                organization: None,
             },
             ScanTarget {
                 provider: Provider::Gcp,
@@ -204,6 +205,7 @@ impl Fixture {
                 alias: None,
                 regions: vec![],
                 identity: None,
+                organization: None,
             },
         ];
         snapshot.coverage = vec![
@@ -256,6 +258,41 @@ impl Fixture {
         }
     }
 
+    /// The standard fixture as a scan of an AWS Organization: its AWS account named and
+    /// placed in `Root/Workloads/Prod`, a suspended account `444455556666` listed as
+    /// skipped, and two accounts excluded.
+    pub fn organization() -> Fixture {
+        let mut fixture = Fixture::standard();
+        let metadata = &mut fixture.snapshot.metadata;
+        metadata.targets[0].organization = Some(OrgAccount {
+            name: Some("acme-prod-app".to_string()),
+            ou_path: "Root/Workloads/Prod".to_string(),
+            status: "ACTIVE".to_string(),
+            skipped: false,
+        });
+        metadata.targets.push(ScanTarget {
+            provider: Provider::Aws,
+            account: SUSPENDED_ACCOUNT.to_string(),
+            alias: None,
+            regions: vec![],
+            identity: None,
+            organization: Some(OrgAccount {
+                name: Some("legacy".to_string()),
+                ou_path: "Root/Legacy".to_string(),
+                status: "SUSPENDED".to_string(),
+                skipped: true,
+            }),
+        });
+        metadata.organization = Some(OrganizationScan {
+            id: "o-abc123def4".to_string(),
+            management_account: "999988887777".to_string(),
+            member_role: "OrganizationAccountAccessRole".to_string(),
+            units: vec![],
+            excluded: vec!["555566667777".to_string(), "666677778888".to_string()],
+        });
+        fixture
+    }
+
     /// Runs the fixture's rules.
     pub fn report(&self) -> Report<'_> {
         Engine::new(
@@ -267,6 +304,9 @@ impl Fixture {
         .evaluate(&self.snapshot)
     }
 }
+
+/// The skipped account of [`Fixture::organization`].
+pub const SUSPENDED_ACCOUNT: &str = "444455556666";
 
 pub fn context() -> RenderContext {
     let mut ctx = RenderContext::new("0.1.0", time(9, 5), time(9, 6));

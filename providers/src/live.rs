@@ -2,7 +2,7 @@
 //! the collection it returns.
 
 use crate::model::Resource;
-use crate::snapshot::{CollectionUnit, CoverageEntry, ScanTarget, Snapshot};
+use crate::snapshot::{CollectionUnit, CoverageEntry, OrganizationScan, ScanTarget, Snapshot};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 
@@ -15,6 +15,10 @@ pub trait CollectionProgress: Send + Sync {
     fn unit_finished(&self, unit: &CollectionUnit, failed: bool);
     /// An HTTP request for `operation` (`ec2:DescribeVolumes`) is about to be sent.
     fn api_call(&self, operation: &str);
+    /// An organization was listed: `count` accounts are to be opened (`--org`).
+    fn accounts_listed(&self, _count: usize) {}
+    /// One of them was opened (its role assumed), or could not be (`opened` false).
+    fn account_opened(&self, _account: &str, _opened: bool) {}
 }
 
 /// Progress that goes nowhere.
@@ -30,8 +34,11 @@ impl CollectionProgress for NoProgress {
 /// What a live collection produced, before it becomes a [`Snapshot`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct LiveCollection {
-    /// The scanned accounts or projects, in the order of the options.
+    /// The scanned accounts or projects, in the order of the options (by account id for an
+    /// organization, its skipped accounts included).
     pub targets: Vec<ScanTarget>,
+    /// The organization the targets were listed from (`--org`), if any.
+    pub organization: Option<OrganizationScan>,
     /// The resources, sorted.
     pub resources: Vec<Resource>,
     /// Exactly one entry per collection unit of every target, `ok` or `failed`, plus
@@ -51,6 +58,7 @@ impl LiveCollection {
         let mut snapshot = Snapshot::new(tool_version, self.started_at, self.finished_at);
         snapshot.metadata.targets = self.targets;
         snapshot.metadata.api_calls = self.api_calls;
+        snapshot.metadata.organization = self.organization;
         snapshot.coverage = self.coverage;
         snapshot.resources = self.resources;
         snapshot

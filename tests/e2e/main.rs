@@ -13,5 +13,7 @@ mod github;
 mod golden;
 mod history;
 mod limits;
+#[cfg(feature = "aws")]
+mod org;
 mod suppressions;
 mod terraform;

@@ -78,20 +78,20 @@ pub fn free_port() -> u16 {
 }
 
 pub fn start_moto(python: &Path, extra_env: &[(&str, &str)]) -> Moto {
+    start_moto_with(python, extra_env, &[])
+}
+
+/// [`start_moto`] with switches of tests/support/moto_server.py
+/// (`--assumed-roles-must-exist`).
+pub fn start_moto_with(python: &Path, extra_env: &[(&str, &str)], switches: &[&str]) -> Moto {
     let port = free_port();
     let log = std::env::temp_dir().join(format!("soc2scan-moto-{port}.log"));
     let log_file = std::fs::File::create(&log).expect("moto log file");
     let mut command = Command::new(python);
     command
-        .args([
-            "-c",
-            MOTO_SERVER,
-            "--exit-with-stdin",
-            "-H",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-        ])
+        .args(["-c", MOTO_SERVER, "--exit-with-stdin"])
+        .args(switches)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
         .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
         .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
         .env_remove("MOTO_ACCOUNT_ID")

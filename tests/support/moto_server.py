@@ -13,7 +13,13 @@ through the fault proxy instead.
 
 With --exit-with-stdin the server quits as soon as stdin reaches end of file — that is, as
 soon as the process holding the other end of the pipe (a test binary) exits, however it
-exits. The other arguments are moto.server's.
+exits.
+
+With --assumed-roles-must-exist, STS AssumeRole of a role that is not in its account's IAM
+answers AccessDenied, as AWS does (moto otherwise lets any role ARN be assumed): the
+Organizations tests need an account whose OrganizationAccountAccessRole is missing to fail.
+Existing tests do not pass it, and assume roles that exist nowhere. The other arguments are
+moto.server's.
 """
 import os, sys, threading, io, json
 
@@ -25,6 +31,29 @@ if "--exit-with-stdin" in sys.argv:
         os._exit(0)
 
     threading.Thread(target=watch, daemon=True).start()
+
+if "--assumed-roles-must-exist" in sys.argv:
+    sys.argv.remove("--assumed-roles-must-exist")
+    from moto.sts.models import STSBackend
+    from moto.sts.exceptions import STSClientError
+    from moto.iam.models import iam_backends
+
+    _assume_role = STSBackend.assume_role
+
+    def assume_existing_role(self, region_name, role_session_name, role_arn, *args, **kwargs):
+        parts = role_arn.split(":")
+        account = parts[4] if len(parts) > 5 else ""
+        try:
+            iam_backends[account][parts[1]].get_role(role_arn.rsplit("/", 1)[-1])
+        except Exception:
+            raise STSClientError(
+                "AccessDenied",
+                f"User: {self.account_id} is not authorized to perform: sts:AssumeRole on "
+                f"resource: {role_arn}",
+            )
+        return _assume_role(self, region_name, role_session_name, role_arn, *args, **kwargs)
+
+    STSBackend.assume_role = assume_existing_role
 
 import botocore.session
 from botocore.parsers import RpcV2CBORParser

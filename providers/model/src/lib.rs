@@ -54,8 +54,9 @@ pub use fields::{field_paths, is_field, is_leaf_field, relations};
 pub use gcp::gcs::*;
 pub use plan::*;
 pub use snapshot::{
-    CollectionUnit, CoverageEntry, CoverageStatus, FailureKind, LoadError, ScanMetadata,
-    ScanTarget, Snapshot, ToolInfo, SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION,
+    CollectionUnit, CoverageEntry, CoverageStatus, FailureKind, LoadError, OrgAccount,
+    OrgUnitScope, OrganizationScan, ScanMetadata, ScanTarget, Snapshot, ToolInfo, SNAPSHOT_FORMAT,
+    SNAPSHOT_FORMAT_VERSION,
 };
 
 use serde::{Deserialize, Serialize};

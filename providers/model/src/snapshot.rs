@@ -52,6 +52,9 @@ pub struct ScanMetadata {
     /// API calls made, by `service:Operation` (e.g. `ec2:DescribeVolumes`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub api_calls: BTreeMap<String, u64>,
+    /// The AWS Organization the AWS targets were listed from (`--org`), if they were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<OrganizationScan>,
 }
 
 /// Name and version of the tool that collected a snapshot.
@@ -81,6 +84,66 @@ pub struct ScanTarget {
     /// The identity the scan ran as (an ARN or service-account email; never a secret).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<String>,
+    /// Where the account sits in its AWS Organization, for accounts listed from one
+    /// (`--org`): its name, OU path and status, and whether it was skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<OrgAccount>,
+}
+
+impl ScanTarget {
+    /// Whether the target was listed but deliberately not scanned (an organization account
+    /// that is suspended or pending closure): it has no coverage and no resources, and is
+    /// neither scanned nor a gap.
+    pub fn is_skipped(&self) -> bool {
+        self.organization.as_ref().is_some_and(|org| org.skipped)
+    }
+}
+
+/// An account's place in its AWS Organization.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrgAccount {
+    /// The account's name in the organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The path of organizational units from the root to the account, by name:
+    /// `Root/Workloads/Prod` (`Root` for an account directly under the root).
+    pub ou_path: String,
+    /// The account's status as Organizations gives it: `ACTIVE`, `SUSPENDED`,
+    /// `PENDING_CLOSURE`, …
+    pub status: String,
+    /// Not scanned because of its status (anything but `ACTIVE`): listed, not a gap.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub skipped: bool,
+}
+
+/// How an AWS Organization was scanned (`--org`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganizationScan {
+    /// The organization id (`o-abc123def4`).
+    pub id: String,
+    /// The management account's id.
+    pub management_account: String,
+    /// The role assumed in each member account (`OrganizationAccountAccessRole`).
+    pub member_role: String,
+    /// The organizational units the accounts were listed under (`--org-ou`), with their
+    /// paths; empty when the whole organization was listed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<OrgUnitScope>,
+    /// Accounts of the listing left out by `--org-exclude`: not scanned, not gaps.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excluded: Vec<String>,
+}
+
+/// An organizational unit a scan was limited to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrgUnitScope {
+    /// The OU id (`ou-ab12-cdef3456`).
+    pub id: String,
+    /// Its path from the root by name (`Root/Workloads`).
+    pub path: String,
 }
 
 /// A unit of collection: provider × account × region × resource kind, optionally narrowed
@@ -258,6 +321,7 @@ impl Snapshot {
                 finished_at,
                 targets: Vec::new(),
                 api_calls: BTreeMap::new(),
+                organization: None,
             },
             coverage: Vec::new(),
             resources: Vec::new(),
@@ -347,6 +411,15 @@ impl Snapshot {
             let Some(kinds) = attempted.get(&(target.provider, target.account.as_str())) else {
                 continue;
             };
+            if target.is_skipped() {
+                return Err(invalid(
+                    format!("metadata.targets[{index}]"),
+                    format!(
+                        "{}/{} is marked skipped (organization.skipped) but the coverage table has entries for it; a skipped account is listed, never collected",
+                        target.provider, target.account
+                    ),
+                ));
+            }
             for &kind in kinds {
                 let regions: Vec<&str> = match kind.collection_scope() {
                     crate::CollectionScope::Regional => {
@@ -735,6 +808,77 @@ mod tests {
         assert!(
             error.contains("resources[0]: the coverage table has no ebs_volume entry"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn organization_fields_round_trip_and_a_skipped_account_has_no_coverage() {
+        let mut document = valid_document();
+        document["metadata"]["targets"][0]["organization"] =
+            json!({"name": "prod-app", "ou_path": "Root/Workloads/Prod", "status": "ACTIVE"});
+        document["metadata"]["targets"]
+            .as_array_mut()
+            .expect("targets")
+            .push(json!({
+                "provider": "aws",
+                "account": "444455556666",
+                "organization": {"name": "legacy", "ou_path": "Root", "status": "SUSPENDED", "skipped": true}
+            }));
+        document["metadata"]["organization"] = json!({
+            "id": "o-abc123def4",
+            "management_account": "999988887777",
+            "member_role": "OrganizationAccountAccessRole",
+            "units": [{"id": "ou-ab12-cdef3456", "path": "Root/Workloads"}],
+            "excluded": ["555566667777"]
+        });
+        let snapshot = load(&document).expect("loads");
+        let skipped: Vec<&str> = snapshot
+            .metadata
+            .targets
+            .iter()
+            .filter(|t| t.is_skipped())
+            .map(|t| t.account.as_str())
+            .collect();
+        assert_eq!(skipped, vec!["444455556666"]);
+        let organization = snapshot
+            .metadata
+            .organization
+            .as_ref()
+            .expect("organization");
+        assert_eq!(organization.units[0].path, "Root/Workloads");
+        let again = serde_json::to_value(&snapshot).expect("serialises");
+        assert_eq!(
+            again["metadata"]["organization"],
+            document["metadata"]["organization"]
+        );
+        assert_eq!(
+            again["metadata"]["targets"][1],
+            document["metadata"]["targets"][1]
+        );
+        // `skipped: false` is not written; snapshots without these fields are unchanged.
+        assert!(again["metadata"]["targets"][0]["organization"]
+            .get("skipped")
+            .is_none());
+        let plain = serde_json::to_value(load(&valid_document()).expect("loads")).unwrap();
+        assert!(plain["metadata"].get("organization").is_none());
+        assert!(plain["metadata"]["targets"][0]
+            .get("organization")
+            .is_none());
+
+        // A skipped account that has coverage entries was collected after all: invalid.
+        let mut document = valid_document();
+        document["metadata"]["targets"][0]["organization"] =
+            json!({"ou_path": "Root", "status": "SUSPENDED", "skipped": true});
+        let error = load_error(&document).to_string();
+        assert!(error.contains("is marked skipped"), "{error}");
+        // An unknown key in the organization block is a data error, like everywhere.
+        let mut document = valid_document();
+        document["metadata"]["targets"][0]["organization"] =
+            json!({"ou_path": "Root", "status": "ACTIVE", "ou": "x"});
+        assert_data_error(
+            &document,
+            "metadata.targets[0].organization.ou",
+            &["unknown field `ou`"],
         );
     }
 

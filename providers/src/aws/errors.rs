@@ -67,6 +67,11 @@ pub enum AwsError {
         /// The service's code and message.
         message: String,
     },
+    /// `--org` was asked for but the organization's accounts could not be listed (not the
+    /// management account or a delegated administrator, no organization, a denied call, an
+    /// `--org-ou` that is not in the organization).
+    #[error("cannot scan the AWS Organization: {0}")]
+    Organization(String),
 }
 
 /// A call that failed, classified for the coverage table.

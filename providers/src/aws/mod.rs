@@ -31,6 +31,7 @@ mod kms;
 mod lambda;
 mod logs;
 mod options;
+mod org;
 mod rds;
 mod s3;
 mod service;
@@ -44,8 +45,8 @@ mod securityhub;
 pub use crate::live::{CollectionProgress, NoProgress};
 pub use errors::AwsError;
 pub use options::{
-    AssumeRoleTarget, AwsScanOptions, RegionSelection, StaticCredentials, DEFAULT_CALL_TIMEOUT,
-    DEFAULT_MAX_CONCURRENCY,
+    AssumeRoleTarget, AwsScanOptions, OrgOptions, RegionSelection, StaticCredentials,
+    DEFAULT_CALL_TIMEOUT, DEFAULT_MAX_CONCURRENCY, DEFAULT_ORG_ROLE,
 };
 pub use options::{
     DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_CONCURRENCY_PER_REGION,
@@ -66,8 +67,19 @@ use tokio::task::JoinSet;
 /// The API actions the collection itself calls, whatever the services: the identity of
 /// each account, and the enabled regions for `--all-regions`. `sts:AssumeRole` is not here:
 /// the credential provider calls it with the caller's own credentials, against the role to
-/// assume, and needs no permission in the scanned role.
+/// assume, and needs no permission in the scanned role (see [`caller_actions`]).
 const COLLECTION_ACTIONS: &[&str] = &["sts:GetCallerIdentity", "ec2:DescribeRegions"];
+
+/// The actions the *caller* (the base identity) may need beyond [`api_actions`], which the
+/// scanned accounts' role needs: `sts:AssumeRole` on the roles of `--role-arn` or `--org`,
+/// and, for `--org`, the Organizations listings in the management account (or a delegated
+/// administrator). docs/permissions.md grants them in a policy of their own; a scan counts
+/// them in `api_calls` like every other request.
+pub fn caller_actions() -> Vec<&'static str> {
+    std::iter::once("sts:AssumeRole")
+        .chain(org::ACTIONS.iter().copied())
+        .collect()
+}
 
 /// Every API action soc2scan's AWS collection may call, as IAM spells it: the collection's
 /// own and every registered service's. The tests check that `docs/permissions.md` grants
@@ -133,13 +145,79 @@ pub async fn collect(
     // own while the other accounts are scanned; only when no account opens does the run
     // stop with the error.
     let services = selected_services(options);
-    let sources = account_sources(options);
-    let opened =
-        futures::future::join_all(sources.iter().map(|source| {
-            open_account(&shared, options, &services, &base, *source, &session_name)
-        }))
+    // With --org, the caller's own account is opened first (its id and partition name the
+    // member roles), the organization is listed, and every ACTIVE account in scope but the
+    // caller's is opened through its role.
+    let mut organization = None;
+    let mut org_roles: Vec<AssumeRoleTarget> = Vec::new();
+    let mut caller_session = None;
+    if let Some(org_options) = &options.org {
+        let caller = open_account(
+            &shared,
+            options,
+            &services,
+            &base,
+            AccountSource::Base,
+            &session_name,
+        )
+        .await?;
+        let listing = org::list(
+            &base,
+            &shared.counter,
+            &shared.limiter,
+            org_options,
+            options.shard.as_ref(),
+        )
+        .await?;
+        let scanned = listing.accounts.values().filter(|a| !a.skipped).count();
+        shared.progress.accounts_listed(scanned);
+        for (account, placement) in &listing.accounts {
+            if placement.skipped {
+                continue;
+            }
+            if *account == caller.account {
+                shared.progress.account_opened(account, true);
+                caller_session = Some(caller.clone());
+            } else {
+                org_roles.push(AssumeRoleTarget {
+                    role_arn: format!(
+                        "arn:{}:iam::{account}:role/{}",
+                        caller.partition, org_options.role_name
+                    ),
+                    external_id: org_options.external_id.clone(),
+                });
+            }
+        }
+        organization = Some(listing);
+    }
+    let sources: Vec<AccountSource<'_>> = if options.org.is_some() {
+        org_roles.iter().map(AccountSource::Role).collect()
+    } else {
+        account_sources(options)
+    };
+    let (shared_ref, services_ref, base_ref, session_ref) =
+        (&shared, &services, &base, &session_name);
+    let opened = futures::future::join_all(sources.iter().map(|&source| async move {
+        let opened = open_account(
+            shared_ref,
+            options,
+            services_ref,
+            base_ref,
+            source,
+            session_ref,
+        )
         .await;
-    let mut sessions = Vec::new();
+        if options.org.is_some() {
+            if let AccountSource::Role(target) = source {
+                shared_ref
+                    .progress
+                    .account_opened(target.account_id().unwrap_or_default(), opened.is_ok());
+            }
+        }
+        opened
+    }))
+    .await;
+    let mut sessions: Vec<AccountSession> = caller_session.into_iter().collect();
     let mut unopened = Vec::new();
     let mut first_error = None;
     for (source, result) in sources.iter().zip(opened) {
@@ -277,23 +355,48 @@ pub async fn collect(
             alias: None,
             regions: listed_regions.clone(),
             identity: None,
+            organization: None,
         });
+    }
+    let mut targets: Vec<ScanTarget> = sessions
+        .iter()
+        .map(|s| ScanTarget {
+            provider: Provider::Aws,
+            account: s.account.clone(),
+            alias: None,
+            regions: s.regions.clone(),
+            identity: Some(s.identity.clone()),
+            organization: None,
+        })
+        .chain(unopened_targets)
+        .collect();
+    if let Some(listing) = &organization {
+        // Every account of the listing is a target: scanned, gapped or skipped; in id order.
+        for target in &mut targets {
+            target.organization = listing.accounts.get(&target.account).cloned();
+        }
+        targets.extend(
+            listing
+                .accounts
+                .iter()
+                .filter(|(_, placement)| placement.skipped)
+                .map(|(account, placement)| ScanTarget {
+                    provider: Provider::Aws,
+                    account: account.clone(),
+                    alias: None,
+                    regions: Vec::new(),
+                    identity: None,
+                    organization: Some(placement.clone()),
+                }),
+        );
+        targets.sort_by(|a, b| a.account.cmp(&b.account));
     }
     coverage.sort_by(|a, b| a.unit.cmp(&b.unit));
     let resources = in_stable_order(resources);
 
     Ok(AwsCollection {
-        targets: sessions
-            .iter()
-            .map(|s| ScanTarget {
-                provider: Provider::Aws,
-                account: s.account.clone(),
-                alias: None,
-                regions: s.regions.clone(),
-                identity: Some(s.identity.clone()),
-            })
-            .chain(unopened_targets)
-            .collect(),
+        targets,
+        organization: organization.map(|listing| listing.scan),
         resources,
         coverage,
         api_calls: shared.counter.snapshot(),
@@ -336,6 +439,36 @@ fn validate(options: &AwsScanOptions) -> Result<(), AwsError> {
         if let Some(bad) = regions.iter().find(|r| !options::is_region_name(r)) {
             return invalid(format!(
                 "{bad:?} is not an AWS region name (expected e.g. eu-west-1)"
+            ));
+        }
+    }
+    if let Some(org) = &options.org {
+        if !options.accounts.is_empty() {
+            return invalid(
+                "an organization scan lists its own accounts; give either role ARNs or the \
+                 organization, not both"
+                    .to_string(),
+            );
+        }
+        if !options::is_role_name(&org.role_name) {
+            return invalid(format!(
+                "{:?} is not an IAM role name for the member accounts (expected e.g. \
+                 OrganizationAccountAccessRole or path/Name)",
+                org.role_name
+            ));
+        }
+        if org.external_id.as_deref().is_some_and(str::is_empty) {
+            return invalid("the external id for the organization's role is empty".to_string());
+        }
+        if let Some(bad) = org.units.iter().find(|u| !options::is_org_parent_id(u)) {
+            return invalid(format!(
+                "{bad:?} is not an organizational unit id (expected ou-ab12-cdef3456, or a \
+                 root id r-ab12)"
+            ));
+        }
+        if let Some(bad) = org.exclude.iter().find(|a| !options::is_account_id(a)) {
+            return invalid(format!(
+                "{bad:?} is not an AWS account id to exclude (expected 12 digits)"
             ));
         }
     }
@@ -492,6 +625,7 @@ fn account_sources(options: &AwsScanOptions) -> Vec<AccountSource<'_>> {
 }
 
 /// An account ready to scan.
+#[derive(Clone)]
 struct AccountSession {
     account: String,
     partition: String,
@@ -511,7 +645,7 @@ async fn open_account(
     let (config, target) = match source {
         AccountSource::Base => (base.clone(), None),
         AccountSource::Role(target) => (
-            clients::assume_role_config(base, target, session_name).await,
+            clients::assume_role_config(base, target, session_name, &shared.counter),
             Some(target),
         ),
     };
@@ -712,12 +846,55 @@ mod tests {
                 },
                 "per-attempt timeout",
             ),
+            (
+                AwsScanOptions {
+                    accounts: vec![AssumeRoleTarget::new("arn:aws:iam::111122223333:role/x")],
+                    org: Some(OrgOptions::default()),
+                    ..base()
+                },
+                "either role ARNs or the organization",
+            ),
+            (
+                AwsScanOptions {
+                    org: Some(OrgOptions {
+                        role_name: "bad role".into(),
+                        ..OrgOptions::default()
+                    }),
+                    ..base()
+                },
+                "not an IAM role name",
+            ),
+            (
+                AwsScanOptions {
+                    org: Some(OrgOptions {
+                        units: vec!["ou-ABCD-1".into()],
+                        ..OrgOptions::default()
+                    }),
+                    ..base()
+                },
+                "not an organizational unit id",
+            ),
+            (
+                AwsScanOptions {
+                    org: Some(OrgOptions {
+                        exclude: vec!["12345".into()],
+                        ..OrgOptions::default()
+                    }),
+                    ..base()
+                },
+                "not an AWS account id to exclude",
+            ),
         ];
         for (options, expected) in cases {
             let error = validate(&options).unwrap_err().to_string();
             assert!(error.contains(expected), "{error:?} lacks {expected:?}");
         }
         assert!(validate(&base()).is_ok());
+        assert!(validate(&AwsScanOptions {
+            org: Some(OrgOptions::default()),
+            ..base()
+        })
+        .is_ok());
     }
 
     #[test]
@@ -806,6 +983,57 @@ mod permissions_doc {
                     .map(|a| a.as_str().expect("actions are strings").to_string())
             })
             .collect()
+    }
+
+    /// The actions of the caller's policy for `--org` in docs/permissions.md: the json
+    /// block of its "Scanning an organization" section.
+    fn documented_caller_actions() -> BTreeSet<String> {
+        let doc = include_str!("../../../docs/permissions.md");
+        let section = doc
+            .split("### Scanning an organization")
+            .nth(1)
+            .expect("docs/permissions.md has a section on scanning an organization");
+        let start = section
+            .find("```json")
+            .expect("the section has a json block")
+            + 7;
+        let end = start
+            + section[start..]
+                .find("```")
+                .expect("the json block is closed");
+        let policy: serde_json::Value =
+            serde_json::from_str(&section[start..end]).expect("the policy is valid JSON");
+        policy["Statement"]
+            .as_array()
+            .expect("Statement is an array")
+            .iter()
+            .flat_map(|statement| {
+                assert_eq!(statement["Effect"], "Allow");
+                statement["Action"]
+                    .as_array()
+                    .expect("Action is an array")
+                    .iter()
+                    .map(|a| a.as_str().expect("actions are strings").to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_documented_caller_policy_grants_exactly_the_organization_and_assume_role_actions() {
+        let code: BTreeSet<String> = super::caller_actions()
+            .iter()
+            .map(|a| a.to_string())
+            .collect();
+        assert_eq!(documented_caller_actions(), code);
+        // The scanning identity's policy keeps its meaning: what the scanned accounts' role
+        // needs, none of the caller's actions.
+        let scanning = documented_actions();
+        for action in &code {
+            assert!(
+                !scanning.contains(action),
+                "{action} in the scanning policy"
+            );
+        }
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub const DEFAULT_MAX_ATTEMPTS: u32 = 12;
 /// The default longest one attempt of a call may take before it is cut off and retried
 /// (within the call's timeout).
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(20);
+/// The role assumed in each member account of an organization by default: the one AWS
+/// Organizations creates in every account it creates.
+pub const DEFAULT_ORG_ROLE: &str = "OrganizationAccountAccessRole";
 
 /// Options of a live AWS collection.
 #[derive(Debug, Clone)]
@@ -67,6 +70,78 @@ pub struct AwsScanOptions {
     /// The longest one attempt of a call may take before it is cut off and retried (a
     /// stalled request); capped at `call_timeout`.
     pub attempt_timeout: Duration,
+    /// Scan the accounts of the base identity's AWS Organization (`--org`, `[aws.org]`)
+    /// instead of `accounts`; `None` scans `accounts` (or the base identity's account).
+    pub org: Option<OrgOptions>,
+}
+
+/// How to scan an AWS Organization (`--org`): which accounts, and the role to assume in
+/// each. The base credentials must be the management account's or a delegated
+/// administrator's; their own account, when in scope, is scanned with them (no role).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgOptions {
+    /// The role assumed in each member account (`--org-role`, by name or `path/name`).
+    pub role_name: String,
+    /// The external id the member role's trust policy requires (`--external-id`).
+    pub external_id: Option<String>,
+    /// Only the accounts under these organizational units, at any depth (`--org-ou`);
+    /// empty lists the whole organization. A root id (`r-…`) is accepted too.
+    pub units: Vec<String>,
+    /// Accounts not to scan (`--org-exclude`): neither scanned nor gaps; the snapshot
+    /// records which of them the listing held.
+    pub exclude: Vec<String>,
+}
+
+impl Default for OrgOptions {
+    fn default() -> Self {
+        OrgOptions {
+            role_name: DEFAULT_ORG_ROLE.to_string(),
+            external_id: None,
+            units: Vec::new(),
+            exclude: Vec::new(),
+        }
+    }
+}
+
+/// Whether `name` can be an IAM role name, optionally behind a path (`audit/soc2scan`).
+pub(crate) fn is_role_name(name: &str) -> bool {
+    let (path, role) = name.rsplit_once('/').unwrap_or(("", name));
+    !name.starts_with('/')
+        && !role.is_empty()
+        && role.len() <= 64
+        && role
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
+        && path.len() <= 510
+        && path
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-/".contains(c))
+}
+
+/// Whether `id` is an organizational unit id (`ou-ab12-cdef3456`) or a root id (`r-ab12`).
+pub(crate) fn is_org_parent_id(id: &str) -> bool {
+    let lower_alnum = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    };
+    if let Some(rest) = id.strip_prefix("ou-") {
+        let mut parts = rest.split('-');
+        let (Some(root), Some(unit), None) = (parts.next(), parts.next(), parts.next()) else {
+            return false;
+        };
+        return (4..=32).contains(&root.len())
+            && (8..=32).contains(&unit.len())
+            && lower_alnum(root)
+            && lower_alnum(unit);
+    }
+    id.strip_prefix("r-")
+        .is_some_and(|root| (4..=32).contains(&root.len()) && lower_alnum(root))
+}
+
+/// Whether `id` is an AWS account id (12 digits).
+pub(crate) fn is_account_id(id: &str) -> bool {
+    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
 }
 
 impl Default for AwsScanOptions {
@@ -86,6 +161,7 @@ impl Default for AwsScanOptions {
             max_attempts: DEFAULT_MAX_ATTEMPTS,
             max_rate: None,
             attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
+            org: None,
         }
     }
 }
@@ -220,6 +296,38 @@ mod tests {
         for bad in ["", "EU-WEST-1", "eu west 1", "global", "-eu", "eu-"] {
             assert!(!is_region_name(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn organization_names_and_ids() {
+        for ok in [
+            "OrganizationAccountAccessRole",
+            "audit/soc2scan",
+            "a+b=c,d.e@f_g-h",
+        ] {
+            assert!(is_role_name(ok), "{ok}");
+        }
+        for bad in ["", "role name", "/x", "x/", &"r".repeat(65)] {
+            assert!(!is_role_name(bad), "{bad}");
+        }
+        for ok in ["ou-ab12-cdef3456", "r-ab12", "ou-0a1b-0123456789abcdef"] {
+            assert!(is_org_parent_id(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "ou-",
+            "ou-ab12",
+            "ou-AB12-cdef3456",
+            "ou-ab1-cdef3456",
+            "Root",
+            "r-",
+            "o-abc123",
+        ] {
+            assert!(!is_org_parent_id(bad), "{bad}");
+        }
+        assert!(is_account_id("111122223333"));
+        assert!(!is_account_id("11112222333"));
+        assert!(!is_account_id("11112222333x"));
     }
 
     #[test]

@@ -175,6 +175,7 @@ pub async fn collect(
             alias: None,
             regions: Vec::new(),
             identity: identity.clone(),
+            organization: None,
         })
         .collect();
     let api_calls = shared
@@ -185,6 +186,7 @@ pub async fn collect(
         .unwrap_or_default();
     Ok(GcpCollection {
         targets,
+        organization: None,
         resources,
         coverage,
         api_calls,

@@ -134,6 +134,7 @@ pub(crate) fn build(
             alias: None,
             regions: regions.into_iter().collect(),
             identity: None,
+            organization: None,
         });
     }
     let planned: BTreeMap<String, PlannedResource> = builder

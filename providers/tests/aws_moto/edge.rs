@@ -538,6 +538,7 @@ async fn load_balancers_and_functions_in_two_regions_pass_and_fail_every_rule() 
     let mut expected_calls: BTreeMap<String, u64> = BTreeMap::new();
     for (operation, count) in [
         ("sts:GetCallerIdentity", 1),
+        ("sts:AssumeRole", 1),
         ("elasticloadbalancing:DescribeLoadBalancers", 2),
         ("lambda:ListFunctions", 2),
         // 7 load balancers, listeners of each; attributes of all but the Gateway LB.

@@ -496,6 +496,7 @@ async fn config_guardduty_securityhub_acm_and_secrets_in_two_regions_pass_and_fa
     let mut expected_calls: BTreeMap<String, u64> = BTreeMap::new();
     for (operation, count) in [
         ("sts:GetCallerIdentity", 2),
+        ("sts:AssumeRole", 2),
         ("config:DescribeConfigurationRecorders", 4),
         ("config:DescribeConfigurationRecorderStatus", 4),
         ("guardduty:ListDetectors", 4),
