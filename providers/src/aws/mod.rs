@@ -161,10 +161,12 @@ pub async fn collect(
             &session_name,
         )
         .await?;
+        // Organizations calls count against the caller's account, like its IAM calls.
+        let org_limiter = shared.scopes.scope(&caller.account, GLOBAL_REGION);
         let listing = org::list(
             &base,
-            &shared.counter,
-            &shared.limiter,
+            &shared.counter.charging(org_limiter.rate()),
+            &org_limiter,
             org_options,
             options.shard.as_ref(),
         )

@@ -72,6 +72,7 @@ pub(crate) async fn list(
     let client = organizations::Client::from_conf(
         organizations::config::Builder::from(config)
             .interceptor(counter.clone())
+            .retry_partition(super::calls::retry_partition())
             .build(),
     );
     let client = &client;
