@@ -7,6 +7,14 @@ use crate::config::Config;
 use crate::error::CliError;
 use soc2scan_providers::Snapshot;
 
+/// What is said of a shard that held none of the accounts and projects to scan.
+pub fn empty_shard_note(shard: soc2scan_providers::model::shard::Shard) -> String {
+    format!(
+        "shard {shard} holds none of the accounts or projects to scan: nothing was collected \
+         (not an error; the other shards have them all)"
+    )
+}
+
 /// What the caller wants to hear while collecting.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Verbosity {
@@ -166,6 +174,10 @@ mod live {
             for (operation, count) in part.metadata.api_calls {
                 *merged.metadata.api_calls.entry(operation).or_insert(0) += count;
             }
+            merged
+                .metadata
+                .collected_kinds
+                .extend(part.metadata.collected_kinds);
             merged.coverage.extend(part.coverage);
             merged.resources.extend(part.resources);
         }
@@ -272,6 +284,7 @@ mod live {
             limits(live, settings.max_concurrency, settings.timeout_seconds);
         options.max_concurrency = max_concurrency.unwrap_or(options.max_concurrency);
         options.overall_timeout = overall_timeout;
+        options.shard = live.limits.shard;
         Ok(options)
     }
 
@@ -280,7 +293,26 @@ mod live {
         options: AwsOptions,
         progress: Arc<dyn CollectionProgress>,
     ) -> Result<Snapshot, CliError> {
-        snapshot_of(soc2scan_providers::aws::collect(&options, progress)).await
+        let mut snapshot =
+            snapshot_of(soc2scan_providers::aws::collect(&options, progress)).await?;
+        described(
+            &mut snapshot,
+            options.shard,
+            soc2scan_providers::aws::selected_kinds(&options),
+        );
+        Ok(snapshot)
+    }
+
+    /// Records in the snapshot what the collection set out to do: its shard and kinds
+    /// (`soc2scan merge` compares them).
+    #[allow(dead_code)]
+    fn described(
+        snapshot: &mut Snapshot,
+        shard: Option<soc2scan_providers::model::shard::Shard>,
+        kinds: impl IntoIterator<Item = soc2scan_providers::model::ResourceKind>,
+    ) {
+        snapshot.metadata.shard = shard;
+        snapshot.metadata.collected_kinds.extend(kinds);
     }
 
     #[cfg(feature = "gcp")]
@@ -309,6 +341,7 @@ mod live {
             limits(live, settings.max_concurrency, settings.timeout_seconds);
         options.max_concurrency = max_concurrency.unwrap_or(options.max_concurrency);
         options.overall_timeout = overall_timeout;
+        options.shard = live.limits.shard;
         Ok(options)
     }
 
@@ -317,7 +350,14 @@ mod live {
         options: GcpOptions,
         progress: Arc<dyn CollectionProgress>,
     ) -> Result<Snapshot, CliError> {
-        snapshot_of(soc2scan_providers::gcp::collect(&options, progress)).await
+        let mut snapshot =
+            snapshot_of(soc2scan_providers::gcp::collect(&options, progress)).await?;
+        described(
+            &mut snapshot,
+            options.shard,
+            soc2scan_providers::gcp::KINDS.iter().copied(),
+        );
+        Ok(snapshot)
     }
 
     /// One line on what was collected (and, verbose, the calls by operation).
@@ -333,6 +373,9 @@ mod live {
             .iter()
             .map(|t| format!("{} {}", t.provider, t.account))
             .collect();
+        if let (Some(shard), true) = (snapshot.metadata.shard, scopes.is_empty()) {
+            eprintln!("soc2scan: {}", empty_shard_note(shard));
+        }
         eprintln!(
             "soc2scan: collected {} resources from {} ({}) in {seconds:.1} s: {} units, {gaps} failed, {calls} API calls",
             snapshot.resources.len(),
