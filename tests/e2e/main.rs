@@ -11,5 +11,8 @@ mod gcs;
 mod github;
 mod golden;
 mod history;
+mod scale;
+#[cfg(feature = "aws")]
+mod shard;
 mod suppressions;
 mod terraform;
