@@ -27,6 +27,9 @@ Examples:
   soc2scan scan gcp --project acme-prod --project acme-data -o sarif=gcs.sarif
   soc2scan scan aws gcp --regions eu-west-1 --project acme-prod
   soc2scan snapshot aws --all-regions -o evidence/2026-11-26.json
+  soc2scan snapshot aws --role-arn ARN1 --role-arn ARN2 --shard 0/2 -o part-0.json
+  soc2scan merge part-*.json -o merged.json
+  soc2scan scan --snapshot merged.json -o 'sarif=out/{account}.sarif'
   soc2scan scan --snapshot snap.json --output sarif=results.sarif --output table
   soc2scan scan --snapshot snap.json --criteria CC6.1,A1.2 --fail-on critical
   soc2scan scan --snapshot snap.json --baseline main.sarif -o sarif=results.sarif
@@ -73,10 +76,36 @@ pub enum Command {
     /// Check the evidence history: recompute the chain of run hashes and re-hash every
     /// stored snapshot. Exits 0 when intact, 1 listing what is broken.
     Verify(VerifyArgs),
+    /// Merge the snapshots of several shards (`--shard I/N`) into one snapshot: targets,
+    /// coverage and resources side by side, call counts summed. Refuses (exit 2, writing
+    /// nothing) an account in two parts, parts collected by another soc2scan version or
+    /// with other --services, shards of different counts, and missing or repeated shards.
+    Merge(MergeArgs),
     /// Write the period report of the evidence history: per SOC 2 criterion, the days
     /// tested, pass rates, exceptions and how they were remediated, coverage, suppressions
     /// and the evidence manifest (docs/history.md).
     Report(ReportArgs),
+}
+
+/// Arguments of `merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Snapshot files written by `soc2scan snapshot` (typically one per shard).
+    #[arg(value_name = "PART", required = true)]
+    pub parts: Vec<PathBuf>,
+
+    /// The merged snapshot file to write (atomically).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+
+    /// Merge a set of shards with some indices missing (a failed job) instead of refusing
+    /// it; the missing shards are named on standard error.
+    #[arg(long)]
+    pub allow_missing_shards: bool,
+
+    /// Print nothing on standard error but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Format of the period report.
@@ -428,6 +457,17 @@ pub struct CollectionArgs {
     /// Give up on units still running after this many seconds (they become coverage gaps).
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<u64>,
+
+    /// Scan only share I of N (0-based) of the accounts (--role-arn, or an organization's)
+    /// and projects, chosen by a hash of each id, so N jobs with 0/N … N-1/N cover every one exactly
+    /// once; merge their snapshots with `soc2scan merge`. A share with no account in it
+    /// writes an empty snapshot and exits 0 (docs/scale.md).
+    #[arg(long, env = "SOC2SCAN_SHARD", value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<soc2scan_providers::model::shard::Shard>,
+}
+
+fn parse_shard(text: &str) -> Result<soc2scan_providers::model::shard::Shard, String> {
+    text.parse()
 }
 
 /// Everything a live collection needs from the command line.
@@ -521,7 +561,10 @@ pub struct ScanArgs {
     pub format: Option<String>,
 
     /// Write a report: FORMAT=PATH to a file (atomically), or FORMAT alone for standard
-    /// output. Repeatable, e.g. --output sarif=results.sarif --output table.
+    /// output. Repeatable, e.g. --output sarif=results.sarif --output table. A PATH with
+    /// {account} (and optionally {provider}) writes one report per scanned account with
+    /// only its results, e.g. --output 'sarif=out/{account}.sarif' (SARIF category
+    /// soc2scan/<provider>/<account>/).
     #[arg(long = "output", short = 'o', value_name = "FORMAT[=PATH]")]
     pub outputs: Vec<String>,
 
@@ -563,7 +606,8 @@ pub struct ScanArgs {
     #[arg(long, value_name = "SEVERITY")]
     pub min_severity: Option<String>,
 
-    /// SARIF category (automationDetails.id); default soc2scan/<provider>/<account>/.
+    /// SARIF category (automationDetails.id); default soc2scan/<provider>/<account>/. In a
+    /// per-account report, {account} and {provider} are replaced by its account.
     #[arg(long, value_name = "CATEGORY")]
     pub sarif_category: Option<String>,
 
@@ -636,5 +680,6 @@ fn dispatch(cli: Cli) -> Result<u8, CliError> {
         Command::History(args) => commands::history::run(&args),
         Command::Verify(args) => commands::verify::run(&args),
         Command::Report(args) => commands::report::run(&args),
+        Command::Merge(args) => commands::merge::run(&args),
     }
 }

@@ -7,6 +7,14 @@ use crate::config::Config;
 use crate::error::CliError;
 use soc2scan_providers::Snapshot;
 
+/// What is said of a shard that held none of the accounts and projects to scan.
+pub fn empty_shard_note(shard: soc2scan_providers::model::shard::Shard) -> String {
+    format!(
+        "shard {shard} holds none of the accounts or projects to scan: nothing was collected \
+         (not an error; the other shards have them all)"
+    )
+}
+
 /// What the caller wants to hear while collecting.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Verbosity {
@@ -169,6 +177,10 @@ mod live {
             for (operation, count) in part.metadata.api_calls {
                 *merged.metadata.api_calls.entry(operation).or_insert(0) += count;
             }
+            merged
+                .metadata
+                .collected_kinds
+                .extend(part.metadata.collected_kinds);
             merged.coverage.extend(part.coverage);
             merged.resources.extend(part.resources);
         }
@@ -281,6 +293,7 @@ mod live {
         options.max_concurrency = max_concurrency.unwrap_or(options.max_concurrency);
         options.overall_timeout = overall_timeout;
         aws_retry_options(args, settings, &mut options)?;
+        options.shard = live.limits.shard;
         Ok(options)
     }
 
@@ -407,7 +420,26 @@ mod live {
         options: AwsOptions,
         progress: Arc<dyn CollectionProgress>,
     ) -> Result<Snapshot, CliError> {
-        snapshot_of(soc2scan_providers::aws::collect(&options, progress)).await
+        let mut snapshot =
+            snapshot_of(soc2scan_providers::aws::collect(&options, progress)).await?;
+        described(
+            &mut snapshot,
+            options.shard,
+            soc2scan_providers::aws::selected_kinds(&options),
+        );
+        Ok(snapshot)
+    }
+
+    /// Records in the snapshot what the collection set out to do: its shard and kinds
+    /// (`soc2scan merge` compares them).
+    #[allow(dead_code)]
+    fn described(
+        snapshot: &mut Snapshot,
+        shard: Option<soc2scan_providers::model::shard::Shard>,
+        kinds: impl IntoIterator<Item = soc2scan_providers::model::ResourceKind>,
+    ) {
+        snapshot.metadata.shard = shard;
+        snapshot.metadata.collected_kinds.extend(kinds);
     }
 
     #[cfg(feature = "gcp")]
@@ -436,6 +468,7 @@ mod live {
             limits(live, settings.max_concurrency, settings.timeout_seconds);
         options.max_concurrency = max_concurrency.unwrap_or(options.max_concurrency);
         options.overall_timeout = overall_timeout;
+        options.shard = live.limits.shard;
         Ok(options)
     }
 
@@ -444,7 +477,14 @@ mod live {
         options: GcpOptions,
         progress: Arc<dyn CollectionProgress>,
     ) -> Result<Snapshot, CliError> {
-        snapshot_of(soc2scan_providers::gcp::collect(&options, progress)).await
+        let mut snapshot =
+            snapshot_of(soc2scan_providers::gcp::collect(&options, progress)).await?;
+        described(
+            &mut snapshot,
+            options.shard,
+            soc2scan_providers::gcp::KINDS.iter().copied(),
+        );
+        Ok(snapshot)
     }
 
     /// One line on what was collected (and, verbose, the calls by operation).
@@ -472,6 +512,9 @@ mod live {
         } else {
             scopes.join(", ")
         };
+        if let (Some(shard), true) = (snapshot.metadata.shard, scopes.is_empty()) {
+            eprintln!("soc2scan: {}", empty_shard_note(shard));
+        }
         eprintln!(
             "soc2scan: collected {} resources from {} ({named}) in {seconds:.1} s: {} units, {gaps} failed, {calls} API calls",
             snapshot.resources.len(),

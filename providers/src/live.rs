@@ -53,6 +53,18 @@ pub struct LiveCollection {
 }
 
 impl LiveCollection {
+    /// A collection of nothing (a shard that holds none of the accounts or projects).
+    pub fn empty(at: DateTime<Utc>) -> LiveCollection {
+        LiveCollection {
+            targets: Vec::new(),
+            resources: Vec::new(),
+            coverage: Vec::new(),
+            api_calls: BTreeMap::new(),
+            started_at: at,
+            finished_at: at,
+        }
+    }
+
     /// A snapshot of this collection, written by soc2scan `tool_version`.
     pub fn into_snapshot(self, tool_version: &str) -> Snapshot {
         let mut snapshot = Snapshot::new(tool_version, self.started_at, self.finished_at);

@@ -3,6 +3,8 @@
 pub mod diff;
 pub mod history;
 pub mod listing;
+pub mod merge;
+pub mod per_account;
 pub mod record;
 pub mod report;
 pub mod scan;

@@ -213,6 +213,13 @@ pub fn run(args: &ScanArgs) -> Result<u8, CliError> {
     let allow_incomplete = args.allow_incomplete
         || (!args.no_allow_incomplete && config.scan.allow_incomplete.unwrap_or(false));
     let runs = rule_runs(args, &config)?;
+    crate::commands::per_account::check(
+        &specs,
+        args.sarif_category
+            .as_deref()
+            .or(config.scan.sarif_category.as_deref()),
+        args.baseline.as_deref(),
+    )?;
     // Read the baseline before scanning: a bad file fails fast, before any API call.
     let baseline_findings = match &args.baseline {
         Some(path) => Some(crate::commands::load_findings(path)?),
@@ -302,7 +309,14 @@ pub fn run(args: &ScanArgs) -> Result<u8, CliError> {
             )?
         }
     };
-    let report = Engine::new(runs).evaluate(&snapshot);
+    if let (Some(shard), true, false) = (
+        snapshot.metadata.shard,
+        snapshot.metadata.targets.is_empty(),
+        args.quiet || args.snapshot.is_none(),
+    ) {
+        eprintln!("soc2scan: {}", crate::collect::empty_shard_note(shard));
+    }
+    let report = Engine::new(runs.clone()).evaluate(&snapshot);
     let baseline = baseline_findings.map(|known| {
         Baseline::compare(&known, &soc2scan_output::findings::report_findings(&report))
     });
@@ -334,7 +348,10 @@ pub fn run(args: &ScanArgs) -> Result<u8, CliError> {
     context.terminal_width = Some(table_width());
     context.baseline = baseline;
     context.suppressions = suppressions;
-    let staged = stage_reports(&specs, &report, &context)?;
+    let mut staged = stage_reports(&specs, &report, &context)?;
+    staged.extend(crate::commands::per_account::stage(
+        &specs, &snapshot, &runs, &context, args.quiet,
+    )?);
     if let Some(store) = store.as_mut() {
         let bytes = match snapshot_bytes.take() {
             Some(bytes) => bytes,
@@ -419,7 +436,8 @@ pub(crate) fn snapshot_json(snapshot: &Snapshot) -> Result<Vec<u8>, CliError> {
     Ok(format!("{json}\n").into_bytes())
 }
 
-/// Renders every file report into a temporary file beside its destination.
+/// Renders every file report into a temporary file beside its destination (per-account
+/// reports are staged by `per_account::stage`).
 fn stage_reports(
     specs: &[OutputSpec],
     report: &Report<'_>,
@@ -427,6 +445,9 @@ fn stage_reports(
 ) -> Result<Vec<soc2scan_output::StagedFile>, CliError> {
     let mut staged = Vec::new();
     for spec in specs {
+        if crate::commands::per_account::is_per_account(spec) {
+            continue;
+        }
         if let Destination::File(path) = &spec.destination {
             staged.push(soc2scan_output::stage_with(path, |out| {
                 soc2scan_output::render_to(spec.format, report, context, out)

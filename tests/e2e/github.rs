@@ -180,11 +180,11 @@ fn an_empty_sarif_is_a_baseline_where_every_failure_is_new() {
 // ---------------------------------------------------------------------------------------
 // action.yml and docs/github.md
 
-fn read(path: &str) -> String {
+pub(crate) fn read(path: &str) -> String {
     std::fs::read_to_string(root().join(path)).unwrap_or_else(|error| panic!("{path}: {error}"))
 }
 
-fn yaml(text: &str, what: &str) -> Value {
+pub(crate) fn yaml(text: &str, what: &str) -> Value {
     serde_yaml_ng::from_str(text).unwrap_or_else(|error| panic!("{what} is not YAML: {error}"))
 }
 
@@ -192,7 +192,7 @@ fn action() -> Value {
     yaml(&read("action.yml"), "action.yml")
 }
 
-fn keys(mapping: &Value) -> Vec<String> {
+pub(crate) fn keys(mapping: &Value) -> Vec<String> {
     mapping
         .as_mapping()
         .map(|m| {
@@ -203,12 +203,12 @@ fn keys(mapping: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn action_inputs() -> Vec<String> {
+pub(crate) fn action_inputs() -> Vec<String> {
     keys(&action()["inputs"])
 }
 
 /// Every step of every job of a workflow, or the steps of a composite action.
-fn steps_of(document: &Value) -> Vec<Value> {
+pub(crate) fn steps_of(document: &Value) -> Vec<Value> {
     if let Some(steps) = document["runs"]["steps"].as_sequence() {
         return steps.clone();
     }
@@ -239,7 +239,7 @@ fn input_references(text: &str) -> BTreeSet<String> {
 /// A `run:` script must not interpolate `${{ }}`: the expression is pasted into the script
 /// before the shell sees it, so a value with quotes or `$(…)` would run as code. Values go
 /// through `env:` instead.
-fn assert_no_interpolation_in_run(steps: &[Value], what: &str) {
+pub(crate) fn assert_no_interpolation_in_run(steps: &[Value], what: &str) {
     for step in steps {
         if let Some(script) = step["run"].as_str() {
             assert!(
@@ -386,7 +386,7 @@ fn action_run_step_splits_args_without_a_shell_and_reports_its_outputs() {
 // The YAML and shell blocks of docs/github.md.
 
 /// Fenced code blocks of a Markdown text with the given info string.
-fn fenced_blocks(markdown: &str, language: &str) -> Vec<String> {
+pub(crate) fn fenced_blocks(markdown: &str, language: &str) -> Vec<String> {
     let mut blocks = Vec::new();
     let mut current: Option<String> = None;
     for line in markdown.lines() {
@@ -404,7 +404,7 @@ fn fenced_blocks(markdown: &str, language: &str) -> Vec<String> {
 }
 
 /// The long and short flags that `soc2scan COMMAND --help` lists.
-fn help_flags(command: &str) -> BTreeSet<String> {
+pub(crate) fn help_flags(command: &str) -> BTreeSet<String> {
     let output = Command::new(env!("CARGO_BIN_EXE_soc2scan"))
         .args([command, "--help"])
         .output()
@@ -422,7 +422,7 @@ fn help_flags(command: &str) -> BTreeSet<String> {
 
 /// The soc2scan invocations in a shell script: (command, flags), continuation lines joined
 /// and the elements of a bash array spliced where `"${name[@]}"` expands it.
-fn soc2scan_invocations(script: &str) -> Vec<(String, Vec<String>)> {
+pub(crate) fn soc2scan_invocations(script: &str) -> Vec<(String, Vec<String>)> {
     let joined = script.replace("\\\n", " ");
     let mut invocations = Vec::new();
     for line in joined.lines() {

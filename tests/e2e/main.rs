@@ -15,5 +15,8 @@ mod history;
 mod limits;
 #[cfg(feature = "aws")]
 mod org;
+mod scale;
+#[cfg(feature = "aws")]
+mod shard;
 mod suppressions;
 mod terraform;

@@ -23,6 +23,7 @@ pub mod aws;
 pub mod docgen;
 pub mod fields;
 pub mod gcp;
+pub mod merge;
 pub mod plan;
 pub mod shard;
 pub mod snapshot;

@@ -7,6 +7,7 @@
 //! nor on the tool version — so a target stays in its shard from one scheduled run to the
 //! next, and an account joining an organization moves no other account.
 
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 use std::fmt;
 use std::str::FromStr;
@@ -56,6 +57,32 @@ impl Shard {
     pub fn includes(&self, id: &str) -> bool {
         Shard::of(id, self.count) == self.index
     }
+}
+
+/// A shard is written `{"index": 1, "count": 3}` in a snapshot's metadata; reading one
+/// checks `index < count` as [`Shard::new`] does.
+impl Serialize for Shard {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        ShardFields {
+            index: self.index,
+            count: self.count,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Shard {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Shard, D::Error> {
+        let fields = ShardFields::deserialize(deserializer)?;
+        Shard::new(fields.index, fields.count).map_err(serde::de::Error::custom)
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShardFields {
+    index: u32,
+    count: u32,
 }
 
 impl fmt::Display for Shard {
@@ -127,4 +154,15 @@ mod tests {
     }
 
     const PINNED: [u32; 3] = [484, 47, 122];
+
+    #[test]
+    fn serialises_as_index_and_count_and_refuses_a_bad_pair() {
+        let shard = Shard::new(1, 3).unwrap();
+        let json = serde_json::to_string(&shard).unwrap();
+        assert_eq!(json, r#"{"index":1,"count":3}"#);
+        assert_eq!(serde_json::from_str::<Shard>(&json).unwrap(), shard);
+        let error = serde_json::from_str::<Shard>(r#"{"index":3,"count":3}"#).unwrap_err();
+        assert!(error.to_string().contains("not below"), "{error}");
+        assert!(serde_json::from_str::<Shard>(r#"{"index":0,"count":1,"of":2}"#).is_err());
+    }
 }

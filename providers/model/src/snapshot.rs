@@ -55,6 +55,18 @@ pub struct ScanMetadata {
     /// The AWS Organization the AWS targets were listed from (`--org`), if they were.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<OrganizationScan>,
+    /// The share of the accounts and projects this collection scanned (`--shard I/N`);
+    /// absent when it scanned them all (and in a merged snapshot). A shard that held no
+    /// account is a valid snapshot with no targets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<crate::shard::Shard>,
+    /// The kinds the collection set out to collect in every target (from the providers and
+    /// `--services` selected), recorded even when no target was scanned. `soc2scan merge`
+    /// compares them to refuse parts collected with different selections. Absent in
+    /// snapshots written before it existed and in plans: the kinds with a coverage entry
+    /// stand for it.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub collected_kinds: BTreeSet<ResourceKind>,
 }
 
 /// Name and version of the tool that collected a snapshot.
@@ -322,6 +334,8 @@ impl Snapshot {
                 targets: Vec::new(),
                 api_calls: BTreeMap::new(),
                 organization: None,
+                shard: None,
+                collected_kinds: BTreeSet::new(),
             },
             coverage: Vec::new(),
             resources: Vec::new(),
@@ -383,6 +397,23 @@ impl Snapshot {
                 return Err(invalid(
                     format!("coverage[{index}].unit"),
                     "account and region must not be empty".to_string(),
+                ));
+            }
+        }
+        if !self.metadata.collected_kinds.is_empty() {
+            if let Some((index, entry)) = self
+                .coverage
+                .iter()
+                .enumerate()
+                .find(|(_, entry)| !self.metadata.collected_kinds.contains(&entry.unit.kind))
+            {
+                return Err(invalid(
+                    format!("coverage[{index}].unit.kind"),
+                    format!(
+                        "kind {} is not among metadata.collected_kinds, the kinds this \
+                         collection set out to collect",
+                        entry.unit.kind
+                    ),
                 ));
             }
         }
@@ -505,11 +536,16 @@ impl Snapshot {
     /// (ok or failed) for a whole scope. A rule that needs a kind outside this set is
     /// skipped as "not collected in this snapshot" — the snapshot predates the kind, or the
     /// scan left its service out — which is neither a pass nor a coverage gap.
+    ///
+    /// The kinds of `metadata.collected_kinds` count as attempted too, so the rules of a
+    /// shard that held no account run (on nothing) rather than being reported as not
+    /// collected.
     pub fn attempted_kinds(&self) -> BTreeSet<ResourceKind> {
         self.coverage
             .iter()
             .filter(|entry| entry.unit.resource.is_none())
             .map(|entry| entry.unit.kind)
+            .chain(self.metadata.collected_kinds.iter().copied())
             .collect()
     }
 

@@ -96,6 +96,16 @@ pub fn api_actions() -> Vec<&'static str> {
         .collect()
 }
 
+/// Every kind the collection sets out to collect in each account with these options: the
+/// kinds of the selected services (`--services`, else all), regional and account-wide.
+pub fn selected_kinds(options: &AwsScanOptions) -> Vec<ResourceKind> {
+    selected_services(options)
+        .iter()
+        .flat_map(|service| service.kinds().iter().chain(service.account_kinds()))
+        .copied()
+        .collect()
+}
+
 /// The names of the AWS services soc2scan collects (`ec2`, `iam`, `kms`, …), as `--services` and
 /// `[aws] services` take them.
 pub fn service_names() -> Vec<&'static str> {
@@ -128,6 +138,28 @@ pub async fn collect(
         options.max_concurrency_per_region,
         options.max_rate,
     );
+    // `--shard I/N`: only the `--role-arn` accounts of this share are opened. A share that
+    // holds none of them is an empty collection, not an error, so a fixed-size job array
+    // never fails for a small estate (docs/scale.md).
+    let sharded;
+    let options = match options.shard {
+        Some(shard) if !options.accounts.is_empty() => {
+            sharded = AwsScanOptions {
+                accounts: options
+                    .accounts
+                    .iter()
+                    .filter(|target| target.account_id().is_some_and(|id| shard.includes(id)))
+                    .cloned()
+                    .collect(),
+                ..options.clone()
+            };
+            if sharded.accounts.is_empty() {
+                return Ok(AwsCollection::empty(started_at));
+            }
+            &sharded
+        }
+        _ => options,
+    };
     let shared = Arc::new(Shared {
         limiter: scopes.unscoped(),
         scopes,
@@ -246,6 +278,11 @@ pub async fn collect(
     let sessions: Vec<AccountSession> = sessions
         .into_iter()
         .filter(|s| seen_accounts.insert(s.account.clone()))
+        // The base credentials' account is known only now; in another share it is not
+        // scanned here (one GetCallerIdentity was all it cost).
+        .filter(|s| {
+            !options.accounts.is_empty() || options.shard.is_none_or(|x| x.includes(&s.account))
+        })
         .collect();
 
     let mut tasks = JoinSet::new();

@@ -57,6 +57,9 @@ use tokio::task::JoinSet;
 /// `roles/iam.securityReviewer` covers them too.
 pub const PERMISSIONS: &[&str] = &["storage.buckets.list", "storage.buckets.getIamPolicy"];
 
+/// The kinds a Cloud Storage collection fills in every project.
+pub const KINDS: &[ResourceKind] = &[ResourceKind::GcsBucket, ResourceKind::GcsBucketIamPolicy];
+
 /// The operations counted in [`GcpCollection::api_calls`].
 pub const OPERATIONS: &[&str] = &["storage:ListBuckets", "storage:GetIamPolicy"];
 
@@ -81,6 +84,17 @@ pub async fn collect(
 ) -> Result<GcpCollection, GcpError> {
     options::validate(options).map_err(GcpError::InvalidOptions)?;
     let started_at = Utc::now();
+    // `--shard I/N`: only this share of the projects. A share that holds none of them is an
+    // empty collection (no client, no call), not an error.
+    if let Some(shard) = options.shard {
+        if !options
+            .projects
+            .iter()
+            .any(|project| shard.includes(project))
+        {
+            return Ok(GcpCollection::empty(started_at));
+        }
+    }
     let client = client(options).await?;
     let shared = Arc::new(Shared {
         client,
@@ -109,6 +123,9 @@ pub async fn collect(
 
     let mut projects: Vec<String> = Vec::new();
     for project in &options.projects {
+        if options.shard.is_some_and(|shard| !shard.includes(project)) {
+            continue;
+        }
         if !projects.contains(project) {
             projects.push(project.clone());
         }
