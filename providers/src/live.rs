@@ -62,6 +62,7 @@ impl LiveCollection {
             api_calls: BTreeMap::new(),
             started_at: at,
             finished_at: at,
+            organization: None,
         }
     }
 
