@@ -21,7 +21,8 @@ It runs, through the counting proxy (benches/counting_proxy.py), under /usr/bin/
 4. `scan --snapshot` of the merged and of the whole-organization snapshot, whose verdicts
    must be equal (the script fails otherwise).
 Peak RSS against resources collected: a shard holds about 1/N of the organization, so the
-whole run and a shard give two points; the bytes per resource are the slope between them.
+shards and the whole run give N + 1 points; the bytes per resource are the least-squares
+slope through them, and the intercept is the process's fixed size.
 """
 
 import argparse
@@ -112,15 +113,19 @@ def main():
     part_resources = [resources(p) for p, _ in parts]
     if verdicts(args, merged_path) != verdicts(args, whole_path):
         sys.exit("the merged snapshot's verdicts differ from the whole organization's")
-    smallest = min(range(len(parts)), key=lambda i: part_resources[i])
-    slope = (whole["rss"] - parts[smallest][1]["rss"]) * 1024 / max(1, whole_resources - part_resources[smallest])
+    # Least squares over the shards and the whole organization: peak RSS against resources.
+    points = [(r, m["rss"] * 1024) for (_, m), r in zip(parts, part_resources)] + [(whole_resources, whole["rss"] * 1024)]
+    mean_x = sum(x for x, _ in points) / len(points)
+    mean_y = sum(y for _, y in points) / len(points)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / max(1e-9, sum((x - mean_x) ** 2 for x, _ in points))
+    intercept = mean_y - slope * mean_x
     results.update(
         scan={k: median([s[k] for s in scans]) for k in ("wall", "cpu", "rss", "calls")},
         snapshot=whole, resources=whole_resources,
         shards=[dict(m, resources=r) for (_, m), r in zip(parts, part_resources)],
         shards_total={"wall": sum(m["wall"] for _, m in parts), "cpu": sum(m["cpu"] for _, m in parts),
                       "calls": sum(m["calls"] for _, m in parts), "rss": max(m["rss"] for _, m in parts)},
-        merge=merge, bytes_per_resource=slope,
+        merge=merge, bytes_per_resource=slope, rss_intercept_bytes=intercept,
     )
     s, t = results["scan"], results["shards_total"]
     print()
@@ -136,7 +141,8 @@ def main():
     print("| `merge` of the %d parts | %.2f s | %.2f s | %.0f MiB | 0 | %d |" % (
         args.shards, merge["wall"], merge["cpu"], merge["rss"] / 1024, resources(merged_path)))
     print()
-    print("peak RSS grows %.0f bytes per resource collected (whole organization vs the smallest shard)" % slope)
+    print("peak RSS ≈ %.0f MiB + %.0f bytes per resource collected (least squares over the %d shards and the whole organization)" % (
+        intercept / 2**20, slope, len(parts)))
     print("merged verdicts equal the whole organization's: yes")
     if args.json:
         with open(args.json, "w") as f:

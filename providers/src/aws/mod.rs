@@ -285,45 +285,33 @@ pub async fn collect(
         })
         .collect();
 
+    // Accounts are scanned a window at a time: an account's jobs (each an SDK future of its
+    // own, tens of kilobytes) are made only when the account enters the window, so memory
+    // grows with the resources collected, not with the accounts in the organization. The
+    // window is as wide as the global bound on calls in flight, so one account, or a few,
+    // are scanned exactly as before; past it, accounts wait for a slot, not for calls.
+    let window = Arc::new(tokio::sync::Semaphore::new(options.max_concurrency.max(1)));
     let mut tasks = JoinSet::new();
     let narrowed_gaps = Arc::new(Mutex::new(Vec::new()));
     for session in &sessions {
-        let account_regions: Arc<[String]> = session.regions.clone().into();
-        let account_shared = service::AccountShared::default();
-        for &service in &services {
-            let regions: Vec<&str> = match service.scope() {
-                ServiceScope::Regional => session.regions.iter().map(String::as_str).collect(),
-                ServiceScope::Account => vec![GLOBAL_REGION],
-            };
-            let scope_in = |region: &str, regional: bool| {
-                let limiter = shared.scopes.scope(&session.account, region);
-                ScopeContext {
-                    config: session.config.clone(),
-                    counter: shared.counter.charging(limiter.rate()),
-                    limiter,
-                    partition: session.partition.clone(),
-                    account: session.account.clone(),
-                    region: region.to_string(),
-                    regional,
-                    narrowed_gaps: narrowed_gaps.clone(),
-                    deadline: shared.deadline,
-                    account_regions: account_regions.clone(),
-                    account_shared: account_shared.clone(),
-                }
-            };
-            for region in regions {
-                let scope = scope_in(region, service.scope() == ServiceScope::Regional);
-                for job in service.jobs(scope.clone()) {
-                    tasks.spawn(shared.clone().run_job(scope.clone(), job));
+        let (session, services, shared) = (session.clone(), services.clone(), shared.clone());
+        let (window, narrowed_gaps) = (window.clone(), narrowed_gaps.clone());
+        tasks.spawn(async move {
+            let _slot = window.acquire_owned().await;
+            let mut jobs = account_jobs(&session, &services, &shared, &narrowed_gaps);
+            let mut outcomes = Vec::new();
+            while let Some(joined) = jobs.join_next().await {
+                match joined {
+                    Ok(found) => outcomes.extend(found),
+                    // A panicking unit task is a bug; its units are missing from the
+                    // coverage table, which the engine reads as "not collected" — never as
+                    // a pass.
+                    Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+                    Err(_) => {}
                 }
             }
-            if !service.account_kinds().is_empty() {
-                let scope = scope_in(GLOBAL_REGION, false);
-                for job in service.account_jobs(scope.clone()) {
-                    tasks.spawn(shared.clone().run_job(scope.clone(), job));
-                }
-            }
-        }
+            outcomes
+        });
     }
 
     let mut coverage = Vec::new();
@@ -442,6 +430,53 @@ pub async fn collect(
         started_at,
         finished_at: Utc::now(),
     })
+}
+
+/// Spawns every job of one account's selected services, in each of its scopes.
+fn account_jobs(
+    session: &AccountSession,
+    services: &[&'static dyn AwsService],
+    shared: &Arc<Shared>,
+    narrowed_gaps: &Arc<Mutex<Vec<CoverageEntry>>>,
+) -> JoinSet<Vec<UnitOutcome>> {
+    let mut tasks = JoinSet::new();
+    let account_regions: Arc<[String]> = session.regions.clone().into();
+    let account_shared = service::AccountShared::default();
+    for &service in services {
+        let regions: Vec<&str> = match service.scope() {
+            ServiceScope::Regional => session.regions.iter().map(String::as_str).collect(),
+            ServiceScope::Account => vec![GLOBAL_REGION],
+        };
+        let scope_in = |region: &str, regional: bool| {
+            let limiter = shared.scopes.scope(&session.account, region);
+            ScopeContext {
+                config: session.config.clone(),
+                counter: shared.counter.charging(limiter.rate()),
+                limiter,
+                partition: session.partition.clone(),
+                account: session.account.clone(),
+                region: region.to_string(),
+                regional,
+                narrowed_gaps: narrowed_gaps.clone(),
+                deadline: shared.deadline,
+                account_regions: account_regions.clone(),
+                account_shared: account_shared.clone(),
+            }
+        };
+        for region in regions {
+            let scope = scope_in(region, service.scope() == ServiceScope::Regional);
+            for job in service.jobs(scope.clone()) {
+                tasks.spawn(shared.clone().run_job(scope.clone(), job));
+            }
+        }
+        if !service.account_kinds().is_empty() {
+            let scope = scope_in(GLOBAL_REGION, false);
+            for job in service.account_jobs(scope.clone()) {
+                tasks.spawn(shared.clone().run_job(scope.clone(), job));
+            }
+        }
+    }
+    tasks
 }
 
 fn validate(options: &AwsScanOptions) -> Result<(), AwsError> {
