@@ -419,3 +419,47 @@ async fn max_rate_bounds_each_accounts_requests_per_second() {
         );
     }
 }
+
+/// Accounts are scanned a window at a time, as wide as `--max-concurrency`: with a window of
+/// one, no account's scan overlaps another's (past the opening `GetCallerIdentity` of each,
+/// which all come first); with a window of two, some do — so the check can fail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accounts_are_scanned_a_window_at_a_time() {
+    let Some(moto) = shared_moto() else { return };
+    const ACCOUNTS: [&str; 3] = ["830000000001", "830000000002", "830000000003"];
+    let scan = |window: usize| {
+        let proxy = start_chaos_proxy(moto.port, ChaosOptions::default());
+        let options = through(
+            &proxy,
+            AwsScanOptions {
+                services: ONE_SCOPE_SERVICES.iter().map(|s| s.to_string()).collect(),
+                max_concurrency: window,
+                ..scan_options(moto, &ACCOUNTS, &[R1])
+            },
+        );
+        async move {
+            let collection = collect(&options, Arc::new(NoProgress)).await.expect("scan");
+            assert!(failed_units(&collection).is_empty());
+            // Each account's scan: from its second request (the first is its identity) to
+            // its last.
+            let mut spans: Vec<(Instant, Instant)> = ACCOUNTS
+                .iter()
+                .map(|account| {
+                    let arrivals = &proxy.arrivals()[*account];
+                    assert!(arrivals.len() > 2, "{account}: {} requests", arrivals.len());
+                    (arrivals[1], *arrivals.last().unwrap())
+                })
+                .collect();
+            spans.sort();
+            spans.windows(2).any(|pair| pair[1].0 < pair[0].1)
+        }
+    };
+    assert!(
+        !scan(1).await,
+        "with a window of one account, two accounts' scans overlapped"
+    );
+    assert!(
+        scan(2).await,
+        "with a window of two accounts, no two accounts' scans overlapped"
+    );
+}
