@@ -78,40 +78,47 @@ pub fn check(
     Ok(())
 }
 
-/// The part of `snapshot` about one account: its target, coverage and resources.
-fn account_snapshot(snapshot: &Snapshot, provider: Provider, account: &str) -> Snapshot {
-    let mut part = Snapshot::new(
-        &snapshot.metadata.tool.version,
-        snapshot.metadata.started_at,
-        snapshot.metadata.finished_at,
-    );
-    part.format = snapshot.format.clone();
-    part.format_version = snapshot.format_version;
-    part.metadata.tool = snapshot.metadata.tool.clone();
-    part.metadata.shard = snapshot.metadata.shard;
-    part.metadata.collected_kinds = snapshot.metadata.collected_kinds.clone();
-    part.metadata.api_calls = snapshot.metadata.api_calls.clone();
-    part.metadata.targets = snapshot
-        .metadata
-        .targets
+/// One snapshot per account of `scopes`: its targets, coverage and resources, each in the
+/// order of `snapshot`, with the whole snapshot's metadata. One pass over the snapshot, so an
+/// organization of thousands of accounts costs what it collected, not accounts × resources.
+fn account_snapshots<'a>(
+    snapshot: &'a Snapshot,
+    scopes: &'a [(Provider, String)],
+) -> BTreeMap<(Provider, &'a str), Snapshot> {
+    let mut parts: BTreeMap<(Provider, &'a str), Snapshot> = scopes
         .iter()
-        .filter(|t| t.provider == provider && t.account == account)
-        .cloned()
+        .map(|(provider, account)| {
+            let mut part = Snapshot::new(
+                &snapshot.metadata.tool.version,
+                snapshot.metadata.started_at,
+                snapshot.metadata.finished_at,
+            );
+            part.format = snapshot.format.clone();
+            part.format_version = snapshot.format_version;
+            part.metadata.tool = snapshot.metadata.tool.clone();
+            part.metadata.shard = snapshot.metadata.shard;
+            part.metadata.collected_kinds = snapshot.metadata.collected_kinds.clone();
+            part.metadata.api_calls = snapshot.metadata.api_calls.clone();
+            part.plan = snapshot.plan.clone();
+            ((*provider, account.as_str()), part)
+        })
         .collect();
-    part.coverage = snapshot
-        .coverage
-        .iter()
-        .filter(|e| e.unit.provider == provider && e.unit.account == account)
-        .cloned()
-        .collect();
-    part.resources = snapshot
-        .resources
-        .iter()
-        .filter(|r| r.provider == provider && r.account == account)
-        .cloned()
-        .collect();
-    part.plan = snapshot.plan.clone();
-    part
+    for target in &snapshot.metadata.targets {
+        if let Some(part) = parts.get_mut(&(target.provider, target.account.as_str())) {
+            part.metadata.targets.push(target.clone());
+        }
+    }
+    for entry in &snapshot.coverage {
+        if let Some(part) = parts.get_mut(&(entry.unit.provider, entry.unit.account.as_str())) {
+            part.coverage.push(entry.clone());
+        }
+    }
+    for resource in &snapshot.resources {
+        if let Some(part) = parts.get_mut(&(resource.provider, resource.account.as_str())) {
+            part.resources.push(resource.clone());
+        }
+    }
+    parts
 }
 
 /// `path` with the placeholders filled in for one account (an id cannot hold a `/`, but
@@ -186,8 +193,11 @@ pub fn stage(
         }
     }
     let mut staged = Vec::new();
+    let mut parts = account_snapshots(snapshot, &scopes);
     for (provider, account) in &scopes {
-        let part = account_snapshot(snapshot, *provider, account);
+        let part = parts
+            .remove(&(*provider, account.as_str()))
+            .expect("a part for every scope");
         let report = Engine::new(runs.to_vec()).evaluate(&part);
         let mut ctx = context.clone();
         ctx.sarif_category = context.sarif_category.as_ref().map(|category| {
